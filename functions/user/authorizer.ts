@@ -1,0 +1,39 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { logger, tracer } from '../../shared/powertools';
+import { tokenSettings, userStore } from './dependencies';
+import { authorize } from './user-service';
+
+const users = userStore();
+const tokens = tokenSettings();
+
+/**
+ * API Gateway TOKEN authorizer. Throwing exactly "Unauthorized" makes API Gateway answer 401.
+ * The policy covers the whole stage, because API Gateway caches it per token for every route.
+ */
+export const handler = middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .handler(async (event) => {
+    const claims = await authorize(users, tokens, event.authorizationToken);
+    if (!claims) {
+      logger.info('token refused');
+      throw new Error('Unauthorized');
+    }
+    return {
+      principalId: String(claims.uid),
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stageArn(event.methodArn) }],
+      },
+      context: { uid: claims.uid, role: claims.role, jti: claims.jti, exp: claims.exp },
+    };
+  });
+
+/** arn:aws:execute-api:region:account:api/stage/METHOD/path -> arn:...:api/stage/* */
+function stageArn(methodArn: string): string {
+  const [prefix, apiId, stage] = methodArn.split('/');
+  return `${prefix}/${apiId}/${stage}/*`;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+// go-zero-mall's user API (seed 000, chapter 3): same routes and JSON field names.
+
+const mobile = z.string().trim().regex(/^\+?[0-9]{6,20}$/, 'must be 6 to 20 digits, optionally starting with +');
+
+export const registerRequest = z.object({
+  name: z.string().trim().min(1).max(64),
+  /** 0 unknown, 1 male, 2 female, as the seed's tinyint. */
+  gender: z.number().int().min(0).max(2),
+  mobile,
+  password: z.string().min(6).max(128),
+});
+export type RegisterRequest = z.infer<typeof registerRequest>;
+
+export const loginRequest = z.object({
+  mobile: z.string().trim().min(1).max(32),
+  password: z.string().min(1).max(128),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+/** userinfo and logout take no body; anything sent is ignored. */
+export const emptyRequest = z.unknown().transform(() => ({}));
+
+export interface UserProfile {
+  id: number;
+  name: string;
+  gender: number;
+  mobile: string;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  /** Unix seconds at which the token expires, as go-zero-mall answers. */
+  accessExpire: number;
+}

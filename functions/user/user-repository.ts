@@ -1,0 +1,98 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IdAllocator } from '../../shared/ids';
+import type { UserProfile } from './schemas';
+
+/**
+ * The user table, one item per fact, keyed by `pk`:
+ *   USER#<id>       the profile                      (userinfo)
+ *   MOBILE#<mobile> uid and password hash            (login; makes mobiles unique)
+ *   REVOKED#<jti>   a logged-out token, kept until it expires (TTL attribute expiresAt)
+ *   COUNTER#user    the id allocator's counter
+ */
+export interface Credential {
+  uid: number;
+  mobile: string;
+  passwordHash: string;
+}
+
+export class MobileTakenError extends Error {}
+
+export interface UserStore {
+  nextUserId(): Promise<number>;
+  /** Writes profile and credential together; throws MobileTakenError if the mobile is registered. */
+  create(profile: UserProfile, passwordHash: string): Promise<void>;
+  findCredential(mobile: string): Promise<Credential | undefined>;
+  findProfile(uid: number): Promise<UserProfile | undefined>;
+  revokeToken(jti: string, expiresAt: number): Promise<void>;
+  isTokenRevoked(jti: string): Promise<boolean>;
+}
+
+export class DynamoUserStore implements UserStore {
+  private readonly ids: IdAllocator;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.ids = new IdAllocator(db, tableName, { pk: 'COUNTER#user' });
+  }
+
+  nextUserId(): Promise<number> {
+    return this.ids.nextId();
+  }
+
+  async create(profile: UserProfile, passwordHash: string): Promise<void> {
+    const now = new Date().toISOString();
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: `USER#${profile.id}`, ...profile, createdAt: now },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: `MOBILE#${profile.mobile}`, uid: profile.id, mobile: profile.mobile, passwordHash, createdAt: now },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
+        throw new MobileTakenError();
+      }
+      throw error;
+    }
+  }
+
+  async findCredential(mobile: string): Promise<Credential | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `MOBILE#${mobile}` } }));
+    return out.Item ? { uid: out.Item.uid, mobile: out.Item.mobile, passwordHash: out.Item.passwordHash } : undefined;
+  }
+
+  async findProfile(uid: number): Promise<UserProfile | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `USER#${uid}` } }));
+    const item = out.Item;
+    return item ? { id: item.id, name: item.name, gender: item.gender, mobile: item.mobile } : undefined;
+  }
+
+  async revokeToken(jti: string, expiresAt: number): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `REVOKED#${jti}`, expiresAt } }));
+  }
+
+  async isTokenRevoked(jti: string): Promise<boolean> {
+    // Strongly consistent: a token must be refused right after its logout returned.
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `REVOKED#${jti}` }, ConsistentRead: true, ProjectionExpression: 'pk' }),
+    );
+    return out.Item !== undefined;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Stage configuration, in one typed place. Pick a stage with MALL_STAGE (default "dev").
+ * Values that differ per person or deployment come from the environment at synth time.
+ */
+export interface StageConfig {
+  /** Also the API Gateway stage name and part of the stack name. */
+  stage: string;
+  /** Lifetime of an access token (go-zero-mall's AccessExpire). */
+  accessTokenTtlSeconds: number;
+  /** How long API Gateway caches an authorizer decision per token; logout flushes it. */
+  authorizerCacheTtlSeconds: number;
+  /** Mobiles that get the admin role at login (MALL_ADMIN_MOBILES, comma-separated). */
+  adminMobiles: string[];
+  /** Keep tables and secrets when the stack is deleted. */
+  retainData: boolean;
+  logRetentionDays: 7 | 30 | 90 | 365;
+  /** API-wide throttling, requests per second and burst. */
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+const base: Omit<StageConfig, 'stage'> = {
+  accessTokenTtlSeconds: 86_400,
+  authorizerCacheTtlSeconds: 300,
+  adminMobiles: [],
+  retainData: false,
+  logRetentionDays: 30,
+  throttle: { rateLimit: 500, burstLimit: 1000 },
+};
+
+const stages: Record<string, Omit<StageConfig, 'stage'>> = {
+  local: base,
+  localstack: base,
+  dev: base,
+  prod: { ...base, retainData: true, logRetentionDays: 365 },
+};
+
+export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = process.env): StageConfig {
+  const settings = stages[stage];
+  if (!settings) throw new Error(`unknown stage "${stage}"; known: ${Object.keys(stages).join(', ')}`);
+  const adminMobiles = (env.MALL_ADMIN_MOBILES ?? '')
+    .split(',')
+    .map((mobile) => mobile.trim())
+    .filter(Boolean);
+  return { ...settings, stage, adminMobiles };
+}

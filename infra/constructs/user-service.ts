@@ -1,0 +1,75 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import type { MallApi } from './mall-api';
+import { ServiceFunction } from './service-function';
+
+export interface UserServiceProps {
+  api: MallApi;
+  config: StageConfig;
+  /** HMAC key for access tokens; only login (signs) and the authorizer (verifies) may read it. */
+  signingSecret: secretsmanager.ISecret;
+}
+
+/** Users, credentials and tokens: the user table, its endpoints and the API's JWT authorizer. */
+export class UserService extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, { api, config, signingSecret }: UserServiceProps) {
+    super(scope, id);
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const table = this.table;
+
+    const tokenEnv = {
+      JWT_SECRET_ARN: signingSecret.secretArn,
+      JWT_ISSUER: `serverless-mall/${config.stage}`,
+      JWT_AUDIENCE: 'serverless-mall-api',
+      ACCESS_EXPIRE_SECONDS: String(config.accessTokenTtlSeconds),
+    };
+    const fn = (handler: string, environment: Record<string, string> = {}, memorySize?: number) =>
+      new ServiceFunction(this, handler[0]!.toUpperCase() + handler.slice(1), {
+        service: 'user',
+        handler,
+        config,
+        memorySize,
+        environment: { USER_TABLE: table.tableName, ...environment },
+      });
+
+    // scrypt is CPU-bound; more memory buys a larger CPU share and a faster hash.
+    const register = fn('register', {}, 1024);
+    table.grant(register, 'dynamodb:UpdateItem', 'dynamodb:PutItem');
+
+    const login = fn('login', { ...tokenEnv, ADMIN_MOBILES: config.adminMobiles.join(',') }, 1024);
+    table.grant(login, 'dynamodb:GetItem');
+    signingSecret.grantRead(login);
+
+    const authorizer = fn('authorizer', tokenEnv);
+    table.grant(authorizer, 'dynamodb:GetItem');
+    signingSecret.grantRead(authorizer);
+
+    const userinfo = fn('userinfo');
+    table.grant(userinfo, 'dynamodb:GetItem');
+
+    const logout = fn('logout', {
+      REST_API_ID: api.restApi.restApiId,
+      API_STAGE: config.stage,
+    });
+    table.grant(logout, 'dynamodb:PutItem');
+    api.grantFlushAuthorizerCache(logout);
+
+    api.useAuthorizer(authorizer);
+    api.route('POST', '/api/user/register', register, { public: true });
+    api.route('POST', '/api/user/login', login, { public: true });
+    api.route('POST', '/api/user/userinfo', userinfo);
+    api.route('POST', '/api/user/logout', logout);
+  }
+}

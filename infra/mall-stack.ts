@@ -1,0 +1,28 @@
+import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config';
+import { MallApi } from './constructs/mall-api';
+import { UserService } from './constructs/user-service';
+
+export class MallStack extends Stack {
+  readonly api: MallApi;
+
+  constructor(scope: Construct, id: string, config: StageConfig, props?: StackProps) {
+    super(scope, id, props);
+
+    // Created at deploy time by Secrets Manager: the value never exists in code or template.
+    const signingSecret = new secretsmanager.Secret(this, 'JwtSigningSecret', {
+      description: 'HMAC key that signs the mall access tokens',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(signingSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating the HMAC key would sign out every user at once; rotate by redeploying with a new secret when needed.',
+    });
+
+    this.api = new MallApi(this, 'Api', config);
+    new UserService(this, 'Users', { api: this.api, config, signingSecret });
+  }
+}

@@ -1,0 +1,128 @@
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { AppError, badRequest, unauthorized } from './errors';
+import { logger, metrics, tracer } from './powertools';
+
+/** Who is calling, as the API's JWT authorizer put it into the request context. */
+export interface Caller {
+  uid: number;
+  role: 'user' | 'admin';
+  /** The token's id and expiry (seconds), so logout can revoke exactly this token. */
+  jti: string;
+  exp: number;
+}
+
+export interface Request<Input> {
+  input: Input;
+  /** Present on routes behind the authorizer. */
+  caller: Caller | undefined;
+  headers: Record<string, string | undefined>;
+}
+
+type Logic<Input> = (request: Request<Input>) => Promise<object>;
+
+/**
+ * Builds an API Gateway handler: powertools context, tracing and metrics, then the JSON body
+ * validated by `schema`, then `logic`, whose result is answered with 200. Errors become
+ * `{ code, message }`.
+ */
+export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<S>>) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(errorResponses())
+    .handler(async (event) => {
+      const input = parseBody(event, schema);
+      const caller = callerOf(event);
+      if (caller) logger.appendKeys({ uid: caller.uid });
+      return json(200, await logic({ input, caller, headers: event.headers ?? {} }));
+    });
+}
+
+/** A route behind the authorizer always has a caller; this narrows the type and guards misconfiguration. */
+export function requireCaller(caller: Caller | undefined): Caller {
+  if (!caller) throw unauthorized('UNAUTHORIZED', 'this route needs a bearer token');
+  return caller;
+}
+
+export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  };
+}
+
+function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+  let raw: unknown = {};
+  const text = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (text !== null && text !== undefined && text.trim() !== '') {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw badRequest('MALFORMED_JSON', 'request body is not valid JSON');
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => ({
+      field: issue.path.join('.') || '(body)',
+      problem: issue.message,
+    }));
+    const summary = fields.map((f) => `${f.field}: ${f.problem}`).join('; ');
+    throw badRequest('INVALID_INPUT', `invalid request: ${summary}`, fields);
+  }
+  return parsed.data;
+}
+
+function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
+  const context = event.requestContext?.authorizer;
+  if (!context || context.uid === undefined) return undefined;
+  return {
+    uid: Number(context.uid),
+    role: context.role === 'admin' ? 'admin' : 'user',
+    jti: String(context.jti),
+    exp: Number(context.exp),
+  };
+}
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+/** Maps every failure to `{ code, message }`. 5xx bodies never carry the underlying error. */
+function errorResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof AppError) {
+        logger.info('request refused', { status: error.status, code: error.code });
+        request.response = json(error.status, {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        });
+        return;
+      }
+      if (error && THROTTLING.has(error.name)) {
+        logger.warn('throttled by a dependency', { error });
+        request.response = {
+          ...json(503, { code: 'SERVICE_BUSY', message: 'the service is busy, retry shortly' }),
+          headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' },
+        };
+        return;
+      }
+      logger.error('unhandled error', { error });
+      request.response = json(500, { code: 'INTERNAL', message: 'internal error' });
+    },
+  };
+}
