@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp, stackName } from '../app';
+import { stageConfig } from '../config';
+import { LocalRestApi, type RequestLog } from './api-gateway';
+import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
+import { DynamoDbLocal } from './dynamodb-local';
+import { LocalLambdas } from './lambda-runtime';
+import { serveSecrets } from './secrets';
+import { LOCAL_REGION, SynthesizedTemplate } from './template';
+
+export interface LocalCloudOptions {
+  /** Port of the mall's HTTP API; 0 picks a free one. */
+  port: number;
+  /** Where data (DynamoDB, secrets, synth output, logs) is kept between runs; omit for in-memory. */
+  dataDir?: string;
+  /** Environment the stage configuration is read from (MALL_ADMIN_MOBILES...). */
+  env?: NodeJS.ProcessEnv;
+  progress?: (message: string) => void;
+  onRequest?: (entry: RequestLog) => void;
+}
+
+export interface LocalCloud {
+  apiUrl: string;
+  /** Loopback endpoint of the local AWS services (Secrets Manager, API Gateway management...). */
+  awsEndpoint: string;
+  dynamoEndpoint: string;
+  functionLogFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded local cloud: synthesizes the CDK app for the "local" stage and runs what the
+ * template describes (tables in DynamoDB Local, functions in worker threads, the REST API with
+ * its authorizer, secrets) with no Docker and no AWS account.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const progress = options.progress ?? (() => {});
+  const workDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mall-'));
+  fs.mkdirSync(workDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    if (!options.dataDir) fs.rmSync(workDir, { recursive: true, force: true });
+  };
+
+  try {
+    progress('synthesizing the CDK app (stage "local") and bundling functions...');
+    const config = stageConfig('local', options.env ?? process.env);
+    const assemblyDir = path.join(workDir, 'cdk.out');
+    fs.rmSync(assemblyDir, { recursive: true, force: true });
+    buildApp(config, assemblyDir).app.synth();
+    const template = new SynthesizedTemplate(assemblyDir, stackName(config));
+
+    progress(`starting DynamoDB Local (${options.dataDir ? `data in ${path.join(workDir, 'dynamodb')}` : 'in memory'})...`);
+    const dynamo = await DynamoDbLocal.start(options.dataDir ? path.join(workDir, 'dynamodb') : undefined);
+    stops.push(() => dynamo.stop());
+    const tables = template.tables();
+    await dynamo.createTables(tables);
+    progress(`tables ready: ${tables.map((t) => t.name).join(', ')}`);
+
+    const aws = new LocalAwsEndpoint();
+    serveSecrets(template, aws, options.dataDir ? path.join(workDir, 'secrets.json') : undefined);
+    const awsEndpoint = await aws.start();
+    stops.push(() => aws.stop());
+
+    const functionLogFile = path.join(workDir, 'functions.log');
+    const logStream = fs.createWriteStream(functionLogFile, { flags: 'a' });
+    stops.push(() => new Promise((resolve) => logStream.end(resolve)));
+    const functions = template.functions();
+    const lambdas = new LocalLambdas(
+      functions,
+      {
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        // Every AWS call goes to the local cloud, never to a real account.
+        AWS_ENDPOINT_URL: awsEndpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        TZ: 'UTC',
+      },
+      (fn, line) => logStream.write(`${fn} ${line}\n`),
+    );
+    stops.push(() => lambdas.stop());
+    progress(`functions ready: ${functions.length} (logs in ${functionLogFile})`);
+
+    const api = new LocalRestApi(template, lambdas, options.onRequest);
+    aws.onRest('DELETE', /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/, async (match) => {
+      if (match[1] !== api.apiId || match[2] !== api.stage) throw new AwsServiceError('NotFoundException', 'Invalid stage identifier specified', 404);
+      api.flushAuthorizerCache();
+      return { status: 202 };
+    });
+
+    const server: Server = createServer((req, res) => void api.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, resolve);
+    });
+    stops.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+    return { apiUrl, awsEndpoint, dynamoEndpoint: dynamo.endpoint, functionLogFile, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

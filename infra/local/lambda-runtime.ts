@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FunctionSpec } from './template';
+
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lambda-worker.mjs');
+
+export interface LambdaError {
+  errorType: string;
+  errorMessage: string;
+  stack?: string[];
+}
+
+export type InvokeResult = { ok: true; result: unknown } | { ok: false; error: LambdaError };
+
+export type LogSink = (functionName: string, line: string) => void;
+
+/**
+ * Runs the template's functions the way Lambda does: each execution environment is a worker
+ * thread with only that function's environment, handling one invocation at a time. Busy
+ * functions scale out to more environments, up to `maxConcurrency` each, and the timeout from
+ * the template is enforced by discarding the environment.
+ */
+export class LocalLambdas {
+  private readonly pools = new Map<string, FunctionPool>();
+
+  constructor(
+    specs: FunctionSpec[],
+    runtimeEnvironment: Record<string, string>,
+    log: LogSink,
+    maxConcurrency = 8,
+  ) {
+    for (const spec of specs) {
+      this.pools.set(spec.logicalId, new FunctionPool(spec, runtimeEnvironment, log, maxConcurrency));
+    }
+  }
+
+  invoke(logicalId: string, event: unknown): Promise<InvokeResult> {
+    const pool = this.pools.get(logicalId);
+    if (!pool) throw new Error(`no function ${logicalId} in the template`);
+    return pool.invoke(event);
+  }
+
+  name(logicalId: string): string {
+    return this.pools.get(logicalId)?.spec.name ?? logicalId;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
+  }
+}
+
+class FunctionPool {
+  private readonly idle: Environment[] = [];
+  private readonly all = new Set<Environment>();
+  private readonly waiting: Array<(env: Environment) => void> = [];
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly runtimeEnvironment: Record<string, string>,
+    private readonly log: LogSink,
+    private readonly maxConcurrency: number,
+  ) {}
+
+  async invoke(event: unknown): Promise<InvokeResult> {
+    const env = await this.acquire();
+    let reusable = false;
+    try {
+      const outcome = await env.run(event, this.spec.timeoutSeconds * 1000);
+      reusable = outcome.reusable;
+      return outcome.result;
+    } finally {
+      this.release(env, reusable);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.all].map((env) => env.terminate()));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+
+  private acquire(): Promise<Environment> {
+    const idle = this.idle.pop();
+    if (idle) return Promise.resolve(idle);
+    if (this.all.size < this.maxConcurrency) {
+      const env = new Environment(this.spec, this.runtimeEnvironment, this.log);
+      this.all.add(env);
+      return Promise.resolve(env);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(env: Environment, reusable: boolean): void {
+    if (!reusable) {
+      this.all.delete(env);
+      void env.terminate();
+      const next = this.waiting.shift();
+      if (next) this.acquire().then(next);
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(env);
+    else this.idle.push(env);
+  }
+}
+
+class Environment {
+  private readonly worker: Worker;
+  private readonly ready: Promise<LambdaError | undefined>;
+  private pending: { id: string; resolve: (r: InvokeResult) => void } | undefined;
+  private exited = false;
+
+  constructor(
+    private readonly spec: FunctionSpec,
+    runtimeEnvironment: Record<string, string>,
+    log: LogSink,
+  ) {
+    this.worker = new Worker(WORKER, {
+      env: {
+        ...runtimeEnvironment,
+        ...spec.environment,
+        AWS_LAMBDA_FUNCTION_NAME: spec.logicalId,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.logicalId}`,
+      },
+      workerData: {
+        entry: spec.entry,
+        handlerExport: spec.handlerExport,
+        functionName: spec.logicalId,
+        memoryMb: spec.memoryMb,
+      },
+      stdout: true,
+      stderr: true,
+    });
+    for (const stream of [this.worker.stdout, this.worker.stderr]) {
+      let buffered = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line) log(spec.name, line);
+      });
+    }
+    this.ready = new Promise((resolve) => {
+      this.worker.once('message', (message) => resolve(message.error));
+      this.worker.once('exit', () => resolve({ errorType: 'Runtime.ExitError', errorMessage: 'environment exited during init' }));
+    });
+    this.worker.on('message', (message) => {
+      const pending = this.pending;
+      if (message.type === 'result' && pending && pending.id === message.id) {
+        this.pending = undefined;
+        pending.resolve(message.error ? { ok: false, error: message.error } : { ok: true, result: message.result });
+      }
+    });
+    this.worker.on('error', (error) => this.fail({ errorType: 'Runtime.UnhandledError', errorMessage: error.message }));
+    this.worker.on('exit', () => {
+      this.exited = true;
+      this.fail({ errorType: 'Runtime.ExitError', errorMessage: 'the environment exited' });
+    });
+  }
+
+  async run(event: unknown, timeoutMs: number): Promise<{ result: InvokeResult; reusable: boolean }> {
+    const initError = await this.ready;
+    if (initError) return { result: { ok: false, error: initError }, reusable: false };
+    const id = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
+    const result = await new Promise<InvokeResult>((resolve) => {
+      this.pending = { id, resolve };
+      timer = setTimeout(
+        () => this.fail({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${timeoutMs / 1000} seconds` }),
+        timeoutMs,
+      );
+      this.worker.postMessage({ id, event, requestId: id, deadline: Date.now() + timeoutMs });
+    });
+    clearTimeout(timer);
+    const reusable = !this.exited && !(result.ok === false && result.error.errorType === 'Sandbox.Timedout');
+    return { result, reusable };
+  }
+
+  async terminate(): Promise<void> {
+    if (!this.exited) await this.worker.terminate();
+  }
+
+  private fail(error: LambdaError): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.resolve({ ok: false, error });
+  }
+}

@@ -1,0 +1,44 @@
+// One local Lambda "execution environment": a worker thread with the function's own
+// environment variables, running the bundled asset that deploys. Plain JavaScript on purpose:
+// it must start without a TypeScript loader.
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+
+process.setSourceMapsEnabled?.(true);
+const { entry, handlerExport, functionName, memoryMb } = workerData;
+
+const serialize = (error) => ({
+  errorType: error?.name ?? 'Error',
+  errorMessage: error?.message ?? String(error),
+  stack: typeof error?.stack === 'string' ? error.stack.split('\n') : [],
+});
+
+let handler;
+try {
+  const module = await import(pathToFileURL(entry).href);
+  handler = module[handlerExport];
+  if (typeof handler !== 'function') throw new Error(`${entry} does not export a function "${handlerExport}"`);
+  parentPort.postMessage({ type: 'ready' });
+} catch (error) {
+  parentPort.postMessage({ type: 'ready', error: serialize(error) });
+}
+
+parentPort.on('message', async ({ id, event, requestId, deadline }) => {
+  const context = {
+    awsRequestId: requestId,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: String(memoryMb),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  try {
+    const result = await handler(event, context);
+    parentPort.postMessage({ type: 'result', id, result });
+  } catch (error) {
+    parentPort.postMessage({ type: 'result', id, error: serialize(error) });
+  }
+});
