@@ -28,5 +28,8 @@ export function serveSecrets(template: SynthesizedTemplate, endpoint: LocalAwsEn
     if (!arn) throw new AwsServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     return { ARN: arn, Name: arn.split(':secret:')[1], SecretString: values.get(arn), VersionId: 'local', VersionStages: ['AWSCURRENT'] };
   });
+  endpoint.onTarget('secretsmanager.ListSecrets', () => ({
+    SecretList: [...values.keys()].map((arn) => ({ ARN: arn, Name: arn.split(':secret:')[1] })),
+  }));
   return values;
 }

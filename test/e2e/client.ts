@@ -1,0 +1,43 @@
+import { randomInt } from 'node:crypto';
+import { inject } from 'vitest';
+
+export const apiUrl = inject('apiUrl');
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+/** POSTs to the mall's API the way a go-zero-mall client does. `body` may be raw text. */
+export async function post<T = any>(route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  const res = await fetch(apiUrl + route, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: any;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A mobile no other test (or earlier run against the same stage) has used. */
+export function uniqueMobile(): string {
+  return `1${Date.now().toString().slice(-7)}${String(randomInt(1_000_000)).padStart(6, '0')}`.slice(0, 15);
+}
+
+export async function registerAndLogin(name = 'Tester'): Promise<{ id: number; mobile: string; password: string; token: string }> {
+  const mobile = uniqueMobile();
+  const password = 'correct horse battery';
+  const registered = await post('/api/user/register', { name, gender: 1, mobile, password });
+  if (registered.status !== 200) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const login = await post('/api/user/login', { mobile, password });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return { id: registered.body.id, mobile, password, token: login.body.accessToken };
+}

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    /** The token signing key, when the target's is known: always for the local cloud. */
+    jwtSecret: string | undefined;
+  }
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let child: ChildProcess | undefined;
+
+/**
+ * Starts `npm start`'s local cloud (in memory, on a free port) once for the whole run, or uses
+ * MALL_API_URL (a LocalStack or AWS stage) with MALL_JWT_SECRET for the forged-token tests.
+ */
+export async function setup(project: TestProject): Promise<void> {
+  if (process.env.MALL_API_URL) {
+    project.provide('apiUrl', process.env.MALL_API_URL.replace(/\/$/, ''));
+    project.provide('jwtSecret', process.env.MALL_JWT_SECRET);
+    return;
+  }
+  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/local/start.ts'), '--json'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', MALL_IN_MEMORY: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const ready = await new Promise<{ apiUrl: string; awsEndpoint: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local cloud did not start in 180 s:\n${stderr}`)), 180_000);
+    child!.once('exit', (code) => reject(new Error(`local cloud exited (${code}):\n${stderr}`)));
+    createInterface({ input: child!.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line));
+    });
+  });
+  project.provide('apiUrl', ready.apiUrl);
+  project.provide('jwtSecret', await localSigningSecret(ready.awsEndpoint));
+}
+
+export async function teardown(): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  await new Promise((resolve) => {
+    child!.once('exit', resolve);
+    child!.kill('SIGTERM');
+  });
+}
+
+/** Reads the signing key from the local cloud's Secrets Manager, as a deployed function would. */
+async function localSigningSecret(endpoint: string): Promise<string> {
+  const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { SecretList = [] } = await client.send(new ListSecretsCommand({}));
+  const secret = SecretList.find((s) => s.Name?.startsWith('JwtSigningSecret'));
+  if (!secret?.ARN) throw new Error('no JwtSigningSecret in the local cloud');
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secret.ARN }));
+  client.destroy();
+  return SecretString!;
+}
