@@ -1,4 +1,6 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { apiHandler, requireCaller } from '../../shared/http';
+import { metrics } from '../../shared/powertools';
 import { apiAuthorizationCache, userStore } from './dependencies';
 import { emptyRequest } from './schemas';
 import { logout } from './user-service';
@@ -8,5 +10,6 @@ const authorizationCache = apiAuthorizationCache();
 
 export const handler = apiHandler(emptyRequest, async ({ caller }) => {
   await logout(users, authorizationCache, requireCaller(caller));
+  metrics.addMetric('LoggedOut', MetricUnit.Count, 1);
   return {};
 });

@@ -52,7 +52,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const config = stageConfig('local', options.env ?? process.env);
     const assemblyDir = path.join(workDir, 'cdk.out');
     fs.rmSync(assemblyDir, { recursive: true, force: true });
-    buildApp(config, assemblyDir).app.synth();
+    buildApp(config, { outdir: assemblyDir }).app.synth();
     const template = new SynthesizedTemplate(assemblyDir, stackName(config));
 
     progress(`starting DynamoDB Local (${options.dataDir ? `data in ${path.join(workDir, 'dynamodb')}` : 'in memory'})...`);

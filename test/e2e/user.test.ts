@@ -141,7 +141,7 @@ describe('the authorizer', () => {
 
   it('answers 401 for a missing, empty, malformed or non-bearer header', async () => {
     const user = await registerAndLogin();
-    for (const headers of [{}, { authorization: '' }, { authorization: 'Bearer' }, { authorization: 'Bearer not.a.jwt' }, { authorization: `Basic ${user.token}` }, { authorization: user.token }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: '' }, { authorization: 'Bearer' }, { authorization: 'Bearer not.a.jwt' }, { authorization: `Basic ${user.token}` }, { authorization: user.token }]) {
       const reply = await post('/api/user/userinfo', undefined, headers);
       expect(reply.status, JSON.stringify(headers)).toBe(401);
       expect(reply.body.code).toBe('UNAUTHORIZED');
