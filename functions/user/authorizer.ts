@@ -1,8 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { logger, tracer } from '../../shared/powertools';
+import { logger, metrics, tracer } from '../../shared/powertools';
 import { tokenSettings, userStore } from './dependencies';
 import { authorize } from './user-service';
 
@@ -16,12 +18,15 @@ const tokens = tokenSettings();
 export const handler = middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(async (event) => {
     const claims = await authorize(users, tokens, event.authorizationToken);
     if (!claims) {
       logger.info('token refused');
+      metrics.addMetric('TokenRefused', MetricUnit.Count, 1);
       throw new Error('Unauthorized');
     }
+    metrics.addMetric('TokenAccepted', MetricUnit.Count, 1);
     return {
       principalId: String(claims.uid),
       policyDocument: {

@@ -44,6 +44,10 @@ export class DynamoDbLocal {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    // Never leave the JVM behind when this process ends, however it ends.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));

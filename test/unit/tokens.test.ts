@@ -5,6 +5,18 @@ import { bearerToken, issueToken, verifyToken, type TokenSettings } from '../../
 const key = new TextEncoder().encode('k'.repeat(64));
 const settings: TokenSettings = { key: async () => key, issuer: 'mall/test', audience: 'mall-api', ttlSeconds: 3600 };
 
+/** A token with the right issuer, audience, expiry and key, but the given claims and algorithm. */
+function signOwn(claims: Record<string, unknown>, alg: string): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .setJti('x')
+    .sign(key);
+}
+
 describe('access tokens', () => {
   it('round-trips uid, role, jti and exp', async () => {
     const now = Math.floor(Date.now() / 1000);
@@ -31,26 +43,12 @@ describe('access tokens', () => {
   });
 
   it('refuses another algorithm even with the same key', async () => {
-    const token = await new SignJWT({ uid: 1, role: 'user' })
-      .setProtectedHeader({ alg: 'HS512' })
-      .setIssuer(settings.issuer)
-      .setAudience(settings.audience)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .setJti('x')
-      .sign(key);
+    const token = await signOwn({ uid: 1, role: 'user' }, 'HS512');
     await expect(verifyToken(settings, token)).rejects.toThrow(/alg/);
   });
 
   it('refuses a validly signed token without the claims the mall relies on', async () => {
-    const token = await new SignJWT({ uid: 'one', role: 'root' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(settings.issuer)
-      .setAudience(settings.audience)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .setJti('x')
-      .sign(key);
+    const token = await signOwn({ uid: 'one', role: 'root' }, 'HS256');
     await expect(verifyToken(settings, token)).rejects.toThrow();
   });
 
