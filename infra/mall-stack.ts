@@ -3,6 +3,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { MallApi } from './constructs/mall-api';
+import { ProductService } from './constructs/product-service';
 import { UserService } from './constructs/user-service';
 
 export class MallStack extends Stack {
@@ -24,5 +25,6 @@ export class MallStack extends Stack {
 
     this.api = new MallApi(this, 'Api', config);
     new UserService(this, 'Users', { api: this.api, config, signingSecret });
+    new ProductService(this, 'Products', { api: this.api, config });
   }
 }

@@ -5,13 +5,15 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { AppError, badRequest, unauthorized } from './errors';
+import { AppError, badRequest, forbidden, unauthorized } from './errors';
 import { logger, metrics, tracer } from './powertools';
 
 /** Who is calling, as the API's JWT authorizer put it into the request context. */
 export interface Caller {
   uid: number;
   role: 'user' | 'admin';
+  /** Display name at login, for records that show who wrote them (comments). */
+  name: string;
   /** The token's id and expiry (seconds), so logout can revoke exactly this token. */
   jti: string;
   exp: number;
@@ -27,9 +29,9 @@ export interface Request<Input> {
 type Logic<Input> = (request: Request<Input>) => Promise<object>;
 
 /**
- * Builds an API Gateway handler: powertools context, tracing and metrics, then the JSON body
- * validated by `schema`, then `logic`, whose result is answered with 200. Errors become
- * `{ code, message }`.
+ * Builds an API Gateway handler: powertools context, tracing and metrics, then the input
+ * validated by `schema` (the JSON body; for GET, the query string, as lebron's `form` fields),
+ * then `logic`, whose result is answered with 200. Errors become `{ code, message }`.
  */
 export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<S>>) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -38,7 +40,7 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(errorResponses())
     .handler(async (event) => {
-      const input = parseBody(event, schema);
+      const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(event, schema);
       const caller = callerOf(event);
       if (caller) logger.appendKeys({ uid: caller.uid });
       return json(200, await logic({ input, caller, headers: event.headers ?? {} }));
@@ -49,6 +51,13 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
 export function requireCaller(caller: Caller | undefined): Caller {
   if (!caller) throw unauthorized('UNAUTHORIZED', 'this route needs a bearer token');
   return caller;
+}
+
+/** Shop-keeping actions: only callers whose token carries the admin role. */
+export function requireAdmin(caller: Caller | undefined): Caller {
+  const known = requireCaller(caller);
+  if (known.role !== 'admin') throw forbidden('ADMIN_ONLY', 'this action needs the admin role');
+  return known;
 }
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
@@ -69,6 +78,15 @@ function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S):
       throw badRequest('MALFORMED_JSON', 'request body is not valid JSON');
     }
   }
+  return validate(schema, raw);
+}
+
+/** Query-string values are strings; schemas for GET routes coerce them. */
+function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+  return validate(schema, { ...(event.queryStringParameters ?? {}) });
+}
+
+function validate<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => ({
@@ -87,6 +105,7 @@ function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   return {
     uid: Number(context.uid),
     role: context.role === 'admin' ? 'admin' : 'user',
+    name: String(context.name ?? ''),
     jti: String(context.jti),
     exp: Number(context.exp),
   };

@@ -33,7 +33,7 @@ export const handler = middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorize
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stageArn(event.methodArn) }],
       },
-      context: { uid: claims.uid, role: claims.role, jti: claims.jti, exp: claims.exp },
+      context: { uid: claims.uid, role: claims.role, name: claims.name, jti: claims.jti, exp: claims.exp },
     };
   });
 

@@ -7,6 +7,7 @@ export type Role = 'user' | 'admin';
 export interface TokenClaims {
   uid: number;
   role: Role;
+  name: string;
   jti: string;
   /** Unix seconds. */
   exp: number;
@@ -26,17 +27,18 @@ const ALGORITHM = 'HS256';
 const claimsSchema = z.object({
   uid: z.number().int().positive(),
   role: z.enum(['user', 'admin']),
+  name: z.string().default(''),
   jti: z.string().min(1),
   exp: z.number().int(),
 });
 
 export async function issueToken(
   settings: TokenSettings,
-  subject: { uid: number; role: Role },
+  subject: { uid: number; role: Role; name: string },
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ token: string; exp: number }> {
   const exp = nowSeconds + settings.ttlSeconds;
-  const token = await new SignJWT({ uid: subject.uid, role: subject.role })
+  const token = await new SignJWT({ uid: subject.uid, role: subject.role, name: subject.name })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(String(subject.uid))
     .setIssuer(settings.issuer)

@@ -6,13 +6,15 @@ import type { UserProfile } from './schemas';
 /**
  * The user table, one item per fact, keyed by `pk`:
  *   USER#<id>       the profile                      (userinfo)
- *   MOBILE#<mobile> uid and password hash            (login; makes mobiles unique)
+ *   MOBILE#<mobile> uid, name and password hash      (login; makes mobiles unique)
  *   REVOKED#<jti>   a logged-out token, kept until it expires (TTL attribute expiresAt)
  *   COUNTER#user    the id allocator's counter
  */
 export interface Credential {
   uid: number;
   mobile: string;
+  /** Copied from the profile so login can put it in the token without a second read. */
+  name: string;
   passwordHash: string;
 }
 
@@ -58,7 +60,7 @@ export class DynamoUserStore implements UserStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: `MOBILE#${profile.mobile}`, uid: profile.id, mobile: profile.mobile, passwordHash, createdAt: now },
+                Item: { pk: `MOBILE#${profile.mobile}`, uid: profile.id, mobile: profile.mobile, name: profile.name, passwordHash, createdAt: now },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -75,7 +77,8 @@ export class DynamoUserStore implements UserStore {
 
   async findCredential(mobile: string): Promise<Credential | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `MOBILE#${mobile}` } }));
-    return out.Item ? { uid: out.Item.uid, mobile: out.Item.mobile, passwordHash: out.Item.passwordHash } : undefined;
+    const item = out.Item;
+    return item ? { uid: item.uid, mobile: item.mobile, name: item.name ?? '', passwordHash: item.passwordHash } : undefined;
   }
 
   async findProfile(uid: number): Promise<UserProfile | undefined> {

@@ -47,7 +47,7 @@ export async function login(
     throw unauthorized('INVALID_CREDENTIALS', 'mobile or password is wrong');
   }
   const role: Role = adminMobiles.has(credential.mobile) ? 'admin' : 'user';
-  const { token, exp } = await issueToken(tokens, { uid: credential.uid, role });
+  const { token, exp } = await issueToken(tokens, { uid: credential.uid, role, name: credential.name });
   return { accessToken: token, accessExpire: exp };
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -29,6 +30,19 @@ export interface ServiceFunctionProps {
  * can write only to that log group until grants add more.
  */
 export class ServiceFunction extends NodejsFunction {
+  /**
+   * Least-privilege table access: exactly these DynamoDB actions, on the table and only on the
+   * named indexes (never `index/*`).
+   */
+  grantTable(table: dynamodb.ITable, actions: string[], indexes: string[] = []): void {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
+      }),
+    );
+  }
+
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: props.config.logRetentionDays,
@@ -80,4 +94,19 @@ export class ServiceFunction extends NodejsFunction {
       reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.',
     });
   }
+}
+
+/**
+ * A factory for one service's functions, sharing its name, stage config and environment:
+ * `fn('login', { memorySize: 1024 })` makes functions/<service>/login.ts as construct "Login".
+ */
+export function functionFactory(scope: Construct, service: string, config: StageConfig, environment: Record<string, string>) {
+  return (handler: string, options: { environment?: Record<string, string>; memorySize?: number } = {}) =>
+    new ServiceFunction(scope, handler.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()), {
+      service,
+      handler,
+      config,
+      memorySize: options.memorySize,
+      environment: { ...environment, ...options.environment },
+    });
 }

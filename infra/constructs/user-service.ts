@@ -4,7 +4,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { ServiceFunction } from './service-function';
+import { functionFactory } from './service-function';
 
 export interface UserServiceProps {
   api: MallApi;
@@ -35,35 +35,25 @@ export class UserService extends Construct {
       JWT_AUDIENCE: 'serverless-mall-api',
       ACCESS_EXPIRE_SECONDS: String(config.accessTokenTtlSeconds),
     };
-    const fn = (handler: string, environment: Record<string, string> = {}, memorySize?: number) =>
-      new ServiceFunction(this, handler[0]!.toUpperCase() + handler.slice(1), {
-        service: 'user',
-        handler,
-        config,
-        memorySize,
-        environment: { USER_TABLE: table.tableName, ...environment },
-      });
+    const fn = functionFactory(this, 'user', config, { USER_TABLE: table.tableName });
 
     // scrypt is CPU-bound; more memory buys a larger CPU share and a faster hash.
-    const register = fn('register', {}, 1024);
-    table.grant(register, 'dynamodb:UpdateItem', 'dynamodb:PutItem');
+    const register = fn('register', { memorySize: 1024 });
+    register.grantTable(table, ['UpdateItem', 'PutItem']);
 
-    const login = fn('login', { ...tokenEnv, ADMIN_MOBILES: config.adminMobiles.join(',') }, 1024);
-    table.grant(login, 'dynamodb:GetItem');
+    const login = fn('login', { environment: { ...tokenEnv, ADMIN_MOBILES: config.adminMobiles.join(',') }, memorySize: 1024 });
+    login.grantTable(table, ['GetItem']);
     signingSecret.grantRead(login);
 
-    const authorizer = fn('authorizer', tokenEnv);
-    table.grant(authorizer, 'dynamodb:GetItem');
+    const authorizer = fn('authorizer', { environment: tokenEnv });
+    authorizer.grantTable(table, ['GetItem']);
     signingSecret.grantRead(authorizer);
 
     const userinfo = fn('userinfo');
-    table.grant(userinfo, 'dynamodb:GetItem');
+    userinfo.grantTable(table, ['GetItem']);
 
-    const logout = fn('logout', {
-      REST_API_ID: api.restApi.restApiId,
-      API_STAGE: config.stage,
-    });
-    table.grant(logout, 'dynamodb:PutItem');
+    const logout = fn('logout', { environment: { REST_API_ID: api.restApi.restApiId, API_STAGE: config.stage } });
+    logout.grantTable(table, ['PutItem']);
     api.grantFlushAuthorizerCache(logout);
 
     api.useAuthorizer(authorizer);

@@ -10,7 +10,10 @@ import type { AddressInfo } from 'node:net';
  * routed by their X-Amz-Target header; REST-protocol operations by method and path.
  */
 export type JsonOperation = (input: any) => Promise<unknown> | unknown;
-export type RestOperation = (match: RegExpExecArray, body: unknown) => Promise<{ status: number; body?: unknown }>;
+export type RestOperation = (
+  match: RegExpExecArray,
+  body: unknown,
+) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 
 export class AwsServiceError extends Error {
   constructor(
@@ -69,7 +72,9 @@ export class LocalAwsEndpoint {
         const match = route.method === req.method ? route.path.exec(path) : null;
         if (match) {
           const out = await route.operation(match, body);
-          res.writeHead(out.status, { 'content-type': 'application/json' }).end(out.body === undefined ? '' : JSON.stringify(out.body));
+          res
+            .writeHead(out.status, { 'content-type': 'application/json', ...out.headers })
+            .end(out.body === undefined ? '' : JSON.stringify(out.body));
           return;
         }
       }

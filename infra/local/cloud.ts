@@ -95,6 +95,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return { status: 202 };
     });
 
+    // Lambda Invoke, for services that ask another service (as go-zero's RPC clients did).
+    aws.onRest('POST', /^\/2015-03-31\/functions\/([^/]+)\/invocations$/, async (match, payload) => {
+      const name = decodeURIComponent(match[1]!).split(':function:').pop()!.split(':')[0]!;
+      if (!lambdas.has(name)) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${name}`, 404);
+      const outcome = await lambdas.invoke(name, payload);
+      return outcome.ok
+        ? { status: 200, body: outcome.result ?? null }
+        : { status: 200, body: outcome.error, headers: { 'x-amz-function-error': 'Unhandled' } };
+    });
+
     const server: Server = createServer((req, res) => void api.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

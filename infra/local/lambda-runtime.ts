@@ -42,6 +42,10 @@ export class LocalLambdas {
     return pool.invoke(event);
   }
 
+  has(logicalId: string): boolean {
+    return this.pools.has(logicalId);
+  }
+
   name(logicalId: string): string {
     return this.pools.get(logicalId)?.spec.name ?? logicalId;
   }

@@ -27,6 +27,33 @@ export async function post<T = any>(route: string, body?: unknown, headers: Reco
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** GETs a storefront read, with lebron's query parameters. */
+export async function get<T = any>(route: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const res = await fetch(`${apiUrl}${route}${qs ? `?${qs}` : ''}`, { headers });
+  const text = await res.text();
+  let parsed: any;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed };
+}
+
+let adminToken: Promise<string> | undefined;
+/** A token with the admin role: the configured admin account, registered on first use. */
+export function asAdmin(): Promise<Record<string, string>> {
+  adminToken ??= (async () => {
+    const { mobile, password } = inject('admin');
+    await post('/api/user/register', { name: 'Admin', gender: 0, mobile, password }); // 409 if it exists
+    const login = await post('/api/user/login', { mobile, password });
+    if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
+    return login.body.accessToken as string;
+  })();
+  return adminToken.then(bearer);
+}
+
 /** A mobile no other test (or earlier run against the same stage) has used. */
 export function uniqueMobile(): string {
   return `1${Date.now().toString().slice(-7)}${String(randomInt(1_000_000)).padStart(6, '0')}`.slice(0, 15);

@@ -10,11 +10,14 @@ declare module 'vitest' {
     apiUrl: string;
     /** The token signing key, when the target's is known: always for the local cloud. */
     jwtSecret: string | undefined;
+    /** An account with the admin role (registered by the tests if it does not exist yet). */
+    admin: { mobile: string; password: string };
   }
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let child: ChildProcess | undefined;
+const TEST_ADMIN = { mobile: '19900000000', password: 'admin-password-1' };
 
 /**
  * Starts `npm start`'s local cloud (in memory, on a free port) once for the whole run, or uses
@@ -24,11 +27,14 @@ export async function setup(project: TestProject): Promise<void> {
   if (process.env.MALL_API_URL) {
     project.provide('apiUrl', process.env.MALL_API_URL.replace(/\/$/, ''));
     project.provide('jwtSecret', process.env.MALL_JWT_SECRET);
+    const [mobile, password] = [process.env.MALL_ADMIN_MOBILE, process.env.MALL_ADMIN_PASSWORD];
+    if (!mobile || !password) throw new Error('with MALL_API_URL, set MALL_ADMIN_MOBILE and MALL_ADMIN_PASSWORD of an admin');
+    project.provide('admin', { mobile, password });
     return;
   }
   child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/local/start.ts'), '--json'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', MALL_IN_MEMORY: '1' },
+    env: { ...process.env, PORT: '0', MALL_IN_MEMORY: '1', MALL_DEMO: 'off', MALL_ADMIN_MOBILES: TEST_ADMIN.mobile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -43,6 +49,7 @@ export async function setup(project: TestProject): Promise<void> {
   });
   project.provide('apiUrl', ready.apiUrl);
   project.provide('jwtSecret', await localSigningSecret(ready.awsEndpoint));
+  project.provide('admin', TEST_ADMIN);
 }
 
 export async function teardown(): Promise<void> {

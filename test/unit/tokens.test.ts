@@ -20,24 +20,24 @@ function signOwn(claims: Record<string, unknown>, alg: string): Promise<string> 
 describe('access tokens', () => {
   it('round-trips uid, role, jti and exp', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const { token, exp } = await issueToken(settings, { uid: 42, role: 'admin' }, now);
+    const { token, exp } = await issueToken(settings, { uid: 42, role: 'admin', name: 'Ann' }, now);
     expect(exp).toBe(now + 3600);
-    expect(await verifyToken(settings, token)).toEqual({ uid: 42, role: 'admin', jti: expect.any(String), exp });
+    expect(await verifyToken(settings, token)).toEqual({ uid: 42, role: 'admin', name: 'Ann', jti: expect.any(String), exp });
   });
 
   it('gives every token its own id', async () => {
-    const a = await verifyToken(settings, (await issueToken(settings, { uid: 1, role: 'user' })).token);
-    const b = await verifyToken(settings, (await issueToken(settings, { uid: 1, role: 'user' })).token);
+    const a = await verifyToken(settings, (await issueToken(settings, { uid: 1, role: 'user', name: 'x' })).token);
+    const b = await verifyToken(settings, (await issueToken(settings, { uid: 1, role: 'user', name: 'x' })).token);
     expect(a.jti).not.toBe(b.jti);
   });
 
   it('refuses an expired token', async () => {
-    const { token } = await issueToken(settings, { uid: 1, role: 'user' }, Math.floor(Date.now() / 1000) - 7200);
+    const { token } = await issueToken(settings, { uid: 1, role: 'user', name: 'x' }, Math.floor(Date.now() / 1000) - 7200);
     await expect(verifyToken(settings, token)).rejects.toThrow(/exp/);
   });
 
   it('refuses another issuer or audience', async () => {
-    const { token } = await issueToken(settings, { uid: 1, role: 'user' });
+    const { token } = await issueToken(settings, { uid: 1, role: 'user', name: 'x' });
     await expect(verifyToken({ ...settings, issuer: 'other' }, token)).rejects.toThrow(/iss/);
     await expect(verifyToken({ ...settings, audience: 'other' }, token)).rejects.toThrow(/aud/);
   });

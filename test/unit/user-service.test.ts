@@ -18,7 +18,7 @@ class MemoryUserStore implements UserStore {
   async create(profile: UserProfile, passwordHash: string) {
     if (this.credentials.has(profile.mobile)) throw new MobileTakenError();
     this.profiles.set(profile.id, profile);
-    this.credentials.set(profile.mobile, { uid: profile.id, mobile: profile.mobile, passwordHash });
+    this.credentials.set(profile.mobile, { uid: profile.id, mobile: profile.mobile, name: profile.name, passwordHash });
   }
   async findCredential(mobile: string) {
     return this.credentials.get(mobile);
@@ -97,7 +97,7 @@ describe('user rules', () => {
   it('answers userinfo for the caller, and 404 if the caller no longer exists', async () => {
     const users = new MemoryUserStore();
     await register(users, ann);
-    const caller: Caller = { uid: 1, role: 'user', jti: 'j', exp: 0 };
+    const caller: Caller = { uid: 1, role: 'user', name: 'Ann', jti: 'j', exp: 0 };
     expect(await userInfo(users, caller)).toMatchObject({ id: 1, name: 'Ann' });
     const error = await appError(userInfo(users, { ...caller, uid: 99 }));
     expect([error.status, error.code]).toEqual([404, 'USER_NOT_FOUND']);
@@ -110,7 +110,7 @@ describe('user rules', () => {
     const second = (await login(users, tokens, noAdmins, ann)).accessToken;
     const claims = (await authorize(users, tokens, `Bearer ${first}`))!;
     const cache = { flush: vi.fn(async () => {}) };
-    await logout(users, cache, { uid: claims.uid, role: claims.role, jti: claims.jti, exp: claims.exp });
+    await logout(users, cache, { ...claims });
     expect(cache.flush).toHaveBeenCalledOnce();
     expect(users.revoked.get(claims.jti)).toBe(claims.exp);
     expect(await authorize(users, tokens, `Bearer ${first}`)).toBeUndefined();

@@ -1,0 +1,15 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { apiHandler, requireAdmin } from '../../shared/http';
+import { metrics } from '../../shared/powertools';
+import { catalog } from './dependencies';
+import { createProduct } from './product-service';
+import { createProductRequest } from './schemas';
+
+const repo = catalog();
+
+export const handler = apiHandler(createProductRequest, async ({ input, caller }) => {
+  requireAdmin(caller);
+  const created = await createProduct(repo, input);
+  metrics.addMetric('ProductCreated', MetricUnit.Count, 1);
+  return created;
+});

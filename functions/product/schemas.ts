@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+// Products keep go-zero-mall's wire format (seed 000, chapter 4); storefront reads keep
+// lebron's field names (seed 002). Amounts are integers in the smallest currency unit.
+
+export const ON_SALE = 1;
+export const OFF_SALE = 2;
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const name = z.string().trim().min(1).max(100);
+const desc = z.string().trim().max(2000);
+const stock = z.number().int().min(0).max(10_000_000);
+/** At least 1 (nothing is free) and at most 10 million currency units, so sort keys stay exact. */
+const amount = z.number().int().min(1).max(1_000_000_000);
+const status = z.union([z.literal(ON_SALE), z.literal(OFF_SALE)]);
+const category = z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, space, _ or -');
+/** How many items the stock is spread over; more shards let a hot product take more orders per second. */
+const stockShards = z.number().int().min(1).max(16);
+
+export const createProductRequest = z.object({
+  name,
+  desc: desc.default(''),
+  stock,
+  amount,
+  status,
+  category: category.default('general'),
+  stock_shards: stockShards.default(1),
+});
+export type CreateProductRequest = z.infer<typeof createProductRequest>;
+
+export const updateProductRequest = z.object({
+  id,
+  name: name.optional(),
+  desc: desc.optional(),
+  stock: stock.optional(),
+  amount: amount.optional(),
+  status: status.optional(),
+  category: category.optional(),
+  stock_shards: stockShards.optional(),
+  /** Moves the product to the top of the recommend list. */
+  recommend: z.boolean().optional(),
+});
+export type UpdateProductRequest = z.infer<typeof updateProductRequest>;
+
+export const idRequest = z.object({ id });
+
+/**
+ * lebron's `ps`: default 20; a value that is missing, invalid or too large falls back to the
+ * default instead of failing, so `ps=10000` cannot be used to hurt the service.
+ */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 50;
+const pageSize = z.unknown().transform((raw) => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : DEFAULT_PAGE_SIZE;
+});
+/** 0 or absent: the first page; otherwise the last value of the previous page. */
+const cursor = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
+
+export const recommendRequest = z.object({ cursor, ps: pageSize });
+
+export const SORTS = ['newest', 'price', 'price_desc', 'sales'] as const;
+export type Sort = (typeof SORTS)[number];
+export const categoryListRequest = z.object({
+  cursor,
+  ps: pageSize,
+  category,
+  sort: z.enum(SORTS).default('newest'),
+});
+
+export const commentsRequest = z.object({ product_id: z.coerce.number().int().positive(), cursor, ps: pageSize });
+
+const imageUrl = z.string().trim().max(500).url().regex(/^https?:\/\//, 'must be an http(s) URL');
+export const addCommentRequest = z.object({
+  product_id: id,
+  content: z.string().trim().min(1).max(1000),
+  images: z.array(imageUrl).max(9).default([]),
+});
+
+export const saveBannerRequest = z.object({
+  id: id.optional(),
+  title: z.string().trim().min(1).max(100),
+  image_url: imageUrl,
+  link_url: z.string().trim().max(500).default(''),
+  sort: z.number().int().min(0).max(9999).default(0),
+});
+
+export const setFlashSaleRequest = z.object({
+  /** Unix seconds; the client computes the countdown from it. */
+  start_time: z.number().int().positive().max(32_503_680_000),
+  product_ids: z.array(id).max(50),
+});
+
+/** The internal batch read other services invoke (cart, later orders). */
+export const batchGetRequest = z.object({ ids: z.array(id).max(200) });
+
+/** go-zero-mall's product detail, plus the catalogue's own fields. */
+export interface ProductDetail {
+  id: number;
+  name: string;
+  desc: string;
+  stock: number;
+  amount: number;
+  status: number;
+  category: string;
+  sales: number;
+  create_time: number;
+  update_time: number;
+}
+
+/** lebron's Product; `price` is in the smallest currency unit, like `amount`. */
+export interface StorefrontProduct {
+  id: number;
+  name: string;
+  description: string;
+  price: number;
+  stock: number;
+  category: string;
+  status: number;
+  sales: number;
+  create_time: number;
+  update_time: number;
+}
+
+/** What other services get from batch-get: removed products are included and say so. */
+export interface CatalogEntry extends StorefrontProduct {
+  removed: boolean;
+}
