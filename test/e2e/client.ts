@@ -29,7 +29,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** GETs a storefront read, with lebron's query parameters. */
 export async function get<T = any>(route: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const qs = new URLSearchParams(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))).toString();
   const res = await fetch(`${apiUrl}${route}${qs ? `?${qs}` : ''}`, { headers });
   const text = await res.text();
   let parsed: any;
