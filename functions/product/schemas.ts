@@ -50,7 +50,7 @@ export const idRequest = z.object({ id });
  */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
-const pageSize = z.unknown().transform((raw) => {
+const pageSize = z.unknown().optional().transform((raw) => {
   const n = Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : DEFAULT_PAGE_SIZE;
 });
