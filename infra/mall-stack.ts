@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { CartService } from './constructs/cart-service';
 import { MallApi } from './constructs/mall-api';
 import { ProductService } from './constructs/product-service';
 import { UserService } from './constructs/user-service';
@@ -25,6 +26,7 @@ export class MallStack extends Stack {
 
     this.api = new MallApi(this, 'Api', config);
     new UserService(this, 'Users', { api: this.api, config, signingSecret });
-    new ProductService(this, 'Products', { api: this.api, config });
+    const products = new ProductService(this, 'Products', { api: this.api, config });
+    new CartService(this, 'Carts', { api: this.api, config, catalogBatchGet: products.batchGet });
   }
 }

@@ -43,6 +43,11 @@ export class ServiceFunction extends NodejsFunction {
     );
   }
 
+  /** May invoke exactly that function (its unqualified ARN), as one service asks another. */
+  grantInvokeOf(target: lambda.IFunction): void {
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
+  }
+
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: props.config.logRetentionDays,

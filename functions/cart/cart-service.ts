@@ -1,0 +1,42 @@
+import { badRequest, conflict, notFound } from '../../shared/errors';
+import { ON_SALE, type CatalogEntry } from '../product/schemas';
+import type { Catalog } from './catalog-client';
+import type { CartRepository } from './cart-repository';
+import { MAX_CART_PRODUCTS, MAX_COUNT, type CartProduct } from './schemas';
+
+export async function addToCart(repo: CartRepository, catalog: Catalog, uid: number, productId: number, count: number) {
+  const [product] = await catalog.products([productId]);
+  if (!product || product.removed) throw notFound('PRODUCT_NOT_FOUND', 'product not found');
+  if (product.status !== ON_SALE) throw conflict('PRODUCT_OFF_SALE', 'this product is not on sale');
+  const outcome = await repo.add(uid, productId, count);
+  if (!outcome.ok) {
+    throw outcome.reason === 'CART_FULL'
+      ? conflict('CART_FULL', `a cart holds at most ${MAX_CART_PRODUCTS} different products`)
+      : badRequest('COUNT_TOO_LARGE', `at most ${MAX_COUNT} of one product`);
+  }
+  return { product_id: productId, count: outcome.count };
+}
+
+export async function setCartCount(repo: CartRepository, uid: number, productId: number, count: number) {
+  if (!(await repo.setCount(uid, productId, count))) throw notFound('NOT_IN_CART', 'this product is not in the cart');
+  return { product_id: productId, count };
+}
+
+/** The caller's cart, newest first, with each product's current price and stock. */
+export async function listCart(repo: CartRepository, catalog: Catalog, uid: number): Promise<{ products: CartProduct[] }> {
+  const lines = (await repo.lines(uid)).sort((a, b) => b.addedAt - a.addedAt);
+  const byId = new Map((await catalog.products(lines.map((l) => l.productId))).map((p) => [p.id, p]));
+  return {
+    products: lines.map((line) => {
+      const entry = byId.get(line.productId);
+      const { removed, ...product } = entry ?? unknownProduct(line.productId);
+      return { product, count: line.count, available: Boolean(entry) && !removed && product.status === ON_SALE };
+    }),
+  };
+}
+
+/** A product the catalogue no longer knows at all (never expected, since removal is soft). */
+function unknownProduct(id: number): CatalogEntry {
+  return { id, name: '', description: '', price: 0, stock: 0, category: '', status: 0, sales: 0, create_time: 0, update_time: 0, removed: true };
+}
+

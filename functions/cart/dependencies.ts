@@ -1,0 +1,12 @@
+import { dynamo } from '../../shared/aws';
+import { requireEnv } from '../../shared/env';
+import { CartRepository } from './cart-repository';
+import { catalogFunction, type Catalog } from './catalog-client';
+
+export function cartRepository(): CartRepository {
+  return new CartRepository(dynamo, requireEnv('CART_TABLE'));
+}
+
+export function catalog(): Catalog {
+  return catalogFunction(requireEnv('CATALOG_BATCH_GET_FUNCTION'));
+}

@@ -1,0 +1,51 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import type { MallApi } from './mall-api';
+import { functionFactory } from './service-function';
+
+export interface CartServiceProps {
+  api: MallApi;
+  config: StageConfig;
+  /** The catalogue's internal batch read: the cart asks it for current prices and stock. */
+  catalogBatchGet: lambda.IFunction;
+}
+
+/** Each user's cart (lebron): at most 200 products, read back with current prices and stock. */
+export class CartService extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, { api, config, catalogBatchGet }: CartServiceProps) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const table = this.table;
+    const fn = functionFactory(this, 'cart', config, { CART_TABLE: table.tableName });
+    const withCatalog = { environment: { CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.functionName } };
+
+    const list = fn('list', withCatalog);
+    list.grantTable(table, ['Query']);
+    list.grantInvokeOf(catalogBatchGet);
+    api.route('GET', '/api/cart/list', list);
+
+    const add = fn('add', withCatalog);
+    add.grantTable(table, ['UpdateItem', 'PutItem']);
+    add.grantInvokeOf(catalogBatchGet);
+    api.route('POST', '/api/cart/add', add);
+
+    const update = fn('update');
+    update.grantTable(table, ['UpdateItem']);
+    api.route('POST', '/api/cart/update', update);
+
+    const remove = fn('remove');
+    remove.grantTable(table, ['DeleteItem', 'UpdateItem']);
+    api.route('POST', '/api/cart/remove', remove);
+  }
+}
