@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as fs from 'node:fs';
+import { DEMO_ADMIN, DEMO_USER } from '../demo/demo-shop';
+import { seedDemoShop } from '../demo/seed';
 import { startLocalCloud } from './cloud';
 
 /**
  * `npm start`: the mall on http://localhost:$PORT (default 3000), backed by the local cloud.
  *   MALL_DATA_DIR  where data is kept between runs (default .mall/ in the project)
  *   MALL_IN_MEMORY=1  keep nothing
+ *   MALL_DEMO=off  start an empty shop instead of loading the demo shop into a new one
  * With --json it prints one JSON line {apiUrl, awsEndpoint, ...} when ready (the tests use it).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,11 +22,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const demo = process.env.MALL_DEMO !== 'off';
+const fresh = !dataDir || !fs.existsSync(path.join(dataDir, 'dynamodb'));
+// The demo's admin account is an admin of this local mall, as MALL_ADMIN_MOBILES lists.
+const adminMobiles = [process.env.MALL_ADMIN_MOBILES, demo ? DEMO_ADMIN.mobile : undefined].filter(Boolean).join(',');
+
 const say = (message: string) => (json ? process.stderr : process.stdout).write(`[mall] ${message}\n`);
 const started = Date.now();
 const cloud = await startLocalCloud({
   port,
   dataDir,
+  env: { ...process.env, MALL_ADMIN_MOBILES: adminMobiles },
   progress: say,
   onRequest: json ? undefined : (r) => say(`${r.method} ${r.path} -> ${r.status} (${r.ms} ms)`),
 }).catch((error) => {
@@ -30,11 +40,24 @@ const cloud = await startLocalCloud({
   process.exit(1);
 });
 
+if (demo && fresh) {
+  say('loading the demo shop (MALL_DEMO=off starts an empty one)...');
+  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say).catch(async (error) => {
+    console.error(`[mall] could not load the demo shop: ${error instanceof Error ? error.message : error}`);
+    await cloud.stop();
+    process.exit(1);
+  });
+  say(`demo logins: admin ${DEMO_ADMIN.mobile} / ${DEMO_ADMIN.password}, shopper ${DEMO_USER.mobile} / ${DEMO_USER.password}`);
+}
+
 if (json) {
   process.stdout.write(JSON.stringify({ apiUrl: cloud.apiUrl, awsEndpoint: cloud.awsEndpoint, dynamoEndpoint: cloud.dynamoEndpoint }) + '\n');
 } else {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: the mall's API is at ${cloud.apiUrl}`);
-  say(`try: curl -s -X POST ${cloud.apiUrl}/api/user/register -H 'content-type: application/json' -d '{"name":"Ann","gender":1,"mobile":"13800000001","password":"secret123"}'`);
+  const [mobile, password] = demo ? [DEMO_USER.mobile, DEMO_USER.password] : ['13900000009', 'your-password'];
+  if (!demo) say(`register: curl -s -X POST ${cloud.apiUrl}/api/user/register -d '{"name":"Ann","gender":2,"mobile":"${mobile}","password":"${password}"}'`);
+  say(`log in:   curl -s -X POST ${cloud.apiUrl}/api/user/login -d '{"mobile":"${mobile}","password":"${password}"}'`);
+  say(`browse:   curl -s ${cloud.apiUrl}/api/home/recommend -H "Authorization: Bearer <accessToken>"`);
 }
 
 let stopping = false;

@@ -1,0 +1,74 @@
+import {
+  DEMO_ADMIN,
+  DEMO_BANNERS,
+  DEMO_FLASH_SALE_DELAY_SECONDS,
+  DEMO_FLASH_SALE_PRODUCTS,
+  DEMO_PRODUCTS,
+  DEMO_USER,
+} from './demo-shop';
+
+interface Account {
+  mobile: string;
+  password: string;
+}
+
+/**
+ * Loads the demo shop through the mall's own HTTP API, so it works against any deployment:
+ * the local cloud, LocalStack or AWS. `admin` must be an account whose mobile the stage lists
+ * as an admin (it is registered if it does not exist yet). Loading twice does nothing the
+ * second time. Returns false when the demo was already there.
+ */
+export async function seedDemoShop(apiUrl: string, admin: Account = DEMO_ADMIN, log: (line: string) => void = () => {}): Promise<boolean> {
+  const call = async (method: 'GET' | 'POST', route: string, body?: unknown, token?: string) => {
+    const res = await fetch(apiUrl.replace(/\/$/, '') + route, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const reply = (await res.json().catch(() => ({}))) as Record<string, any>;
+    return { status: res.status, body: reply };
+  };
+  const must = async (method: 'GET' | 'POST', route: string, body?: unknown, token?: string) => {
+    const reply = await call(method, route, body, token);
+    if (reply.status !== 200) throw new Error(`${route} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  };
+  const signIn = async (account: Account & { name: string; gender: number }) => {
+    const registered = await call('POST', '/api/user/register', account);
+    if (registered.status !== 200 && registered.status !== 409) throw new Error(`register ${account.mobile}: ${JSON.stringify(registered.body)}`);
+    const login = await call('POST', '/api/user/login', { mobile: account.mobile, password: account.password });
+    if (login.status !== 200) throw new Error(`login ${account.mobile} failed: ${JSON.stringify(login.body)}`);
+    return login.body.accessToken as string;
+  };
+
+  const adminToken = await signIn({ name: DEMO_ADMIN.name, gender: DEMO_ADMIN.gender, ...admin });
+  const role = JSON.parse(Buffer.from(adminToken.split('.')[1]!, 'base64url').toString('utf8')).role;
+  if (role !== 'admin') {
+    throw new Error(`${admin.mobile} has no admin role: list it in the stage's admin mobiles (MALL_ADMIN_MOBILES) and redeploy`);
+  }
+  const { banners } = await must('GET', '/api/home/banners', undefined, adminToken);
+  if (banners.some((b: { title: string }) => b.title === DEMO_BANNERS[0]!.title)) {
+    log('demo shop already loaded');
+    return false;
+  }
+
+  const userToken = await signIn(DEMO_USER);
+  const ids = new Map<string, number>();
+  for (const { comments = [], ...product } of DEMO_PRODUCTS) {
+    const { id } = await must('POST', '/api/product/create', { ...product, status: 1 }, adminToken);
+    ids.set(product.name, id);
+    for (const content of comments) await must('POST', '/api/product/comment/add', { product_id: id, content }, userToken);
+  }
+  for (const banner of DEMO_BANNERS) await must('POST', '/api/home/banner/save', banner, adminToken);
+  await must(
+    'POST',
+    '/api/home/flashsale/set',
+    {
+      start_time: Math.floor(Date.now() / 1000) + DEMO_FLASH_SALE_DELAY_SECONDS,
+      product_ids: DEMO_FLASH_SALE_PRODUCTS.map((name) => ids.get(name)!),
+    },
+    adminToken,
+  );
+  log(`demo shop loaded: ${DEMO_PRODUCTS.length} products in ${new Set(DEMO_PRODUCTS.map((p) => p.category)).size} categories, ${DEMO_BANNERS.length} banners, a flash sale`);
+  return true;
+}
