@@ -137,6 +137,30 @@ describe('least privilege', () => {
     expect(JSON.stringify(flush[0].Resource)).toMatch(/\/stages\/prod\/cache\/authorizers/);
   });
 
+  it('lets the cart invoke only the catalogue\'s batch read, and nothing else invoke functions', () => {
+    const functionsByRole = roleOfFunction();
+    const invokers: string[] = [];
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if (![statement.Action].flat().some((a: string) => a.startsWith('lambda:'))) continue;
+        expect(statement.Action).toBe('lambda:InvokeFunction');
+        expect(refs(statement.Resource).map(constructOf)).toEqual(['Products/BatchGet']);
+        for (const role of policy.Properties.Roles) invokers.push(constructOf(functionsByRole.get(role.Ref)!));
+      }
+    }
+    expect(invokers.sort()).toEqual(['Carts/Add', 'Carts/List']);
+  });
+
+  it('lets list functions query only the indexes they read', () => {
+    const indexes = ofType('AWS::IAM::Policy')
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .flatMap((s) => [s.Resource].flat())
+      .map((r) => JSON.stringify(r))
+      .filter((r) => r.includes('/index/'));
+    expect(indexes.length).toBeGreaterThan(0);
+    for (const resource of indexes) expect(resource).toMatch(/\/index\/By[A-Za-z]+"/);
+  });
+
   it('gives functions no AWS-managed policies and no log access beyond their own log group', () => {
     for (const [id, role] of ofType('AWS::IAM::Role')) {
       if (!functionRole(id)) continue;
@@ -165,6 +189,22 @@ describe('functions', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { ADMIN_MOBILES: '13800000000' } },
     });
+  });
+});
+
+describe('tables', () => {
+  it('serves every storefront list from an index (no scans) and measures hot keys', () => {
+    const [[, catalogue] = []] = ofType('AWS::DynamoDB::Table').filter(([id]) => serviceOf(id) === 'Products');
+    expect(catalogue.Properties.GlobalSecondaryIndexes.map((i: any) => i.IndexName).sort()).toEqual(['ByNewest', 'ByPrice', 'ByRecommend', 'BySales']);
+    expect(catalogue.Properties.ContributorInsightsSpecification).toEqual({ Enabled: true });
+    const actions = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement).flatMap((st) => [st.Action].flat());
+    expect(actions).not.toContain('dynamodb:Scan');
+  });
+
+  it('keeps point-in-time recovery on every table', () => {
+    for (const [id, table] of ofType('AWS::DynamoDB::Table')) {
+      expect(table.Properties.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
   });
 });
 

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { splitStock, timeKey } from '../../functions/product/product-repository';
+import { categoryListRequest, createProductRequest, recommendRequest } from '../../functions/product/schemas';
+
+describe('stock shards', () => {
+  it('spreads stock as evenly as possible and loses nothing', () => {
+    expect(splitStock(10, 3)).toEqual([4, 3, 3]);
+    expect(splitStock(2, 4)).toEqual([1, 1, 0, 0]);
+    expect(splitStock(0, 2)).toEqual([0, 0]);
+    for (const [total, shards] of [[1, 1], [999, 16], [50, 7]] as const) {
+      const split = splitStock(total, shards);
+      expect(split).toHaveLength(shards);
+      expect(split.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(Math.max(...split) - Math.min(...split)).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('time keys (recommend_time, comment_time cursors)', () => {
+  it('order by time first and never tie for different ids of the same millisecond', () => {
+    const ms = 1_795_000_000_123;
+    expect(timeKey(ms, 7)).toBe(ms * 1000 + 7);
+    expect(timeKey(ms + 1, 999)).toBeLessThan(timeKey(ms + 2, 0));
+    const sameMs = Array.from({ length: 1000 }, (_, id) => timeKey(ms, id + 1));
+    expect(new Set(sameMs).size).toBe(1000);
+    expect(Number.isSafeInteger(timeKey(4_102_444_800_000, 123_456_789))).toBe(true); // year 2100
+  });
+});
+
+describe('storefront paging input (lebron)', () => {
+  it('falls back to ps=20 for missing, invalid or too large values instead of failing', () => {
+    for (const ps of [undefined, '', 'abc', '0', '-5', '1.5', '51', '10000']) {
+      expect(recommendRequest.parse(ps === undefined ? {} : { ps }).ps, String(ps)).toBe(20);
+    }
+    expect(recommendRequest.parse({ ps: '3' }).ps).toBe(3);
+    expect(recommendRequest.parse({ ps: '50' }).ps).toBe(50);
+  });
+
+  it('refuses a cursor that is not a non-negative integer', () => {
+    for (const cursor of ['-1', 'abc', '1.5']) expect(recommendRequest.safeParse({ cursor }).success, cursor).toBe(false);
+    expect(recommendRequest.parse({}).cursor).toBe(0);
+  });
+
+  it('knows the sorts and defaults to newest', () => {
+    expect(categoryListRequest.parse({ category: 'books' }).sort).toBe('newest');
+    expect(categoryListRequest.safeParse({ category: 'books', sort: 'random' }).success).toBe(false);
+  });
+});
+
+describe('product input', () => {
+  it('keeps amounts integral and positive, and statuses to on/off sale', () => {
+    const valid = { name: 'Tea', stock: 5, amount: 250, status: 1 };
+    expect(createProductRequest.parse(valid)).toMatchObject({ desc: '', category: 'general', stock_shards: 1 });
+    for (const change of [{ amount: 0 }, { amount: 2.5 }, { status: 3 }, { stock: -1 }, { stock_shards: 17 }, { category: 'a/b' }]) {
+      expect(createProductRequest.safeParse({ ...valid, ...change }).success, JSON.stringify(change)).toBe(false);
+    }
+  });
+});
