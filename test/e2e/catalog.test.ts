@@ -149,7 +149,7 @@ function expectEachOnce(seen: number[], expected: number[]): void {
   for (const id of expected) expect(seen.filter((s) => s === id), `product ${id}`).toHaveLength(1);
 }
 
-const STOREFRONT_KEYS = ['category', 'create_time', 'description', 'id', 'name', 'price', 'sales', 'stock', 'status', 'update_time'];
+const STOREFRONT_KEYS = ['category', 'create_time', 'description', 'id', 'name', 'price', 'sales', 'status', 'stock', 'update_time'];
 
 // ---------------------------------------------------------------------------------------------
 // 1. Admin CRUD
@@ -944,4 +944,30 @@ describe('bad input gets a 400 with a stable code, never a 5xx', () => {
       expectError(await get(route, query, shopper), 400, 'INVALID_INPUT');
     });
   }
+});
+
+describe('PROBE', () => {
+  it('probe concurrent updates', async () => {
+    const id = await createProduct({ stock: 10, stock_shards: 4 });
+    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => post('/api/product/update', { id, stock: i + 1, amount: 100 + i }, admin)));
+    console.log('PROBE1', replies.map((r) => r.status + ':' + JSON.stringify(r.body)).join(' '));
+    console.log('PROBE1d', JSON.stringify((await detailOf(id)).body));
+    const r2 = await Promise.all(Array.from({ length: 12 }, (_, i) => post('/api/product/update', { id, name: 'n' + i }, admin)));
+    console.log('PROBE2', r2.map((r) => r.status).join(' '));
+    const r3 = await Promise.all([post('/api/product/remove', { id }, admin), ...Array.from({ length: 5 }, (_, i) => post('/api/product/update', { id, name: 'm' + i }, admin))]);
+    console.log('PROBE3', r3.map((r) => r.status + JSON.stringify(r.body)).join(' '));
+    const odd = await Promise.all([
+      get('/api/home/recommend', { cursor: '1e3' }, shopper),
+      get('/api/home/recommend', { cursor: '0x10' }, shopper),
+      get('/api/product/comment/list', { product_id: '1e300' }, shopper),
+      get('/api/product/comment/list', { product_id: 'Infinity' }, shopper),
+      post('/api/product/create', { ...{ name: 'x', stock: 1, amount: 1, status: 1 }, category: 'a'.repeat(40) }, admin),
+      post('/api/product/create', { name: 'x', stock: 1, amount: 1, status: 1, stock_shards: 16, stock: 10_000_000 }, admin),
+      post('/api/home/banner/save', { title: 'x', image_url: 'https://x' }, admin),
+      post('/api/product/comment/add', { product_id: 1, content: 'x', images: ['http://'] }, admin),
+      post('/api/product/comment/add', { product_id: 1, content: 'x', images: ['https://a b.com/x'] }, admin),
+      post('/api/home/flashsale/set', { start_time: 1, product_ids: [] }, admin),
+    ]);
+    console.log('PROBE4', odd.map((r) => r.status + JSON.stringify(r.body).slice(0, 150)).join('\n'));
+  });
 });
