@@ -1,4 +1,4 @@
-import { badRequest, notFound } from '../../shared/errors';
+import { badRequest, conflict, notFound } from '../../shared/errors';
 import type { Caller } from '../../shared/http';
 import {
   ConcurrentUpdateError,
@@ -7,6 +7,7 @@ import {
   type CommentRecord,
   type ProductRecord,
 } from './product-repository';
+import { ON_SALE } from './schemas';
 import type {
   CatalogEntry,
   CreateProductRequest,
@@ -87,9 +88,9 @@ export async function createProduct(repo: CatalogRepository, input: CreateProduc
   return { id: product.id };
 }
 
-/** Changes only the fields given. Retries when it loses a race with another writer. */
+/** Changes only the fields given. */
 export async function updateProduct(repo: CatalogRepository, input: UpdateProductRequest): Promise<Record<string, never>> {
-  for (let attempt = 1; ; attempt++) {
+  await withOptimisticRetry(async () => {
     const current = await liveProduct(repo, input.id);
     const now = Math.max(Date.now(), current.updatedAt + 1);
     const next: ProductRecord = {
@@ -103,31 +104,38 @@ export async function updateProduct(repo: CatalogRepository, input: UpdateProduc
       ...(input.recommend && { recommendedAt: now }),
       updatedAt: now,
     };
-    const stockChanges = input.stock !== undefined || next.stockShards !== current.stockShards;
     let stock: { total: number; current: number[] } | undefined;
-    if (stockChanges) {
+    if (input.stock !== undefined || next.stockShards !== current.stockShards) {
       const shards = (await repo.stockShards([current], true)).get(current.id) ?? [];
       stock = { total: input.stock ?? shards.reduce((a, b) => a + b, 0), current: shards };
     }
-    try {
-      await repo.replaceProduct(current, next, stock);
-      return {};
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= 5) throw error;
-    }
-  }
+    await repo.replaceProduct(current, next, stock);
+  });
+  return {};
 }
 
 /** Removed products leave every list and detail; orders that reference them keep their copy. */
 export async function removeProduct(repo: CatalogRepository, id: number): Promise<Record<string, never>> {
-  for (let attempt = 1; ; attempt++) {
+  await withOptimisticRetry(async () => {
     const current = await liveProduct(repo, id);
     const now = Math.max(Date.now(), current.updatedAt + 1);
+    await repo.replaceProduct(current, { ...current, removedAt: now, updatedAt: now });
+  });
+  return {};
+}
+
+/**
+ * Runs a read-modify-write again, after a short random pause, when another writer changed the
+ * product in between. A writer that keeps losing gets 409, never a 5xx.
+ */
+async function withOptimisticRetry(attempt: () => Promise<void>, attempts = 8): Promise<void> {
+  for (let i = 1; ; i++) {
     try {
-      await repo.replaceProduct(current, { ...current, removedAt: now, updatedAt: now });
-      return {};
+      return await attempt();
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= 5) throw error;
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      if (i >= attempts) throw conflict('CONCURRENT_UPDATE', 'the product was changed by someone else meanwhile; retry');
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * i));
     }
   }
 }
@@ -192,7 +200,10 @@ export async function flashSale(repo: CatalogRepository) {
   const sale = await repo.getFlashSale();
   if (!sale) return { start_time: 0, products: [] };
   const byId = new Map((await repo.getProducts(sale.productIds, false)).map((p) => [p.id, p]));
-  const listed = sale.productIds.map((id) => byId.get(id)).filter((p): p is ProductRecord => !!p && !p.removedAt);
+  // Like every list: only what is on sale and not removed.
+  const listed = sale.productIds
+    .map((id) => byId.get(id))
+    .filter((p): p is ProductRecord => !!p && !p.removedAt && p.status === ON_SALE);
   return { start_time: sale.startTime, products: await storefront(repo, listed) };
 }
 

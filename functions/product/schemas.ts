@@ -55,7 +55,12 @@ const pageSize = z.unknown().optional().transform((raw) => {
   return Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : DEFAULT_PAGE_SIZE;
 });
 /** 0 or absent: the first page; otherwise the last value of the previous page. */
-const cursor = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
+const cursor = z
+  .string()
+  .regex(/^\d{1,16}$/, 'must be a non-negative integer')
+  .optional()
+  .transform((raw) => (raw === undefined ? 0 : Number(raw)))
+  .pipe(z.number().max(Number.MAX_SAFE_INTEGER));
 
 export const recommendRequest = z.object({ cursor, ps: pageSize });
 
@@ -68,7 +73,11 @@ export const categoryListRequest = z.object({
   sort: z.enum(SORTS).default('newest'),
 });
 
-export const commentsRequest = z.object({ product_id: z.coerce.number().int().positive(), cursor, ps: pageSize });
+export const commentsRequest = z.object({
+  product_id: z.string().regex(/^\d{1,16}$/, 'must be a product id').transform(Number).pipe(id),
+  cursor,
+  ps: pageSize,
+});
 
 const imageUrl = z.string().trim().max(500).url().regex(/^https?:\/\//, 'must be an http(s) URL');
 export const addCommentRequest = z.object({
@@ -81,7 +90,8 @@ export const saveBannerRequest = z.object({
   id: id.optional(),
   title: z.string().trim().min(1).max(100),
   image_url: imageUrl,
-  link_url: z.string().trim().max(500).default(''),
+  /** An in-app path or an http(s) URL; nothing that a client could run as script. */
+  link_url: z.string().trim().max(500).regex(/^$|^\/|^https?:\/\//, 'must be empty, a path starting with /, or an http(s) URL').default(''),
   sort: z.number().int().min(0).max(9999).default(0),
 });
 
