@@ -1,6 +1,6 @@
 import { badRequest, conflict, notFound } from '../../shared/errors';
 import { ON_SALE, type CatalogEntry } from '../product/schemas';
-import type { Catalog } from './catalog-client';
+import type { Catalog } from '../product/client';
 import type { CartRepository } from './cart-repository';
 import { MAX_CART_PRODUCTS, MAX_COUNT, type CartProduct } from './schemas';
 

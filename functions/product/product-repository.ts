@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import { ON_SALE, type Sort } from './schemas';
 
@@ -46,6 +47,13 @@ export interface ProductRecord {
   updatedAt: number;
   recommendedAt: number;
   removedAt?: number;
+}
+
+/** Stock taken from one shard by one order. */
+export interface Reservation {
+  pid: number;
+  shard: number;
+  num: number;
 }
 
 export interface Banner {
@@ -218,6 +226,41 @@ export class CatalogRepository {
       if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError();
       throw error;
     }
+  }
+
+  /**
+   * Takes `reservations` (shard by shard) in one transaction with the saga's barrier, each shard
+   * conditioned on having enough left.
+   */
+  reserve(barrier: Barrier, gid: string, reservations: Reservation[]) {
+    return barrier.action(
+      gid,
+      'stock',
+      { reservations },
+      reservations.map((r) => ({
+        Update: {
+          TableName: this.table,
+          Key: shardKey(r.pid, r.shard),
+          UpdateExpression: 'ADD available :minus',
+          ConditionExpression: 'available >= :n',
+          ExpressionAttributeValues: { ':minus': -r.num, ':n': r.num },
+        },
+      })),
+    );
+  }
+
+  /** Gives back what the saga's reservation took, if it took anything. */
+  release(barrier: Barrier, gid: string) {
+    return barrier.compensate<{ reservations: Reservation[] }>(gid, 'stock', ({ reservations }) =>
+      reservations.map((r) => ({
+        Update: {
+          TableName: this.table,
+          Key: shardKey(r.pid, r.shard),
+          UpdateExpression: 'ADD available :n',
+          ExpressionAttributeValues: { ':n': r.num },
+        },
+      })),
+    );
   }
 
   /** Available stock per shard, for each product (shard counts taken from the records). */

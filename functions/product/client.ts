@@ -1,7 +1,7 @@
 import { invokeFunction } from '../../shared/invoke';
-import type { CatalogEntry } from '../product/schemas';
+import type { CatalogEntry } from './schemas';
 
-/** The cart's view of the catalogue: the product service's internal batch-get function. */
+/** How other services (cart, orders) read the catalogue: its internal batch-get function. */
 export interface Catalog {
   products(ids: number[]): Promise<CatalogEntry[]>;
 }

@@ -1,0 +1,125 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Barrier } from '../../shared/barrier';
+import { IdAllocator } from '../../shared/ids';
+import type { CouponState, CouponView } from './schemas';
+
+/**
+ * The coupon table:
+ *   USER#<uid> / COUPON#<id>   a coupon of that user (so a coupon is only ever found under its owner)
+ *   BARRIER#<gid>#coupon / ... the saga's barriers
+ *   COUNTER#coupon / COUNTER   ids
+ */
+export interface CouponRecord {
+  id: number;
+  uid: number;
+  value: number;
+  minSpend: number;
+  /** Unix seconds. */
+  expiresAt: number;
+  state: 'unused' | 'used';
+  orderId?: number;
+}
+
+const couponKey = (uid: number, id: number) => ({ pk: `USER#${uid}`, sk: `COUPON#${id}` });
+
+export function stateOf(coupon: CouponRecord, nowSeconds = Math.floor(Date.now() / 1000)): CouponState {
+  if (coupon.state === 'used') return 'used';
+  return coupon.expiresAt <= nowSeconds ? 'expired' : 'unused';
+}
+
+export function toView(c: CouponRecord): CouponView {
+  return {
+    id: c.id,
+    uid: c.uid,
+    value: c.value,
+    min_spend: c.minSpend,
+    expires_at: c.expiresAt,
+    state: stateOf(c),
+    ...(c.orderId ? { order_id: c.orderId } : {}),
+  };
+}
+
+export class CouponRepository {
+  private readonly ids: IdAllocator;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {
+    this.ids = new IdAllocator(db, table, { pk: 'COUNTER#coupon', sk: 'COUNTER' });
+  }
+
+  async issue(coupon: Omit<CouponRecord, 'id' | 'state'>): Promise<CouponRecord> {
+    const record: CouponRecord = { ...coupon, id: await this.ids.nextId(), state: 'unused' };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...couponKey(record.uid, record.id), ...record, issuedAt: Date.now() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return record;
+  }
+
+  async get(uid: number, id: number): Promise<CouponRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: couponKey(uid, id), ConsistentRead: true }));
+    return out.Item as CouponRecord | undefined;
+  }
+
+  async list(uid: number): Promise<CouponRecord[]> {
+    const coupons: CouponRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+          ExpressionAttributeValues: { ':pk': `USER#${uid}`, ':c': 'COUPON#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      coupons.push(...((out.Items ?? []) as CouponRecord[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return coupons.sort((a, b) => b.id - a.id);
+  }
+
+  /** Marks the coupon used by the order, in one transaction with the saga's barrier. */
+  use(barrier: Barrier, gid: string, order: { uid: number; orderId: number; couponId: number; total: number }) {
+    return barrier.action(gid, 'coupon', { couponId: order.couponId }, [
+      {
+        Update: {
+          TableName: this.table,
+          Key: couponKey(order.uid, order.couponId),
+          UpdateExpression: 'SET #state = :used, orderId = :order, usedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND #state = :unused AND expiresAt > :nowSeconds AND minSpend <= :total',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':used': 'used',
+            ':unused': 'unused',
+            ':order': order.orderId,
+            ':now': Date.now(),
+            ':nowSeconds': Math.floor(Date.now() / 1000),
+            ':total': order.total,
+          },
+        },
+      },
+    ]);
+  }
+
+  /** Makes the coupon usable again, if this order's saga had used it. */
+  restore(barrier: Barrier, gid: string, order: { uid: number; orderId: number }) {
+    return barrier.compensate<{ couponId: number }>(gid, 'coupon', ({ couponId }) => [
+      {
+        Update: {
+          TableName: this.table,
+          Key: couponKey(order.uid, couponId),
+          UpdateExpression: 'SET #state = :unused REMOVE orderId, usedAt',
+          ConditionExpression: 'orderId = :order',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':unused': 'unused', ':order': order.orderId },
+        },
+      },
+    ]);
+  }
+}

@@ -1,0 +1,11 @@
+import { gidOf, sagaStep, success } from '../../shared/saga';
+import { paymentBarrier, paymentRepository } from './dependencies';
+
+const repo = paymentRepository();
+const barrier = paymentBarrier();
+
+/** Compensation ClosePayment: empty if CreatePayment never ran. */
+export const handler = sagaStep('ClosePayment', async (input) => {
+  await repo.close(barrier, gidOf(input));
+  return success();
+});

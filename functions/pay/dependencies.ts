@@ -1,0 +1,8 @@
+import { dynamo } from '../../shared/aws';
+import { Barrier } from '../../shared/barrier';
+import { requireEnv } from '../../shared/env';
+import { PaymentRepository } from './payment-repository';
+
+const table = () => requireEnv('PAYMENT_TABLE');
+export const paymentRepository = () => new PaymentRepository(dynamo, table());
+export const paymentBarrier = () => new Barrier(dynamo, table());

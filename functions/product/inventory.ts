@@ -1,0 +1,69 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Barrier } from '../../shared/barrier';
+import { failure, success, type StepOutcome } from '../../shared/saga';
+import type { CatalogRepository, Reservation } from './product-repository';
+import { ON_SALE } from './schemas';
+
+/**
+ * Inventory's saga steps (seed 004's Sell): reserve stock for an order, or release it. Stock
+ * is spread over shards; a reservation starts at a random shard so concurrent orders for a hot
+ * product spread their writes, and takes from several shards when one has too little.
+ */
+export async function reserveStock(
+  repo: CatalogRepository,
+  barrier: Barrier,
+  gid: string,
+  items: Array<{ pid: number; num: number }>,
+  attempts = 12,
+): Promise<StepOutcome> {
+  const wanted = new Map<number, number>();
+  for (const item of items) wanted.set(item.pid, (wanted.get(item.pid) ?? 0) + item.num);
+  const products = await repo.getProducts([...wanted.keys()], true);
+  for (const pid of wanted.keys()) {
+    const product = products.find((p) => p.id === pid);
+    if (!product || product.removedAt || product.status !== ON_SALE) return failure('PRODUCT_UNAVAILABLE');
+  }
+
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const shards = await repo.stockShards(products, true);
+    const plan: Reservation[] = [];
+    for (const [pid, num] of wanted) {
+      const taken = planFromShards(pid, shards.get(pid) ?? [], num);
+      if (!taken) return failure('INSUFFICIENT_STOCK');
+      plan.push(...taken);
+    }
+    try {
+      const result = await repo.reserve(barrier, gid, plan);
+      if (result.status === 'done') return success();
+      if (result.status === 'blocked') return failure('ALREADY_CANCELLED');
+      // A shard was emptied by another order since we read it: read again and re-plan.
+    } catch (error) {
+      // Two orders wrote the same shard at once (TransactionConflict): back off and re-plan.
+      if (!(error instanceof TransactionCanceledException)) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
+  }
+  throw new Error(`could not reserve stock for ${gid} after ${attempts} attempts of contention`);
+}
+
+/** Takes `num` from the shards, starting at a random one; undefined if they hold too little. */
+export function planFromShards(pid: number, available: number[], num: number): Reservation[] | undefined {
+  if (available.reduce((a, b) => a + b, 0) < num) return undefined;
+  const start = Math.floor(Math.random() * available.length);
+  const plan: Reservation[] = [];
+  let missing = num;
+  for (let i = 0; i < available.length && missing > 0; i++) {
+    const shard = (start + i) % available.length;
+    const take = Math.min(available[shard]!, missing);
+    if (take > 0) {
+      plan.push({ pid, shard, num: take });
+      missing -= take;
+    }
+  }
+  return plan;
+}
+
+export async function releaseStock(repo: CatalogRepository, barrier: Barrier, gid: string): Promise<StepOutcome> {
+  await repo.release(barrier, gid);
+  return success();
+}

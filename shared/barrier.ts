@@ -1,0 +1,115 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * DTM's sub-transaction barrier on DynamoDB. Every saga step and compensation writes a barrier
+ * item `BARRIER#<gid>#<branch>` / `<op>` in the same transaction as its business change, in the
+ * participant's own table. Hence:
+ *   - a repeated delivery finds its barrier and changes nothing (idempotent);
+ *   - a compensation whose action never ran inserts the action's barrier itself and does nothing
+ *     else (empty compensation), and that barrier blocks the action if it arrives late (no hanging).
+ */
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+export type ActionResult<T> =
+  /** The business change was made now, or by an earlier delivery of the same step. */
+  | { status: 'done'; data: T }
+  /** The compensation ran first: this late action must do nothing. */
+  | { status: 'blocked' }
+  /** A business condition failed: item `failedItem` of the business items (0-based). */
+  | { status: 'refused'; failedItem: number };
+
+export type CompensationResult = 'compensated' | 'empty' | 'already-done';
+
+const barrierKey = (gid: string, branch: string, op: 'action' | 'compensate') => ({ pk: `BARRIER#${gid}#${branch}`, sk: op });
+
+/** Barriers are kept 30 days (TTL attribute `expiresAt`), far longer than any saga retries. */
+const KEEP_SECONDS = 30 * 24 * 3600;
+const stamp = () => ({ at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + KEEP_SECONDS });
+
+export class Barrier {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /**
+   * Runs an action once: `items` (the business change) together with the action's barrier,
+   * which keeps `data` for repeated deliveries and for the compensation (e.g. which stock
+   * shards were taken).
+   */
+  async action<T extends Record<string, unknown>>(gid: string, branch: string, data: T, items: TransactItem[]): Promise<ActionResult<T>> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...barrierKey(gid, branch, 'action'), origin: 'action', data, ...stamp() },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...items,
+          ],
+        }),
+      );
+      return { status: 'done', data };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        const existing = await this.read(gid, branch, 'action');
+        if (!existing) throw error; // vanished meanwhile: let the caller's retry decide
+        return existing.origin === 'action' ? { status: 'done', data: existing.data as T } : { status: 'blocked' };
+      }
+      const failed = reasons.findIndex((r, i) => i > 0 && r.Code === 'ConditionalCheckFailed');
+      if (failed > 0) return { status: 'refused', failedItem: failed - 1 };
+      throw error; // a conflict with another transaction, a throttle...: transient, retried by the saga
+    }
+  }
+
+  /**
+   * Runs a compensation once. `undo` gets the action's barrier data and returns the items that
+   * reverse it; it is only called if the action really ran.
+   */
+  async compensate<T>(gid: string, branch: string, undo: (actionData: T) => TransactItem[]): Promise<CompensationResult> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const action = await this.read(gid, branch, 'action');
+      const compensation = { Put: { TableName: this.table, Item: { ...barrierKey(gid, branch, 'compensate'), ...stamp() }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      if (!action) {
+        // The action never ran: record it as done-by-compensation so it is blocked if it comes late.
+        const blocked = await this.write([
+          { Put: { TableName: this.table, Item: { ...barrierKey(gid, branch, 'action'), origin: 'compensation', ...stamp() }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          compensation,
+        ]);
+        if (blocked === 'ok') return 'empty';
+        continue; // the action (or another compensation) got there first: look again
+      }
+      if (action.origin === 'compensation') return 'already-done';
+      const undone = await this.write([compensation, ...undo(action.data as T)]);
+      if (undone === 'ok') return 'compensated';
+      if (undone.failedItem === 0) return 'already-done';
+      throw new Error(`compensation of ${gid}/${branch} was refused by item ${undone.failedItem}`);
+    }
+    throw new Error(`compensation of ${gid}/${branch} kept racing its action`);
+  }
+
+  private async read(gid: string, branch: string, op: 'action' | 'compensate') {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: barrierKey(gid, branch, op), ConsistentRead: true }));
+    return out.Item as { origin: 'action' | 'compensation'; data?: unknown } | undefined;
+  }
+
+  private async write(items: TransactItem[]): Promise<'ok' | { failedItem: number }> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const failedItem = (error.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      if (failedItem < 0) throw error;
+      return { failedItem };
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { z } from 'zod';
+import { logger, metrics, tracer } from './powertools';
+
+/**
+ * The order saga's contract, shared by the order service (which starts it) and every
+ * participant (which run its steps). It stands in for DTM's protocol: a step answers SUCCESS,
+ * or FAILURE with a reason (a business refusal: compensate, never retry); anything it throws
+ * is transient and the state machine retries it with backoff until the participant is back.
+ */
+export const sagaInput = z.object({
+  orderId: z.number().int().positive(),
+  uid: z.number().int().positive(),
+  items: z
+    .array(z.object({ pid: z.number().int().positive(), num: z.number().int().positive(), price: z.number().int().min(0) }))
+    .min(1),
+  /** Sum of price x num, before the coupon. */
+  total: z.number().int().min(0),
+  /** What the customer pays. */
+  amount: z.number().int().min(0),
+  couponId: z.number().int().positive().optional(),
+  fromCart: z.boolean().default(false),
+  /** "create" runs the saga; "cancel" runs only its compensations (user cancel, timeout, repair). */
+  action: z.enum(['create', 'cancel']).default('create'),
+  /** Why a cancel run cancels. */
+  reason: z.string().optional(),
+});
+export type SagaInput = z.infer<typeof sagaInput>;
+
+export type StepOutcome = { outcome: 'SUCCESS'; [key: string]: unknown } | { outcome: 'FAILURE'; reason: string };
+
+export const success = (extra: Record<string, unknown> = {}): StepOutcome => ({ outcome: 'SUCCESS', ...extra });
+export const failure = (reason: string): StepOutcome => ({ outcome: 'FAILURE', reason });
+
+/** The barrier's global transaction id for an order's saga. */
+export const gidOf = (input: { orderId: number }) => `order-${input.orderId}`;
+
+/** A saga participant's Lambda: powertools, the validated saga input, and an outcome. */
+export function sagaStep(step: string, run: (input: SagaInput & { failure?: { reason?: string } }) => Promise<StepOutcome>) {
+  return middy<unknown, StepOutcome>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      const input = sagaInput.extend({ failure: z.object({ reason: z.string().optional() }).optional() }).parse(event);
+      logger.appendKeys({ orderId: input.orderId, sagaStep: step });
+      tracer.putAnnotation('orderId', input.orderId);
+      tracer.putAnnotation('sagaStep', step);
+      const outcome = await run(input);
+      logger.info('saga step done', { outcome });
+      tracer.putAnnotation('outcome', outcome.outcome);
+      return outcome;
+    });
+}
