@@ -16,6 +16,15 @@ export interface StageConfig {
   logRetentionDays: 7 | 30 | 90 | 365;
   /** API-wide throttling, requests per second and burst. */
   throttle: { rateLimit: number; burstLimit: number };
+  /** The order saga's workflow type. Standard keeps history and can be described; Express is cheaper. */
+  sagaWorkflow: 'STANDARD' | 'EXPRESS';
+  /**
+   * An order still pending (or cancelling) this long after it was created, and whose saga is not
+   * running, is driven to cancelled. For Express it must exceed Express's 5-minute limit.
+   */
+  openOrderBoundSeconds: number;
+  /** How often the sweeper looks for such orders. */
+  sweepEveryMinutes: number;
 }
 
 const base: Omit<StageConfig, 'stage'> = {
@@ -25,6 +34,9 @@ const base: Omit<StageConfig, 'stage'> = {
   retainData: false,
   logRetentionDays: 30,
   throttle: { rateLimit: 500, burstLimit: 1000 },
+  sagaWorkflow: 'STANDARD',
+  openOrderBoundSeconds: 600,
+  sweepEveryMinutes: 5,
 };
 
 const stages: Record<string, Omit<StageConfig, 'stage'>> = {
@@ -41,5 +53,7 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     .split(',')
     .map((mobile) => mobile.trim())
     .filter(Boolean);
-  return { ...settings, stage, adminMobiles };
+  const sagaWorkflow = env.MALL_SAGA_WORKFLOW === 'EXPRESS' ? 'EXPRESS' : settings.sagaWorkflow;
+  const openOrderBoundSeconds = sagaWorkflow === 'EXPRESS' ? Math.max(settings.openOrderBoundSeconds, 360) : settings.openOrderBoundSeconds;
+  return { ...settings, stage, adminMobiles, sagaWorkflow, openOrderBoundSeconds };
 }

@@ -3,7 +3,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { CartService } from './constructs/cart-service';
+import { CouponService } from './constructs/coupon-service';
 import { MallApi } from './constructs/mall-api';
+import { OrderService } from './constructs/order-service';
+import { PaymentService } from './constructs/payment-service';
 import { ProductService } from './constructs/product-service';
 import { UserService } from './constructs/user-service';
 
@@ -27,6 +30,23 @@ export class MallStack extends Stack {
     this.api = new MallApi(this, 'Api', config);
     new UserService(this, 'Users', { api: this.api, config, signingSecret });
     const products = new ProductService(this, 'Products', { api: this.api, config });
-    new CartService(this, 'Carts', { api: this.api, config, catalogBatchGet: products.batchGet });
+    const carts = new CartService(this, 'Carts', { api: this.api, config, catalogBatchGet: products.batchGet });
+    const coupons = new CouponService(this, 'Coupons', { api: this.api, config });
+    const payments = new PaymentService(this, 'Payments', { config });
+    new OrderService(this, 'Orders', {
+      api: this.api,
+      config,
+      catalogBatchGet: products.batchGet,
+      couponQuote: coupons.quote,
+      participants: {
+        reserveStock: products.reserveStock,
+        releaseStock: products.releaseStock,
+        useCoupon: coupons.useCoupon,
+        restoreCoupon: coupons.restoreCoupon,
+        createPayment: payments.createPayment,
+        closePayment: payments.closePayment,
+        removeFromCart: carts.checkout,
+      },
+    });
   }
 }

@@ -39,7 +39,10 @@ export const failure = (reason: string): StepOutcome => ({ outcome: 'FAILURE', r
 export const gidOf = (input: { orderId: number }) => `order-${input.orderId}`;
 
 /** A saga participant's Lambda: powertools, the validated saga input, and an outcome. */
-export function sagaStep(step: string, run: (input: SagaInput & { failure?: { reason?: string } }) => Promise<StepOutcome>) {
+export function sagaStep(
+  step: string,
+  run: (input: SagaInput & { failure?: { reason?: string } }, raw: unknown) => Promise<StepOutcome>,
+) {
   return middy<unknown, StepOutcome>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
@@ -49,7 +52,7 @@ export function sagaStep(step: string, run: (input: SagaInput & { failure?: { re
       logger.appendKeys({ orderId: input.orderId, sagaStep: step });
       tracer.putAnnotation('orderId', input.orderId);
       tracer.putAnnotation('sagaStep', step);
-      const outcome = await run(input);
+      const outcome = await run(input, event);
       logger.info('saga step done', { outcome });
       tracer.putAnnotation('outcome', outcome.outcome);
       return outcome;

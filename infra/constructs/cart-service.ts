@@ -16,6 +16,8 @@ export interface CartServiceProps {
 /** Each user's cart (lebron): at most 200 products, read back with current prices and stock. */
 export class CartService extends Construct {
   readonly table: dynamodb.Table;
+  /** The order saga's step that takes ordered products out of the cart. */
+  readonly checkout: lambda.IFunction;
 
   constructor(scope: Construct, id: string, { api, config, catalogBatchGet }: CartServiceProps) {
     super(scope, id);
@@ -47,5 +49,9 @@ export class CartService extends Construct {
     const remove = fn('remove');
     remove.grantTable(table, ['DeleteItem', 'UpdateItem']);
     api.route('POST', '/api/cart/remove', remove);
+
+    const checkout = fn('checkout');
+    checkout.grantTable(table, ['DeleteItem', 'UpdateItem']);
+    this.checkout = checkout;
   }
 }

@@ -14,6 +14,9 @@ export class ProductService extends Construct {
   readonly table: dynamodb.Table;
   /** Internal batch read of products and stock, for other services to invoke. */
   readonly batchGet: lambda.IFunction;
+  /** The order saga's inventory steps (seed 004's Sell, and its compensation). */
+  readonly reserveStock: lambda.IFunction;
+  readonly releaseStock: lambda.IFunction;
 
   constructor(scope: Construct, id: string, { api, config }: { api: MallApi; config: StageConfig }) {
     super(scope, id);
@@ -25,6 +28,7 @@ export class ProductService extends Construct {
       sortKey: { name: 'sk', type: string },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt', // saga barriers expire
       // Shows the most accessed and throttled keys: how a hot flash-sale product is measured.
       contributorInsightsSpecification: { enabled: true },
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -95,6 +99,14 @@ export class ProductService extends Construct {
     const batchGet = fn('batch-get');
     batchGet.grantTable(table, ['BatchGetItem']);
     this.batchGet = batchGet;
+
+    const reserveStock = fn('reserve-stock');
+    reserveStock.grantTable(table, ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem']);
+    this.reserveStock = reserveStock;
+
+    const releaseStock = fn('release-stock');
+    releaseStock.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    this.releaseStock = releaseStock;
   }
 }
 

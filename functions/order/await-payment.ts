@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { gidOf, sagaStep } from '../../shared/saga';
+import { orderBarrier, orderRepository } from './dependencies';
+import { awaitPaymentStep } from './order-service';
+
+const orders = orderRepository();
+const barrier = orderBarrier();
+const paymentIdOf = z.object({ results: z.object({ payment: z.object({ paymentId: z.number().int().positive() }) }) });
+
+/** Saga step MarkAwaitingPayment: every step succeeded; the order waits for its payment. */
+export const handler = sagaStep('MarkAwaitingPayment', (input, raw) =>
+  awaitPaymentStep(orders, barrier, gidOf(input), input, paymentIdOf.parse(raw).results.payment.paymentId),
+);

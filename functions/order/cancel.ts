@@ -1,0 +1,8 @@
+import { apiHandler, requireCaller } from '../../shared/http';
+import { orderDeps } from './dependencies';
+import { cancelOrder } from './order-service';
+import { idRequest } from './schemas';
+
+const deps = orderDeps();
+
+export const handler = apiHandler(idRequest, ({ input, caller }) => cancelOrder(deps, requireCaller(caller), input.id));

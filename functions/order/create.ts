@@ -1,0 +1,19 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { badRequest } from '../../shared/errors';
+import { apiHandler, requireCaller } from '../../shared/http';
+import { metrics } from '../../shared/powertools';
+import { orderDeps } from './dependencies';
+import { createOrder } from './order-service';
+import { createRequest } from './schemas';
+
+const deps = orderDeps();
+
+export const handler = apiHandler(createRequest, async ({ input, caller, headers }) => {
+  const key = Object.entries(headers).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+  if (key !== undefined && !/^[A-Za-z0-9_.:-]{1,100}$/.test(key)) {
+    throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 100 letters, digits or _ . : -');
+  }
+  const created = await createOrder(deps, requireCaller(caller), input, key);
+  metrics.addMetric('OrderCreated', MetricUnit.Count, 1);
+  return created;
+});

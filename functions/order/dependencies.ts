@@ -1,0 +1,55 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { dynamo } from '../../shared/aws';
+import { Barrier } from '../../shared/barrier';
+import { requireEnv } from '../../shared/env';
+import { tracer } from '../../shared/powertools';
+import { couponQuoteFunction } from '../coupon/client';
+import { catalogFunction } from '../product/client';
+import { OrderRepository } from './order-repository';
+import type { OrderDeps, SagaRunner } from './order-service';
+
+const table = () => requireEnv('ORDER_TABLE');
+export const orderRepository = () => new OrderRepository(dynamo, table());
+export const orderBarrier = () => new Barrier(dynamo, table());
+
+/** The order saga on Step Functions: executions are named, so starting one twice is harmless. */
+export function sagaRunner(): SagaRunner {
+  const stateMachineArn = requireEnv('ORDER_SAGA_ARN');
+  const express = requireEnv('ORDER_SAGA_TYPE') === 'EXPRESS';
+  const client = tracer.captureAWSv3Client(new SFNClient({}));
+  const executionArn = (name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  return {
+    async start(name, input) {
+      try {
+        await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+      } catch (error) {
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      }
+    },
+    async status(name) {
+      if (express) return 'UNKNOWN'; // Express executions cannot be described; the sweeper's bound covers them
+      try {
+        const out = await client.send(new DescribeExecutionCommand({ executionArn: executionArn(name) }));
+        return out.status ?? 'UNKNOWN';
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return 'MISSING';
+        throw error;
+      }
+    },
+  };
+}
+
+export function orderDeps(): OrderDeps {
+  return {
+    orders: orderRepository(),
+    catalog: catalogFunction(requireEnv('CATALOG_BATCH_GET_FUNCTION')),
+    coupons: couponQuoteFunction(requireEnv('COUPON_QUOTE_FUNCTION')),
+    saga: sagaRunner(),
+  };
+}

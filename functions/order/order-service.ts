@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
+import type { Barrier } from '../../shared/barrier';
+import type { Caller } from '../../shared/http';
+import { failure, success, type SagaInput, type StepOutcome } from '../../shared/saga';
+import type { CouponQuotes } from '../coupon/client';
+import type { Catalog } from '../product/client';
+import { listKeyOf, type OrderRecord, type OrderRepository } from './order-repository';
+import { STATUS, type CreateRequest, type OrderState, type OrderView } from './schemas';
+
+/** Starts executions of the order saga (Step Functions) and reads their status. */
+export interface SagaRunner {
+  /** Idempotent per `name`: starting a name that already ran is not an error. */
+  start(name: string, input: SagaInput): Promise<void>;
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; MISSING if there is no such execution; UNKNOWN if it cannot tell (Express). */
+  status(name: string): Promise<string>;
+}
+
+export interface OrderDeps {
+  orders: OrderRepository;
+  catalog: Catalog;
+  coupons: CouponQuotes;
+  saga: SagaRunner;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+const orderNotFound = () => notFound('ORDER_NOT_FOUND', 'order not found');
+
+export function toView(o: OrderRecord): OrderView {
+  return {
+    id: o.id,
+    uid: o.uid,
+    pid: o.items[0]!.pid,
+    amount: o.amount,
+    status: STATUS[o.state],
+    state: o.state,
+    ...(o.reason ? { reason: o.reason } : {}),
+    items: o.items,
+    total: o.total,
+    discount: o.discount,
+    ...(o.couponId ? { coupon_id: o.couponId } : {}),
+    ...(o.paymentId ? { payment_id: o.paymentId } : {}),
+    ...(o.remark ? { remark: o.remark } : {}),
+    create_time: seconds(o.createdAt),
+    update_time: seconds(o.updatedAt),
+    cursor: listKeyOf(o),
+  };
+}
+
+export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'create', reason?: string): SagaInput {
+  return {
+    orderId: o.id,
+    uid: o.uid,
+    items: o.items.map(({ pid, num, price }) => ({ pid, num, price })),
+    total: o.total,
+    amount: o.amount,
+    ...(o.couponId ? { couponId: o.couponId } : {}),
+    fromCart: o.fromCart,
+    action,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/**
+ * Prices the order from current prices and the coupon, writes it pending, starts its saga and
+ * answers at once. With an Idempotency-Key, a retried request returns the same order.
+ */
+export async function createOrder(deps: OrderDeps, caller: Caller, input: CreateRequest, idempotencyKey?: string) {
+  if (input.uid !== undefined && input.uid !== caller.uid) throw forbidden('UID_MISMATCH', 'uid must be your own user id');
+  const bodyHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  if (idempotencyKey) {
+    const existing = await deps.orders.idempotencyKey(caller.uid, idempotencyKey);
+    if (existing) return replay(deps, existing, bodyHash);
+  }
+
+  const wanted = input.items ?? [{ pid: input.pid!, num: input.num ?? 1 }];
+  const products = new Map((await deps.catalog.products(wanted.map((i) => i.pid))).map((p) => [p.id, p]));
+  const items = wanted.map(({ pid, num }) => {
+    const product = products.get(pid);
+    if (!product || product.removed) throw notFound('PRODUCT_NOT_FOUND', `product ${pid} not found`);
+    return { pid, name: product.name, price: product.price, num };
+  });
+  const total = items.reduce((sum, i) => sum + i.price * i.num, 0);
+  let discount = 0;
+  if (input.couponId) {
+    // Only the owner's coupon is found; whether it can be used is the saga's UseCoupon's call.
+    const quote = await deps.coupons.quote(caller.uid, input.couponId);
+    if (quote.found) discount = Math.min(quote.value, total);
+  }
+  const amount = total - discount;
+  if (input.amount !== undefined && input.amount !== amount) {
+    throw badRequest('AMOUNT_MISMATCH', `the amount is ${amount} (total ${total}, discount ${discount}), not ${input.amount}`);
+  }
+
+  const now = Date.now();
+  const order: OrderRecord = {
+    id: await deps.orders.nextId(),
+    uid: caller.uid,
+    items,
+    total,
+    discount,
+    amount,
+    ...(input.couponId ? { couponId: input.couponId } : {}),
+    fromCart: input.fromCart,
+    state: 'pending',
+    createdAt: now,
+    updatedAt: now,
+  };
+  const { existing } = await deps.orders.create(order, idempotencyKey ? { key: idempotencyKey, bodyHash } : undefined);
+  if (existing) return replay(deps, existing, bodyHash);
+  await deps.saga.start(`order-${order.id}`, sagaInputOf(order));
+  return { id: order.id, state: order.state, status: STATUS[order.state] };
+}
+
+async function replay(deps: OrderDeps, existing: { orderId: number; bodyHash: string }, bodyHash: string) {
+  if (existing.bodyHash !== bodyHash) throw conflict('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different order');
+  const order = await deps.orders.get(existing.orderId);
+  if (!order) throw orderNotFound();
+  // The first request may have stopped before its saga started; starting again is a no-op otherwise.
+  if (order.state === 'pending') await deps.saga.start(`order-${order.id}`, sagaInputOf(order));
+  return { id: order.id, state: order.state, status: STATUS[order.state] };
+}
+
+/** An order the caller may see: their own, or any for an admin. Others' are "not found". */
+async function visibleOrder(deps: OrderDeps, caller: Caller, id: number): Promise<OrderRecord> {
+  const order = await deps.orders.get(id);
+  if (!order || (order.uid !== caller.uid && caller.role !== 'admin')) throw orderNotFound();
+  return order;
+}
+
+export async function orderDetail(deps: OrderDeps, caller: Caller, id: number): Promise<OrderView> {
+  return toView(await visibleOrder(deps, caller, id));
+}
+
+export async function listOrders(deps: OrderDeps, caller: Caller, input: { uid?: number; cursor: number; ps: number }): Promise<OrderView[]> {
+  const uid = input.uid ?? caller.uid;
+  if (uid !== caller.uid && caller.role !== 'admin') throw forbidden('ADMIN_ONLY', "only an admin may list another user's orders");
+  return (await deps.orders.listByUser(uid, input.cursor, input.ps)).map(toView);
+}
+
+/** The owner cancels before payment: the saga's compensations release stock and coupon and close the payment. */
+export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number) {
+  const order = await visibleOrder(deps, caller, id);
+  if (order.uid !== caller.uid) throw forbidden('NOT_YOUR_ORDER', 'only the owner may cancel an order');
+  if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment');
+  if (!(await deps.orders.transition(id, ['awaiting_payment'], 'cancelling', { run: `cancel-${id}` }))) {
+    const now = await deps.orders.get(id);
+    if (now?.state === 'cancelling' || now?.state === 'cancelled') return { id, state: now.state, status: STATUS[now.state] };
+    throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${now?.state} cannot be cancelled`);
+  }
+  await deps.saga.start(`cancel-${id}`, sagaInputOf(order, 'cancel', 'CANCELLED_BY_USER'));
+  return { id, state: 'cancelling' as const, status: STATUS.cancelling };
+}
+
+/**
+ * Admin only. Money, items and state belong to the saga and payments, so go-zero-mall's
+ * uid/pid/amount/status are accepted only unchanged; the remark can be set.
+ */
+export async function updateOrder(deps: OrderDeps, input: { id: number; uid?: number; pid?: number; amount?: number; status?: number; remark?: string }) {
+  const order = await deps.orders.get(input.id);
+  if (!order) throw orderNotFound();
+  const view = toView(order);
+  for (const field of ['uid', 'pid', 'amount', 'status'] as const) {
+    if (input[field] !== undefined && input[field] !== view[field]) {
+      throw conflict('FIELD_MANAGED_BY_SAGA', `${field} is set by the order saga and payments, not by update`);
+    }
+  }
+  if (input.remark !== undefined) await deps.orders.setRemark(input.id, input.remark);
+  return {};
+}
+
+const FINISHED: OrderState[] = ['cancelled', 'paid'];
+
+/** Hides the caller's own finished or cancelled order from their list (an admin may hide any). */
+export async function removeOrder(deps: OrderDeps, caller: Caller, id: number) {
+  await visibleOrder(deps, caller, id);
+  if (!(await deps.orders.hide(id, FINISHED))) throw conflict('ORDER_NOT_FINISHED', 'only finished or cancelled orders can be removed');
+  return {};
+}
+
+// ---- the order service's saga steps ----
+
+export async function openOrderStep(orders: OrderRepository, barrier: Barrier, gid: string, input: SagaInput): Promise<StepOutcome> {
+  const result = await orders.open(barrier, gid, input.orderId);
+  if (result.status === 'done') return success();
+  return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
+}
+
+export async function awaitPaymentStep(orders: OrderRepository, barrier: Barrier, gid: string, input: SagaInput & { results?: unknown }, paymentId: number): Promise<StepOutcome> {
+  const result = await orders.awaitPayment(barrier, gid, input.orderId, paymentId);
+  if (result.status === 'done') return success();
+  return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
+}
+
+/** Compensation CancelOrder: the order ends cancelled with the reason, unless it was paid. */
+export async function cancelOrderStep(orders: OrderRepository, input: SagaInput, reason: string): Promise<StepOutcome> {
+  await orders.transition(input.orderId, ['pending', 'awaiting_payment', 'cancelling'], 'cancelled', { reason });
+  return success();
+}
+
+/**
+ * No order stays pending forever: an order still pending or cancelling after `boundMs` whose
+ * execution is not running (it failed, timed out, was aborted, or never started) is driven to
+ * cancelled through the saga's compensations.
+ */
+export async function sweepOpenOrders(orders: OrderRepository, saga: SagaRunner, boundMs: number, now = Date.now()) {
+  const stuck = await orders.openBefore(now - boundMs);
+  let repaired = 0;
+  for (const order of stuck) {
+    if ((await saga.status(order.run ?? `order-${order.id}`)) === 'RUNNING') continue;
+    const run = `repair-${order.id}-${now}`;
+    if (!(await orders.transition(order.id, [order.state], 'cancelling', { run }))) continue; // it moved on meanwhile
+    await saga.start(run, sagaInputOf(order, 'cancel', 'SAGA_ABORTED'));
+    repaired++;
+  }
+  return { checked: stuck.length, repaired };
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const num = z.number().int().min(1).max(999);
+export const MAX_ITEMS = 20;
+
+/**
+ * go-zero-mall's `{uid, pid, amount, status}`, plus `num`, `couponId` (seed 003) and `items` for
+ * a cart checkout. `uid`, if sent, must be the caller; `amount`, if sent, must equal what the
+ * server computes; `status` is accepted for compatibility and ignored (a new order is pending).
+ */
+export const createRequest = z
+  .object({
+    uid: id.optional(),
+    pid: id.optional(),
+    num: num.optional(),
+    items: z.array(z.object({ pid: id, num: num.default(1) })).min(1).max(MAX_ITEMS).optional(),
+    amount: z.number().int().min(0).optional(),
+    status: z.number().int().optional(),
+    couponId: id.optional(),
+    /** The items come from the cart: they leave it when the order succeeds. */
+    fromCart: z.boolean().default(false),
+  })
+  .refine((o) => (o.pid === undefined) !== (o.items === undefined), { message: 'give either pid (and num) or items', path: ['pid'] })
+  .refine((o) => o.items === undefined || o.num === undefined, { message: 'num goes inside items', path: ['num'] });
+export type CreateRequest = z.infer<typeof createRequest>;
+
+export const idRequest = z.object({ id });
+
+export const listRequest = z.object({
+  /** Admins may list another user's orders; others only ever see their own. */
+  uid: id.optional(),
+  /** The `cursor` of the last order of the previous page; 0 or absent for the first page. */
+  cursor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  ps: z.unknown().optional().transform((raw) => (Number.isInteger(raw) && (raw as number) >= 1 && (raw as number) <= 50 ? (raw as number) : 20)),
+});
+
+export const updateRequest = z.object({
+  id,
+  uid: id.optional(),
+  pid: id.optional(),
+  amount: z.number().int().min(0).optional(),
+  status: z.number().int().optional(),
+  remark: z.string().trim().max(500).optional(),
+});
+
+export type OrderState = 'pending' | 'awaiting_payment' | 'paid' | 'cancelling' | 'cancelled';
+
+/** go-zero-mall's numeric status for each state. */
+export const STATUS: Record<OrderState, number> = {
+  cancelled: 0,
+  pending: 1,
+  cancelling: 2,
+  awaiting_payment: 10,
+  paid: 20,
+};
+
+export interface OrderItem {
+  pid: number;
+  name: string;
+  price: number;
+  num: number;
+}
+
+/** go-zero-mall's order fields, and the saga's. */
+export interface OrderView {
+  id: number;
+  uid: number;
+  /** The first item's product, as go-zero-mall's single-product orders have it. */
+  pid: number;
+  amount: number;
+  status: number;
+  state: OrderState;
+  /** Why it was cancelled: INSUFFICIENT_STOCK, COUPON_USED, PRODUCT_UNAVAILABLE, CANCELLED_BY_USER... */
+  reason?: string;
+  items: OrderItem[];
+  total: number;
+  discount: number;
+  coupon_id?: number;
+  payment_id?: number;
+  remark?: string;
+  create_time: number;
+  update_time: number;
+  /** Pass as `cursor` to list the orders after this one. */
+  cursor: number;
+}

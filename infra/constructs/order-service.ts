@@ -1,0 +1,109 @@
+import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import type { MallApi } from './mall-api';
+import { OrderSaga, type SagaParticipants } from './order-saga';
+import { functionFactory } from './service-function';
+
+export interface OrderServiceProps {
+  api: MallApi;
+  config: StageConfig;
+  /** The other services' saga steps. */
+  participants: Omit<SagaParticipants, 'createOrder' | 'markAwaitingPayment' | 'cancelOrder'>;
+  /** Services the order asks while pricing. */
+  catalogBatchGet: lambda.IFunction;
+  couponQuote: lambda.IFunction;
+}
+
+/** Orders: the API, the order's own saga steps, the saga itself, and the sweeper that repairs stuck orders. */
+export class OrderService extends Construct {
+  readonly saga: OrderSaga;
+
+  constructor(scope: Construct, id: string, { api, config, participants, catalogBatchGet, couponQuote }: OrderServiceProps) {
+    super(scope, id);
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: 'ByUser',
+      partitionKey: { name: 'userPk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'listKey', type: dynamodb.AttributeType.NUMBER },
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: 'ByOpen',
+      partitionKey: { name: 'openPk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'openKey', type: dynamodb.AttributeType.NUMBER },
+    });
+
+    const fn = functionFactory(this, 'order', config, { ORDER_TABLE: table.tableName });
+
+    const createOrder = fn('open-order');
+    createOrder.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    const markAwaitingPayment = fn('await-payment');
+    markAwaitingPayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    const cancelOrder = fn('cancel-order');
+    cancelOrder.grantTable(table, ['UpdateItem']);
+
+    this.saga = new OrderSaga(this, 'Saga', { config, steps: { ...participants, createOrder, markAwaitingPayment, cancelOrder } });
+    const stateMachine = this.saga.stateMachine;
+
+    const apiEnv = {
+      environment: {
+        ORDER_SAGA_ARN: stateMachine.stateMachineArn,
+        ORDER_SAGA_TYPE: config.sagaWorkflow,
+        CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.functionName,
+        COUPON_QUOTE_FUNCTION: couponQuote.functionName,
+      },
+    };
+
+    const create = fn('create', apiEnv);
+    create.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    create.grantInvokeOf(catalogBatchGet);
+    create.grantInvokeOf(couponQuote);
+    stateMachine.grantStartExecution(create);
+    api.route('POST', '/api/order/create', create);
+
+    const detail = fn('detail', apiEnv);
+    detail.grantTable(table, ['GetItem']);
+    api.route('POST', '/api/order/detail', detail);
+
+    const list = fn('list', apiEnv);
+    list.grantTable(table, ['Query'], ['ByUser']);
+    api.route('POST', '/api/order/list', list);
+
+    const cancel = fn('cancel', apiEnv);
+    cancel.grantTable(table, ['GetItem', 'UpdateItem']);
+    stateMachine.grantStartExecution(cancel);
+    api.route('POST', '/api/order/cancel', cancel);
+
+    const update = fn('update', apiEnv);
+    update.grantTable(table, ['GetItem', 'UpdateItem']);
+    api.route('POST', '/api/order/update', update);
+
+    const remove = fn('remove', apiEnv);
+    remove.grantTable(table, ['GetItem', 'UpdateItem']);
+    api.route('POST', '/api/order/remove', remove);
+
+    const sweep = fn('sweep', { environment: { ...apiEnv.environment, OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds) } });
+    sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen']);
+    stateMachine.grantStartExecution(sweep);
+    stateMachine.grantExecution(sweep, 'states:DescribeExecution');
+    Validations.of(sweep.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement)}"}]}]}:*]`,
+      reason: 'The sweeper describes executions of the order saga only; execution names are per order.',
+    });
+    new events.Rule(this, 'SweepSchedule', {
+      schedule: events.Schedule.rate(Duration.minutes(config.sweepEveryMinutes)),
+      targets: [new targets.LambdaFunction(sweep)],
+    });
+  }
+}
