@@ -9,6 +9,8 @@ import { LocalRestApi, type RequestLog } from './api-gateway';
 import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
 import { DynamoDbLocal } from './dynamodb-local';
 import { LocalLambdas } from './lambda-runtime';
+import { LocalSchedules } from './schedules';
+import { LocalStepFunctions } from './step-functions';
 import { serveSecrets } from './secrets';
 import { LOCAL_REGION, SynthesizedTemplate } from './template';
 
@@ -20,6 +22,8 @@ export interface LocalCloudOptions {
   /** Environment the stage configuration is read from (MALL_ADMIN_MOBILES...). */
   env?: NodeJS.ProcessEnv;
   progress?: (message: string) => void;
+  /** Pause between Step Functions retries instead of the definition's backoff (tests: a few ms). */
+  retryPauseMs?: number;
   onRequest?: (entry: RequestLog) => void;
 }
 
@@ -105,6 +109,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         : { status: 200, body: outcome.error, headers: { 'x-amz-function-error': 'Unhandled' } };
     });
 
+    const stepFunctions = new LocalStepFunctions(template, lambdas, {
+      retryPauseMs: options.retryPauseMs,
+      historyDir: path.join(workDir, 'executions'),
+    });
+    stepFunctions.serve(aws);
+    stops.push(async () => stepFunctions.stop());
+    const schedules = new LocalSchedules(template, lambdas);
+    schedules.start();
+    stops.push(async () => schedules.stop());
+    serveControl(aws, lambdas, schedules, stepFunctions);
+
     const server: Server = createServer((req, res) => void api.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -117,4 +132,33 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/**
+ * Test and developer hooks on the loopback AWS endpoint (never on the API port):
+ *   GET  /_local/functions                      the functions, with their construct paths
+ *   POST /_local/faults {function, count, errorType?}   the next `count` calls fail (participant down)
+ *   POST /_local/rules/fire {rule, time?}       fire a scheduled rule now, as if it were `time`
+ *   GET  /_local/executions                     every saga execution with its status
+ */
+function serveControl(aws: LocalAwsEndpoint, lambdas: LocalLambdas, schedules: LocalSchedules, stepFunctions: LocalStepFunctions): void {
+  const byName = (part: unknown) => {
+    const found = lambdas.list().filter((f) => f.name.endsWith(`/${String(part)}`) || f.logicalId === part);
+    if (found.length !== 1) throw new AwsServiceError('ResourceNotFoundException', `${found.length} functions match "${part}"`, 404);
+    return found[0]!.logicalId;
+  };
+  aws
+    .onRest('GET', /^\/_local\/functions$/, async () => ({ status: 200, body: lambdas.list() }))
+    .onRest('POST', /^\/_local\/faults$/, async (_, body: any) => {
+      lambdas.injectFaults(byName(body.function), Number(body.count ?? 1), body.errorType);
+      return { status: 200, body: {} };
+    })
+    .onRest('POST', /^\/_local\/rules\/fire$/, async (_, body: any) => ({
+      status: 200,
+      body: await schedules.fire(String(body.rule), body.time ? new Date(body.time) : new Date()),
+    }))
+    .onRest('GET', /^\/_local\/executions$/, async () => ({
+      status: 200,
+      body: [...stepFunctions.executions.values()].map(({ name, status, error, cause, startDate, stopDate }) => ({ name, status, error, cause, startDate, stopDate })),
+    }));
 }

@@ -24,6 +24,7 @@ export type LogSink = (functionName: string, line: string) => void;
  */
 export class LocalLambdas {
   private readonly pools = new Map<string, FunctionPool>();
+  private readonly faults = new Map<string, { remaining: number; errorType: string }>();
 
   constructor(
     specs: FunctionSpec[],
@@ -39,7 +40,26 @@ export class LocalLambdas {
   invoke(logicalId: string, event: unknown): Promise<InvokeResult> {
     const pool = this.pools.get(logicalId);
     if (!pool) throw new Error(`no function ${logicalId} in the template`);
+    const fault = this.faults.get(logicalId);
+    if (fault && fault.remaining > 0) {
+      fault.remaining--;
+      return Promise.resolve({ ok: false, error: { errorType: fault.errorType, errorMessage: 'fault injected by the local cloud' } });
+    }
     return pool.invoke(event);
+  }
+
+  /**
+   * Test hook: the next `count` invocations of the function fail with `errorType` without
+   * running, as if the participant were down.
+   */
+  injectFaults(logicalId: string, count: number, errorType = 'ServiceUnavailable'): void {
+    if (!this.pools.has(logicalId)) throw new Error(`no function ${logicalId}`);
+    this.faults.set(logicalId, { remaining: count, errorType });
+  }
+
+  /** Functions as { logicalId, name } (name is the construct path, e.g. ServerlessMall-local/Orders/Create). */
+  list(): Array<{ logicalId: string; name: string }> {
+    return [...this.pools.entries()].map(([logicalId, pool]) => ({ logicalId, name: pool.spec.name }));
   }
 
   has(logicalId: string): boolean {

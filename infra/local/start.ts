@@ -10,6 +10,7 @@ import { startLocalCloud } from './cloud';
  *   MALL_DATA_DIR  where data is kept between runs (default .mall/ in the project)
  *   MALL_IN_MEMORY=1  keep nothing
  *   MALL_DEMO=off  start an empty shop instead of loading the demo shop into a new one
+ *   MALL_LOCAL_RETRY_MS=20  pause between saga retries instead of the real backoff (tests)
  * With --json it prints one JSON line {apiUrl, awsEndpoint, ...} when ready (the tests use it).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,6 +34,7 @@ const cloud = await startLocalCloud({
   port,
   dataDir,
   env: { ...process.env, MALL_ADMIN_MOBILES: adminMobiles },
+  ...(process.env.MALL_LOCAL_RETRY_MS ? { retryPauseMs: Number(process.env.MALL_LOCAL_RETRY_MS) } : {}),
   progress: say,
   onRequest: json ? undefined : (r) => say(`${r.method} ${r.path} -> ${r.status} (${r.ms} ms)`),
 }).catch((error) => {

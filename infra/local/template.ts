@@ -213,6 +213,9 @@ export class SynthesizedTemplate {
     if (resource.Type === 'AWS::SecretsManager::Secret') {
       return `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${logicalId}`;
     }
+    if (resource.Type === 'AWS::StepFunctions::StateMachine') {
+      return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+    }
     // Tables, functions, APIs...: the logical id is a fine, stable local name.
     return logicalId;
   }

@@ -1,0 +1,175 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
+import type { LocalLambdas } from './lambda-runtime';
+import type { SynthesizedTemplate } from './template';
+
+// aws-local-stepfunctions needs Promise.withResolvers (Node 22). Without it every Task fails,
+// and a States.ALL catch would silently turn that into compensation.
+const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
+promiseStatics.withResolvers ??= () => {
+  let resolve!: (value: unknown) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+};
+
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startDate: number;
+  stopDate?: number;
+  events: Array<Record<string, unknown>>;
+  abort?: () => void;
+}
+
+interface Machine {
+  arn: string;
+  definition: Record<string, any>;
+  type: string;
+  taskStates: Array<{ state: string; functionId: string }>;
+}
+
+/**
+ * Local Step Functions: the template's state machines run in process by aws-local-stepfunctions,
+ * their Task states invoking the local functions. Functions reach it through the normal SFN
+ * SDK client (StartExecution, DescribeExecution, StopExecution, GetExecutionHistory). Every
+ * execution's history is kept, and written to `historyDir` when it ends.
+ */
+export class LocalStepFunctions {
+  private readonly machines = new Map<string, Machine>();
+  readonly executions = new Map<string, ExecutionRecord>();
+
+  constructor(
+    template: SynthesizedTemplate,
+    private readonly lambdas: LocalLambdas,
+    private readonly options: { retryPauseMs?: number; historyDir?: string },
+  ) {
+    for (const [logicalId, resource] of template.ofType('AWS::StepFunctions::StateMachine')) {
+      const p = resource.Properties ?? {};
+      const definition = p.DefinitionString ? JSON.parse(String(template.resolve(p.DefinitionString))) : template.resolve(p.Definition);
+      const arn = template.ref(logicalId);
+      const taskStates = Object.entries<any>(definition.States)
+        .filter(([, s]) => s.Type === 'Task')
+        .map(([state, s]) => {
+          const functionId = String(s.Resource).split(':function:')[1]?.split(':')[0];
+          if (!functionId) throw new Error(`state ${state} of ${logicalId}: only Lambda tasks (payloadResponseOnly) run locally`);
+          return { state, functionId };
+        });
+      this.machines.set(arn, { arn, definition, type: p.StateMachineType ?? 'STANDARD', taskStates });
+    }
+    if (options.historyDir) fs.mkdirSync(options.historyDir, { recursive: true });
+  }
+
+  serve(endpoint: LocalAwsEndpoint): void {
+    endpoint
+      .onTarget('AWSStepFunctions.StartExecution', (input) => this.start(input))
+      .onTarget('AWSStepFunctions.DescribeExecution', ({ executionArn }) => {
+        const e = this.get(executionArn);
+        return {
+          executionArn: e.executionArn,
+          stateMachineArn: e.stateMachineArn,
+          name: e.name,
+          status: e.status,
+          input: e.input,
+          ...(e.output !== undefined ? { output: e.output } : {}),
+          ...(e.error ? { error: e.error, cause: e.cause } : {}),
+          startDate: e.startDate / 1000,
+          ...(e.stopDate ? { stopDate: e.stopDate / 1000 } : {}),
+        };
+      })
+      .onTarget('AWSStepFunctions.StopExecution', ({ executionArn }) => {
+        const e = this.get(executionArn);
+        e.abort?.();
+        return { stopDate: Date.now() / 1000 };
+      })
+      .onTarget('AWSStepFunctions.GetExecutionHistory', ({ executionArn }) => ({
+        events: this.get(executionArn).events.map((event, i) => ({ id: i + 1, ...event })),
+      }))
+      .onTarget('AWSStepFunctions.ListExecutions', ({ stateMachineArn }) => ({
+        executions: [...this.executions.values()]
+          .filter((e) => !stateMachineArn || e.stateMachineArn === stateMachineArn)
+          .map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate: startDate / 1000, stopDate: stopDate && stopDate / 1000 })),
+      }));
+  }
+
+  /** Resolves when no execution is running (for benchmarks and orderly shutdown). */
+  async idle(): Promise<void> {
+    while ([...this.executions.values()].some((e) => e.status === 'RUNNING')) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  stop(): void {
+    for (const e of this.executions.values()) if (e.status === 'RUNNING') e.abort?.();
+  }
+
+  private async start({ stateMachineArn, name, input = '{}' }: { stateMachineArn: string; name?: string; input?: string }) {
+    const machine = this.machines.get(stateMachineArn);
+    if (!machine) throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    const executionName = name ?? crypto.randomUUID();
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn, startDate: existing.startDate / 1000 };
+      throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const { StateMachine } = await import('aws-local-stepfunctions');
+    const record: ExecutionRecord = { executionArn, stateMachineArn, name: executionName, status: 'RUNNING', input, startDate: Date.now(), events: [] };
+    this.executions.set(executionArn, record);
+
+    const handlers = Object.fromEntries(
+      machine.taskStates.map(({ state, functionId }) => [
+        state,
+        async (stateInput: unknown) => {
+          const outcome = await this.lambdas.invoke(functionId, stateInput);
+          if (outcome.ok) return outcome.result as never;
+          // The Lambda error's type is the ASL error name, as Step Functions reports it.
+          const error = new Error(outcome.error.errorMessage);
+          error.name = outcome.error.errorType;
+          throw error;
+        },
+      ]),
+    );
+    const pause = this.options.retryPauseMs;
+    const execution = new StateMachine(machine.definition as never, { validationOptions: { checkPaths: false, checkArn: false } }).run(JSON.parse(input), {
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        ...(pause !== undefined ? { retryIntervalOverrides: Object.fromEntries(machine.taskStates.map(({ state }) => [state, pause])) } : {}),
+      },
+      context: { Execution: { Id: executionArn, Name: executionName, Input: JSON.parse(input), StartTime: new Date(record.startDate).toISOString() } } as never,
+    });
+    record.abort = () => execution.abort();
+    void (async () => {
+      for await (const event of execution.eventLogs) record.events.push(event as unknown as Record<string, unknown>);
+    })().catch(() => {});
+    execution.result.then(
+      (output) => this.finish(record, 'SUCCEEDED', { output: JSON.stringify(output ?? null) }),
+      (error: Error) =>
+        this.finish(record, error?.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED', {
+          error: (error as { name?: string })?.name ?? 'Error',
+          cause: error?.message,
+        }),
+    );
+    return { executionArn, startDate: record.startDate / 1000 };
+  }
+
+  private finish(record: ExecutionRecord, status: ExecutionRecord['status'], extra: Partial<ExecutionRecord>): void {
+    Object.assign(record, { status, stopDate: Date.now(), ...extra });
+    delete record.abort;
+    if (this.options.historyDir) {
+      const { abort: _abort, ...history } = record;
+      fs.writeFile(path.join(this.options.historyDir, `${record.name}.json`), JSON.stringify(history, null, 2), () => {});
+    }
+  }
+
+  private get(executionArn: string): ExecutionRecord {
+    const e = this.executions.get(executionArn);
+    if (!e) throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return e;
+  }
+}
