@@ -213,9 +213,9 @@ export class OrderRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: orderKey(id),
-          UpdateExpression: 'SET hidden = :yes, updatedAt = :now REMOVE userPk, listKey',
+          UpdateExpression: 'SET #hidden = :yes, updatedAt = :now REMOVE userPk, listKey',
           ConditionExpression: `#state IN (${finished.map((_, i) => `:s${i}`).join(', ')})`,
-          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeNames: { '#state': 'state', '#hidden': 'hidden' },
           ExpressionAttributeValues: { ':yes': true, ':now': Date.now(), ...Object.fromEntries(finished.map((s, i) => [`:s${i}`, s])) },
         }),
       );

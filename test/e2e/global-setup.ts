@@ -12,6 +12,8 @@ declare module 'vitest' {
     jwtSecret: string | undefined;
     /** An account with the admin role (registered by the tests if it does not exist yet). */
     admin: { mobile: string; password: string };
+    /** The local cloud's loopback AWS endpoint with its test hooks; undefined for a remote target. */
+    awsEndpoint: string | undefined;
   }
 }
 
@@ -30,11 +32,12 @@ export async function setup(project: TestProject): Promise<void> {
     const [mobile, password] = [process.env.MALL_ADMIN_MOBILE, process.env.MALL_ADMIN_PASSWORD];
     if (!mobile || !password) throw new Error('with MALL_API_URL, set MALL_ADMIN_MOBILE and MALL_ADMIN_PASSWORD of an admin');
     project.provide('admin', { mobile, password });
+    project.provide('awsEndpoint', undefined);
     return;
   }
   child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/local/start.ts'), '--json'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', MALL_IN_MEMORY: '1', MALL_DEMO: 'off', MALL_ADMIN_MOBILES: TEST_ADMIN.mobile },
+    env: { ...process.env, PORT: '0', MALL_IN_MEMORY: '1', MALL_DEMO: 'off', MALL_ADMIN_MOBILES: TEST_ADMIN.mobile, MALL_LOCAL_RETRY_MS: '20' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -50,6 +53,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('apiUrl', ready.apiUrl);
   project.provide('jwtSecret', await localSigningSecret(ready.awsEndpoint));
   project.provide('admin', TEST_ADMIN);
+  project.provide('awsEndpoint', ready.awsEndpoint);
 }
 
 export async function teardown(): Promise<void> {

@@ -1,0 +1,50 @@
+import { inject } from 'vitest';
+
+/**
+ * The local cloud's test hooks (fault injection, direct invokes, firing schedules), on its
+ * loopback AWS endpoint. Undefined when the suite targets a deployed stage, where the tests
+ * that need them are skipped.
+ */
+export const awsEndpoint = inject('awsEndpoint');
+
+async function call(method: string, route: string, body?: unknown): Promise<any> {
+  const res = await fetch(awsEndpoint + route, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const parsed = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+  return { parsed, functionError: res.headers.get('x-amz-function-error') };
+}
+
+/** The next `count` invocations of the function (by construct path, e.g. "Products/ReserveStock") fail. */
+export async function injectFaults(fn: string, count: number): Promise<void> {
+  await call('POST', '/_local/faults', { function: fn.split('/').pop(), count });
+}
+
+/** Invokes a function directly, as Step Functions would, and returns what it returned. */
+export async function invokeDirectly(fn: string, payload: unknown): Promise<any> {
+  const { parsed: functions } = await call('GET', '/_local/functions');
+  const found = (functions as Array<{ logicalId: string; name: string }>).find((f) => f.name.endsWith(`/${fn}`));
+  if (!found) throw new Error(`no local function ${fn}`);
+  const { parsed, functionError } = await call('POST', `/2015-03-31/functions/${found.logicalId}/invocations`, payload);
+  if (functionError) throw new Error(`${fn} failed: ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+/** Fires the scheduled rules whose construct path contains `rule`, as if the time were `time`. */
+export async function fireSchedule(rule: string, time: Date): Promise<unknown[]> {
+  return (await call('POST', '/_local/rules/fire', { rule, time: time.toISOString() })).parsed;
+}
+
+/** Step Functions, through the normal SDK protocol: a JSON-1.0 call to the local endpoint. */
+export async function stepFunctions(operation: string, input: unknown): Promise<any> {
+  const res = await fetch(awsEndpoint!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+    body: JSON.stringify(input),
+  });
+  return res.json();
+}
