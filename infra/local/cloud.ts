@@ -8,6 +8,7 @@ import { stageConfig } from '../config';
 import { LocalRestApi, type RequestLog } from './api-gateway';
 import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
 import { DynamoDbLocal } from './dynamodb-local';
+import { DynamoMeter } from './dynamodb-meter';
 import { LocalLambdas } from './lambda-runtime';
 import { LocalSchedules } from './schedules';
 import { LocalStepFunctions } from './step-functions';
@@ -24,6 +25,8 @@ export interface LocalCloudOptions {
   progress?: (message: string) => void;
   /** Pause between Step Functions retries instead of the definition's backoff (tests: a few ms). */
   retryPauseMs?: number;
+  /** Put a metering proxy between the functions and DynamoDB (benchmarks). */
+  meterDynamo?: boolean;
   onRequest?: (entry: RequestLog) => void;
 }
 
@@ -33,6 +36,8 @@ export interface LocalCloud {
   awsEndpoint: string;
   dynamoEndpoint: string;
   functionLogFile: string;
+  /** Present with `meterDynamo`. */
+  dynamoMeter?: DynamoMeter;
   stop(): Promise<void>;
 }
 
@@ -66,6 +71,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await dynamo.createTables(tables);
     progress(`tables ready: ${tables.map((t) => t.name).join(', ')}`);
 
+    let dynamoMeter: DynamoMeter | undefined;
+    let functionDynamoEndpoint = dynamo.endpoint;
+    if (options.meterDynamo) {
+      dynamoMeter = new DynamoMeter(dynamo.endpoint);
+      functionDynamoEndpoint = await dynamoMeter.start();
+      stops.push(() => dynamoMeter!.stop());
+    }
+
     const aws = new LocalAwsEndpoint();
     serveSecrets(template, aws, options.dataDir ? path.join(workDir, 'secrets.json') : undefined);
     const awsEndpoint = await aws.start();
@@ -84,7 +97,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_SECRET_ACCESS_KEY: 'local',
         // Every AWS call goes to the local cloud, never to a real account.
         AWS_ENDPOINT_URL: awsEndpoint,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: functionDynamoEndpoint,
         TZ: 'UTC',
       },
       (fn, line) => logStream.write(`${fn} ${line}\n`),
@@ -127,7 +140,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
     const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
-    return { apiUrl, awsEndpoint, dynamoEndpoint: dynamo.endpoint, functionLogFile, stop };
+    return { apiUrl, awsEndpoint, dynamoEndpoint: dynamo.endpoint, functionLogFile, ...(dynamoMeter ? { dynamoMeter } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

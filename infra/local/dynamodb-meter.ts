@@ -1,0 +1,73 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DynamoStats {
+  requests: Record<string, number>;
+  /** Estimated write capacity units: 1 per write of an item under 1 KB, 2 per item in a transaction. */
+  writeUnits: number;
+  /** Estimated read capacity units: 1 per strongly consistent read of an item under 4 KB, 0.5 eventually consistent. */
+  readUnits: number;
+}
+
+const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+
+/**
+ * A metering proxy in front of DynamoDB Local, for benchmarks: counts requests by operation and
+ * estimates the capacity units they would consume on DynamoDB (conditional writes that fail
+ * count too, as they do on AWS). Estimates assume items under 1 KB, which the mall's are.
+ */
+export class DynamoMeter {
+  private server: Server | undefined;
+  stats: DynamoStats = { requests: {}, writeUnits: 0, readUnits: 0 };
+
+  constructor(private readonly target: string) {}
+
+  async start(): Promise<string> {
+    const target = new URL(this.target);
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        this.count(String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '', body);
+        const upstream = request(
+          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.writeHead(502).end());
+        upstream.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  reset(): void {
+    this.stats = { requests: {}, writeUnits: 0, readUnits: 0 };
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private count(operation: string, body: Buffer): void {
+    if (!operation) return;
+    this.stats.requests[operation] = (this.stats.requests[operation] ?? 0) + 1;
+    let input: any = {};
+    try {
+      input = JSON.parse(body.toString('utf8'));
+    } catch {
+      return;
+    }
+    const read = (consistent: boolean | undefined, items = 1) => (this.stats.readUnits += items * (consistent ? 1 : 0.5));
+    if (SINGLE_WRITES.has(operation)) this.stats.writeUnits += 1;
+    else if (operation === 'TransactWriteItems') this.stats.writeUnits += 2 * (input.TransactItems?.length ?? 0);
+    else if (operation === 'BatchWriteItem') this.stats.writeUnits += Object.values<any[]>(input.RequestItems ?? {}).reduce((n, r) => n + r.length, 0);
+    else if (operation === 'GetItem') read(input.ConsistentRead);
+    else if (operation === 'BatchGetItem') Object.values<any>(input.RequestItems ?? {}).forEach((r) => read(r.ConsistentRead, r.Keys?.length ?? 0));
+    else if (operation === 'Query') read(input.ConsistentRead, 1);
+  }
+}

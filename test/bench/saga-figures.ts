@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:saga`: the order saga's cost and speed figures, measured in the embedded local
+ * cloud (real DynamoDB Local, real ASL execution). Prints:
+ *   - DynamoDB requests and estimated capacity units per successful order (a metering proxy);
+ *   - Step Functions state transitions per order, and what they cost per million orders;
+ *   - orders per second through the whole saga, and the 200-orders-on-50-stock race.
+ * Figures are from one run on this machine; quote ratios, not absolute times.
+ */
+import { startLocalCloud } from '../../infra/local/cloud';
+
+const ADMIN = { name: 'Bench Admin', gender: 0, mobile: '19911110000', password: 'bench-admin-pass' };
+// Prices in us-east-1 (on-demand after the November 2024 DynamoDB price cut).
+const PRICE = { standardTransition: 0.025 / 1000, expressRequest: 1.0 / 1e6, expressGbSecond: 0.00001667, dynamoWrite: 0.625 / 1e6, dynamoRead: 0.125 / 1e6 };
+
+const log = (line = '') => process.stdout.write(line + '\n');
+const cloud = await startLocalCloud({
+  port: 0,
+  retryPauseMs: 20,
+  meterDynamo: true,
+  env: { ...process.env, MALL_ADMIN_MOBILES: ADMIN.mobile },
+  progress: (m) => process.stderr.write(`[bench] ${m}\n`),
+});
+const meter = cloud.dynamoMeter!;
+
+async function call(route: string, body: unknown, token?: string): Promise<any> {
+  const res = await fetch(cloud.apiUrl + route, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const reply = await res.json();
+  if (!res.ok) throw new Error(`${route}: ${res.status} ${JSON.stringify(reply)}`);
+  return reply;
+}
+async function sfn(operation: string, input: unknown): Promise<any> {
+  const res = await fetch(cloud.awsEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+    body: JSON.stringify(input),
+  });
+  return res.json();
+}
+async function signIn(user: { name: string; gender: number; mobile: string; password: string }) {
+  const { id } = await call('/api/user/register', user);
+  const { accessToken } = await call('/api/user/login', user);
+  return { id: id as number, token: accessToken as string };
+}
+/** Waits until every execution named order-<id> for `ids` has finished; returns them. */
+async function finished(ids: number[]): Promise<Array<{ executionArn: string; status: string }>> {
+  const names = new Set(ids.map((id) => `order-${id}`));
+  for (;;) {
+    const { executions } = await sfn('ListExecutions', {});
+    const mine = executions.filter((e: { name: string }) => names.has(e.name));
+    if (mine.length === names.size && mine.every((e: { status: string }) => e.status !== 'RUNNING')) return mine;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+async function transitions(executionArn: string): Promise<number> {
+  const { events } = await sfn('GetExecutionHistory', { executionArn });
+  return events.filter((e: { type: string }) => e.type === 'StateEntered' || e.type === 'StateRetried').length;
+}
+async function inBatches<T, R>(inputs: T[], width: number, task: (input: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < inputs.length; i += width) out.push(...(await Promise.all(inputs.slice(i, i + width).map(task))));
+  return out;
+}
+
+try {
+  const admin = await signIn(ADMIN);
+  const users = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn({ name: `Bench ${i}`, gender: 1, mobile: `1991111${String(i + 1).padStart(4, '0')}`, password: 'bench-user-pass' })));
+  const plenty = (await call('/api/product/create', { name: 'Bench item', stock: 100_000, amount: 1000, status: 1, stock_shards: 4 }, admin.token)).id;
+
+  log('# Order saga figures (embedded local cloud, one run)');
+  log();
+  for (const withCoupon of [false, true]) {
+    const orders = 40;
+    const coupons = withCoupon
+      ? await inBatches(Array.from({ length: orders }, (_, i) => users[i % users.length]!), 8, (u) =>
+          call('/api/coupon/issue', { uid: u.id, value: 100, expires_at: Math.floor(Date.now() / 1000) + 3600 }, admin.token).then((c) => c.id as number),
+        )
+      : [];
+    meter.reset();
+    const ids = await inBatches(Array.from({ length: orders }, (_, i) => i), 8, (i) =>
+      call('/api/order/create', { pid: plenty, num: 1, ...(withCoupon ? { couponId: coupons[i] } : {}) }, users[i % users.length]!.token).then((o) => o.id as number),
+    );
+    const executions = await finished(ids);
+    const succeeded = executions.filter((e) => e.status === 'SUCCEEDED').length;
+    const stats = meter.stats;
+    const perOrder = (n: number) => (n / succeeded).toFixed(1);
+    const counts = await Promise.all(executions.map((e) => transitions(e.executionArn)));
+    const avgTransitions = counts.reduce((a, b) => a + b, 0) / counts.length;
+    const requests = Object.values(stats.requests).reduce((a, b) => a + b, 0);
+    log(`## ${withCoupon ? 'With' : 'Without'} a coupon (${succeeded} of ${orders} orders placed)`);
+    log(`- DynamoDB requests per order: ${perOrder(requests)} (${Object.entries(stats.requests).map(([op, n]) => `${op} ${perOrder(n)}`).join(', ')})`);
+    log(`- DynamoDB write units per order: ${perOrder(stats.writeUnits)}, read units: ${perOrder(stats.readUnits)} (estimated, items < 1 KB)`);
+    log(`- Step Functions state transitions per order: ${avgTransitions.toFixed(1)}`);
+    const standard = avgTransitions * PRICE.standardTransition * 1e6;
+    const express = (PRICE.expressRequest + 1 * 0.0625 * PRICE.expressGbSecond) * 1e6;
+    const dynamo = ((stats.writeUnits * PRICE.dynamoWrite + stats.readUnits * PRICE.dynamoRead) / succeeded) * 1e6;
+    log(`- Per million orders: Step Functions Standard $${standard.toFixed(0)}, Express ≈ $${express.toFixed(2)} (assuming 1 s at 64 MB), DynamoDB on-demand $${dynamo.toFixed(2)}`);
+    log();
+  }
+
+  log('## Throughput through the whole saga');
+  for (const [label, stock, count] of [['ample stock', 100_000, 200], ['200 orders racing for 50 in stock', 50, 200]] as const) {
+    const pid = (await call('/api/product/create', { name: 'Race item', stock, amount: 100, status: 1, stock_shards: 4 }, admin.token)).id;
+    const started = Date.now();
+    const ids = await Promise.all(Array.from({ length: count }, (_, i) => call('/api/order/create', { pid, num: 1 }, users[i % users.length]!.token).then((o) => o.id as number)));
+    const executions = await finished(ids);
+    const seconds = (Date.now() - started) / 1000;
+    const placed = executions.filter((e) => e.status === 'SUCCEEDED').length;
+    const states = await Promise.all(ids.map((id) => call('/api/order/detail', { id }, admin.token).then((o) => o.state as string)));
+    const awaiting = states.filter((s) => s === 'awaiting_payment').length;
+    const stockLeft = (await call('/api/product/detail', { id: pid }, admin.token)).stock;
+    log(`- ${label}: ${count} orders in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(1)} orders/s; ${awaiting} awaiting payment, ${count - awaiting} cancelled, stock left ${stockLeft} (${placed} executions succeeded)`);
+  }
+} finally {
+  await cloud.stop();
+}
