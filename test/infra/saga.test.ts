@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { stageConfig } from '../../infra/config';
+
+function synth(env: Record<string, string> = {}) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mall-saga-'));
+  const { stack } = buildApp(stageConfig('dev', env), { outdir, skipBundling: true });
+  const template = Template.fromStack(stack).toJSON();
+  const [machine] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+  const parts: unknown[] = machine.Properties.DefinitionString['Fn::Join'][1];
+  const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'arn:aws:lambda:region:account:function:f')).join(''));
+  return { template, machine, definition };
+}
+
+const ACTIONS = ['CreateOrder', 'ReserveStock', 'UseCoupon', 'CreatePayment', 'MarkAwaitingPayment'];
+const COMPENSATIONS = ['ClosePayment', 'RestoreCoupon', 'ReleaseStock', 'CancelOrder'];
+
+/** Seconds a retrier keeps trying before it gives up (without jitter). */
+function retryWindow(r: { IntervalSeconds: number; BackoffRate: number; MaxAttempts: number; MaxDelaySeconds?: number }): number {
+  let total = 0;
+  for (let i = 0; i < Math.min(r.MaxAttempts, 1000); i++) total += Math.min(r.IntervalSeconds * r.BackoffRate ** i, r.MaxDelaySeconds ?? Infinity);
+  return total;
+}
+
+describe('the order saga state machine', () => {
+  const { template, machine, definition } = synth();
+
+  it('is a Standard workflow by default, traced and logged', () => {
+    expect(machine.Properties.StateMachineType).toBe('STANDARD');
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
+  });
+
+  it('becomes Express by configuration, with the sweeper bound beyond Express\'s 5 minutes', () => {
+    const express = synth({ MALL_SAGA_WORKFLOW: 'EXPRESS' });
+    expect(express.machine.Properties.StateMachineType).toBe('EXPRESS');
+    const sweep = Object.values<any>(express.template.Resources).find((r) => r.Properties?.Environment?.Variables?.OPEN_ORDER_BOUND_SECONDS);
+    expect(Number(sweep.Properties.Environment.Variables.OPEN_ORDER_BOUND_SECONDS)).toBeGreaterThan(300);
+  });
+
+  it('uses only what aws-local-stepfunctions runs: JSONPath, no Assign, Lambda tasks', () => {
+    const text = JSON.stringify(definition);
+    expect(definition.QueryLanguage).toBeUndefined();
+    expect(text).not.toMatch(/"Assign"|JSONata|waitForTaskToken/);
+    for (const state of Object.values<any>(definition.States).filter((s) => s.Type === 'Task')) {
+      expect(state.Resource).toMatch(/^arn:aws:lambda:/);
+    }
+  });
+
+  it('retries actions on transient errors with jittered backoff for minutes, then compensates', () => {
+    for (const name of ACTIONS) {
+      const state = definition.States[name];
+      expect(state, name).toBeDefined();
+      const [retry] = state.Retry;
+      expect(retry.ErrorEquals).toEqual(['States.ALL']);
+      expect(retry.JitterStrategy).toBe('FULL');
+      expect(retryWindow(retry), name).toBeGreaterThan(5 * 60);
+      expect(state.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'StepFailed' })]);
+    }
+  });
+
+  it('routes a business FAILURE by Choice to the compensations, never by a retried error', () => {
+    for (const name of ACTIONS) {
+      const choice = definition.States[definition.States[name].Next];
+      expect(choice.Type, name).toBe('Choice');
+      expect(JSON.stringify(choice.Choices)).toContain('"StringEquals":"SUCCESS"');
+      const refused = definition.States[choice.Default];
+      expect(refused.Type).toBe('Pass');
+      expect(refused.Next).toBe('ClosePayment');
+    }
+  });
+
+  it('retries compensations until they succeed, without a catch that could skip them', () => {
+    for (const name of COMPENSATIONS) {
+      const state = definition.States[name];
+      expect(state.Retry[0].MaxAttempts, name).toBeGreaterThanOrEqual(1_000_000);
+      expect(state.Catch, name).toBeUndefined();
+    }
+    // Every compensation runs in reverse order, ending with the order cancelled.
+    expect(definition.States.ReleaseStock.Next).toBe('CancelOrder');
+    expect(definition.States.RestoreCoupon.Next).toBe('ReleaseStock');
+  });
+
+  it('runs a sweeper on a schedule to drive stuck orders to a terminal state', () => {
+    const rules = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    expect(rules.map((r) => r.Properties.ScheduleExpression)).toContain('rate(5 minutes)');
+  });
+});
