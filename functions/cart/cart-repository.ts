@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Barrier } from '../../shared/barrier';
 import { MAX_CART_PRODUCTS, MAX_COUNT } from './schemas';
 
 /**
@@ -126,6 +127,26 @@ export class CartRepository {
     } catch (error) {
       const absent = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
       if (!absent) throw error;
+    }
+  }
+
+  /**
+   * Saga step RemoveFromCart: takes the ordered products out of the cart, once per saga (with
+   * its barrier). Lines the user removed meanwhile are simply not there.
+   */
+  async checkout(barrier: Barrier, gid: string, uid: number, productIds: number[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const present = (await this.lines(uid)).map((l) => l.productId).filter((pid) => productIds.includes(pid));
+      const result = await barrier.action(gid, 'cart', { removed: present }, [
+        ...present.map((pid) => ({
+          Delete: { TableName: this.table, Key: itemKey(uid, pid), ConditionExpression: 'attribute_exists(pk)' },
+        })),
+        ...(present.length
+          ? [{ Update: { TableName: this.table, Key: metaKey(uid), UpdateExpression: 'ADD size :minus', ExpressionAttributeValues: { ':minus': -present.length } } }]
+          : []),
+      ]);
+      if (result.status !== 'refused') return; // done now, done before, or cancelled
+      if (attempt >= 5) throw new Error(`cart of ${uid} kept changing during checkout`);
     }
   }
 

@@ -200,6 +200,49 @@ export class OrderRepository {
     ]);
   }
 
+  /**
+   * Compensation CancelOrder: cancels the order, with the saga's barrier (so a repeated delivery
+   * is a no-op). An order already cancelled or paid is left as it is.
+   */
+  async cancel(gid: string, id: number, reason: string): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: `BARRIER#${gid}#order`, sk: 'compensate', at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + 30 * 86_400 },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: orderKey(id),
+                UpdateExpression: 'SET #state = :cancelled, reason = :reason, updatedAt = :now REMOVE openPk, openKey',
+                ConditionExpression: '#state IN (:pending, :awaiting, :cancelling)',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: {
+                  ':cancelled': 'cancelled',
+                  ':reason': reason,
+                  ':now': Date.now(),
+                  ':pending': 'pending',
+                  ':awaiting': 'awaiting_payment',
+                  ':cancelling': 'cancelling',
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      // Cancelled before (the barrier), or no longer cancellable (already cancelled or paid): done.
+      const refused = error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed');
+      if (!refused) throw error;
+    }
+  }
+
   async setRemark(id: number, remark: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({ TableName: this.table, Key: orderKey(id), UpdateExpression: 'SET remark = :r, updatedAt = :now', ExpressionAttributeValues: { ':r': remark, ':now': Date.now() } }),

@@ -193,8 +193,8 @@ export async function awaitPaymentStep(orders: OrderRepository, barrier: Barrier
 }
 
 /** Compensation CancelOrder: the order ends cancelled with the reason, unless it was paid. */
-export async function cancelOrderStep(orders: OrderRepository, input: SagaInput, reason: string): Promise<StepOutcome> {
-  await orders.transition(input.orderId, ['pending', 'awaiting_payment', 'cancelling'], 'cancelled', { reason });
+export async function cancelOrderStep(orders: OrderRepository, gid: string, input: SagaInput, reason: string): Promise<StepOutcome> {
+  await orders.cancel(gid, input.orderId, reason);
   return success();
 }
 

@@ -26,6 +26,7 @@ export class CartService extends Construct {
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt', // saga barriers expire
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const table = this.table;
@@ -51,7 +52,7 @@ export class CartService extends Construct {
     api.route('POST', '/api/cart/remove', remove);
 
     const checkout = fn('checkout');
-    checkout.grantTable(table, ['DeleteItem', 'UpdateItem']);
+    checkout.grantTable(table, ['Query', 'GetItem', 'PutItem', 'DeleteItem', 'UpdateItem']);
     this.checkout = checkout;
   }
 }

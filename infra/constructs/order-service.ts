@@ -51,7 +51,7 @@ export class OrderService extends Construct {
     const markAwaitingPayment = fn('await-payment');
     markAwaitingPayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     const cancelOrder = fn('cancel-order');
-    cancelOrder.grantTable(table, ['UpdateItem']);
+    cancelOrder.grantTable(table, ['UpdateItem', 'PutItem']);
 
     this.saga = new OrderSaga(this, 'Saga', { config, steps: { ...participants, createOrder, markAwaitingPayment, cancelOrder } });
     const stateMachine = this.saga.stateMachine;

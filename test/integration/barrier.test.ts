@@ -1,0 +1,108 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { Barrier } from '../../shared/barrier';
+
+// DTM's sub-transaction barrier against a real DynamoDB engine, on a toy "balance" item.
+let dynamo: DynamoDbLocal;
+let db: DynamoDBDocumentClient;
+let barrier: Barrier;
+const TABLE = 'Barriers';
+
+beforeAll(async () => {
+  dynamo = await DynamoDbLocal.start();
+  await dynamo.createTables([
+    {
+      logicalId: TABLE,
+      name: TABLE,
+      properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+      },
+    },
+  ]);
+  db = DynamoDBDocumentClient.from(dynamo.client());
+  barrier = new Barrier(db, TABLE);
+});
+
+afterAll(async () => {
+  db?.destroy();
+  await dynamo?.stop();
+});
+
+async function account(name: string, opening: number) {
+  await db.send(new PutCommand({ TableName: TABLE, Item: { pk: name, sk: 'ACCOUNT', balance: opening } }));
+  const take = (amount: number) => ({
+    Update: {
+      TableName: TABLE,
+      Key: { pk: name, sk: 'ACCOUNT' },
+      UpdateExpression: 'ADD balance :minus',
+      ConditionExpression: 'balance >= :amount',
+      ExpressionAttributeValues: { ':minus': -amount, ':amount': amount },
+    },
+  });
+  const give = (amount: number) => ({
+    Update: { TableName: TABLE, Key: { pk: name, sk: 'ACCOUNT' }, UpdateExpression: 'ADD balance :amount', ExpressionAttributeValues: { ':amount': amount } },
+  });
+  const balance = async () => (await db.send(new GetCommand({ TableName: TABLE, Key: { pk: name, sk: 'ACCOUNT' }, ConsistentRead: true }))).Item!.balance;
+  return { take, give, balance };
+}
+
+describe('Barrier', () => {
+  it('runs an action once, however often it is delivered, and returns its data each time', async () => {
+    const acct = await account('a1', 100);
+    const first = await barrier.action('g1', 'pay', { amount: 30 }, [acct.take(30)]);
+    const again = await barrier.action('g1', 'pay', { amount: 99 }, [acct.take(30)]);
+    expect(first).toEqual({ status: 'done', data: { amount: 30 } });
+    expect(again).toEqual({ status: 'done', data: { amount: 30 } });
+    expect(await acct.balance()).toBe(70);
+  });
+
+  it('reports a refused business condition, writing nothing (not even the barrier)', async () => {
+    const acct = await account('a2', 10);
+    expect(await barrier.action('g2', 'pay', {}, [acct.take(50)])).toEqual({ status: 'refused', failedItem: 0 });
+    expect(await acct.balance()).toBe(10);
+    expect(await barrier.action('g2', 'pay', {}, [acct.take(5)])).toEqual({ status: 'done', data: {} });
+  });
+
+  it('compensates once what the action did, using the data it kept', async () => {
+    const acct = await account('a3', 100);
+    await barrier.action('g3', 'pay', { amount: 40 }, [acct.take(40)]);
+    const undo = ({ amount }: { amount: number }) => [acct.give(amount)];
+    expect(await barrier.compensate('g3', 'pay', undo)).toBe('compensated');
+    expect(await barrier.compensate('g3', 'pay', undo)).toBe('already-done');
+    expect(await acct.balance()).toBe(100);
+  });
+
+  it('makes a compensation before its action empty, and blocks the late action (no hanging)', async () => {
+    const acct = await account('a4', 100);
+    let undoCalled = false;
+    expect(await barrier.compensate('g4', 'pay', () => ((undoCalled = true), [acct.give(1)]))).toBe('empty');
+    expect(undoCalled).toBe(false);
+    expect(await barrier.action('g4', 'pay', {}, [acct.take(10)])).toEqual({ status: 'blocked' });
+    expect(await barrier.compensate('g4', 'pay', () => [acct.give(1)])).toBe('already-done');
+    expect(await acct.balance()).toBe(100);
+  });
+
+  it('keeps actions of different sagas and branches apart', async () => {
+    const acct = await account('a5', 100);
+    await barrier.action('g5', 'pay', {}, [acct.take(10)]);
+    await barrier.action('g5', 'other', {}, [acct.take(10)]);
+    await barrier.action('g6', 'pay', {}, [acct.take(10)]);
+    expect(await acct.balance()).toBe(70);
+  });
+
+  it('lets exactly one of racing deliveries act', async () => {
+    const acct = await account('a6', 1000);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => barrier.action('g7', 'pay', {}, [acct.take(100)])));
+    // Losers of the race see the barrier (done) or a transaction conflict (thrown: retried by the saga).
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0);
+    expect(await acct.balance()).toBe(900);
+  });
+});
