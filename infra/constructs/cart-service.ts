@@ -1,10 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { functionFactory } from './service-function';
+import { functionFactory, serviceTable } from './service-function';
 
 export interface CartServiceProps {
   api: MallApi;
@@ -21,14 +20,7 @@ export class CartService extends Construct {
 
   constructor(scope: Construct, id: string, { api, config, catalogBatchGet }: CartServiceProps) {
     super(scope, id);
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'expiresAt', // saga barriers expire
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    this.table = serviceTable(this, config);
     const table = this.table;
     const fn = functionFactory(this, 'cart', config, { CART_TABLE: table.tableName });
     const withCatalog = { environment: { CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.functionName } };

@@ -1,10 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { functionFactory } from './service-function';
+import { functionFactory, serviceTable } from './service-function';
 
 /** Coupons (seed 003): issued by an admin to a user, used at most once, by an order's saga. */
 export class CouponService extends Construct {
@@ -14,14 +12,7 @@ export class CouponService extends Construct {
 
   constructor(scope: Construct, id: string, { api, config }: { api: MallApi; config: StageConfig }) {
     super(scope, id);
-    const table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'expiresAt',
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    const table = serviceTable(this, config);
     const fn = functionFactory(this, 'coupon', config, { COUPON_TABLE: table.tableName });
 
     const issue = fn('issue');

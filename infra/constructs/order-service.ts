@@ -1,4 +1,4 @@
-import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import { OrderSaga, type SagaParticipants } from './order-saga';
-import { functionFactory } from './service-function';
+import { functionFactory, serviceTable } from './service-function';
 
 export interface OrderServiceProps {
   api: MallApi;
@@ -25,14 +25,7 @@ export class OrderService extends Construct {
 
   constructor(scope: Construct, id: string, { api, config, participants, catalogBatchGet, couponQuote }: OrderServiceProps) {
     super(scope, id);
-    const table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'expiresAt',
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    const table = serviceTable(this, config);
     table.addGlobalSecondaryIndex({
       indexName: 'ByUser',
       partitionKey: { name: 'userPk', type: dynamodb.AttributeType.STRING },

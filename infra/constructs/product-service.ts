@@ -1,10 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { functionFactory } from './service-function';
+import { functionFactory, serviceTable } from './service-function';
 
 /**
  * The catalogue: products and their stock, storefront lists (recommend, category), comments,
@@ -23,16 +22,8 @@ export class ProductService extends Construct {
 
     const number = dynamodb.AttributeType.NUMBER;
     const string = dynamodb.AttributeType.STRING;
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: string },
-      sortKey: { name: 'sk', type: string },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'expiresAt', // saga barriers expire
-      // Shows the most accessed and throttled keys: how a hot flash-sale product is measured.
-      contributorInsightsSpecification: { enabled: true },
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    // Contributor insights show the most accessed and throttled keys: how a hot flash-sale product is measured.
+    this.table = serviceTable(this, config, { contributorInsights: true });
     const table = this.table;
     for (const [indexName, partition, sort] of [
       ['ByRecommend', 'recPk', 'recKey'],

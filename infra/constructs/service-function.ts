@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -114,4 +114,21 @@ export function functionFactory(scope: Construct, service: string, config: Stage
       memorySize: options.memorySize,
       environment: { ...environment, ...options.environment },
     });
+}
+
+/**
+ * A service's own table, with the mall's defaults: string keys `pk` (and `sk`), on-demand,
+ * point-in-time recovery, TTL on `expiresAt` (saga barriers, revoked tokens), and data kept on
+ * stack deletion where the stage says so.
+ */
+export function serviceTable(scope: Construct, config: StageConfig, options: { sortKey?: boolean; contributorInsights?: boolean } = {}): dynamodb.Table {
+  return new dynamodb.Table(scope, 'Table', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    ...(options.sortKey === false ? {} : { sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } }),
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    timeToLiveAttribute: 'expiresAt',
+    ...(options.contributorInsights ? { contributorInsightsSpecification: { enabled: true } } : {}),
+    removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
 }

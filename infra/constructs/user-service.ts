@@ -1,10 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { functionFactory } from './service-function';
+import { functionFactory, serviceTable } from './service-function';
 
 export interface UserServiceProps {
   api: MallApi;
@@ -20,13 +19,7 @@ export class UserService extends Construct {
   constructor(scope: Construct, id: string, { api, config, signingSecret }: UserServiceProps) {
     super(scope, id);
 
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiresAt',
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    this.table = serviceTable(this, config, { sortKey: false });
     const table = this.table;
 
     const tokenEnv = {

@@ -9,12 +9,16 @@ export interface Reply<T = any> {
 }
 
 /** POSTs to the mall's API the way a go-zero-mall client does. `body` may be raw text. */
-export async function post<T = any>(route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  const res = await fetch(apiUrl + route, {
+export function post<T = any>(route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  return request(apiUrl + route, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
+}
+
+async function request<T>(url: string, init: RequestInit): Promise<Reply<T>> {
+  const res = await fetch(url, init);
   const text = await res.text();
   let parsed: any;
   try {
@@ -28,17 +32,9 @@ export async function post<T = any>(route: string, body?: unknown, headers: Reco
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** GETs a storefront read, with lebron's query parameters. */
-export async function get<T = any>(route: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}): Promise<Reply<T>> {
+export function get<T = any>(route: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}): Promise<Reply<T>> {
   const qs = new URLSearchParams(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))).toString();
-  const res = await fetch(`${apiUrl}${route}${qs ? `?${qs}` : ''}`, { headers });
-  const text = await res.text();
-  let parsed: any;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = text;
-  }
-  return { status: res.status, body: parsed };
+  return request(`${apiUrl}${route}${qs ? `?${qs}` : ''}`, { headers });
 }
 
 let adminToken: Promise<string> | undefined;
