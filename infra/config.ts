@@ -23,8 +23,17 @@ export interface StageConfig {
    * running, is driven to cancelled. For Express it must exceed Express's 5-minute limit.
    */
   openOrderBoundSeconds: number;
-  /** How often the sweeper looks for such orders. */
+  /** How often the sweeper looks for such orders, and for unpaid ones. */
   sweepEveryMinutes: number;
+  /** An order not paid this long after it awaits payment is closed (MALL_PAYMENT_TIMEOUT_MINUTES). */
+  paymentTimeoutMinutes: number;
+  /**
+   * go-zero-mall's user-token payment callback (sandbox). On in the local cloud, off in AWS
+   * stages, where only the provider's signed notification can mark a payment paid.
+   */
+  paymentSandbox: boolean;
+  /** How long the event bus archive keeps events for replay. */
+  eventArchiveDays: number;
 }
 
 const base: Omit<StageConfig, 'stage'> = {
@@ -36,11 +45,14 @@ const base: Omit<StageConfig, 'stage'> = {
   throttle: { rateLimit: 500, burstLimit: 1000 },
   sagaWorkflow: 'STANDARD',
   openOrderBoundSeconds: 600,
-  sweepEveryMinutes: 5,
+  sweepEveryMinutes: 1,
+  paymentTimeoutMinutes: 30,
+  paymentSandbox: false,
+  eventArchiveDays: 30,
 };
 
 const stages: Record<string, Omit<StageConfig, 'stage'>> = {
-  local: base,
+  local: { ...base, paymentSandbox: true },
   localstack: base,
   dev: base,
   prod: { ...base, retainData: true, logRetentionDays: 365 },
@@ -55,5 +67,7 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     .filter(Boolean);
   const sagaWorkflow = env.MALL_SAGA_WORKFLOW === 'EXPRESS' ? 'EXPRESS' : settings.sagaWorkflow;
   const openOrderBoundSeconds = sagaWorkflow === 'EXPRESS' ? Math.max(settings.openOrderBoundSeconds, 360) : settings.openOrderBoundSeconds;
-  return { ...settings, stage, adminMobiles, sagaWorkflow, openOrderBoundSeconds };
+  const paymentTimeoutMinutes = Number(env.MALL_PAYMENT_TIMEOUT_MINUTES ?? settings.paymentTimeoutMinutes);
+  if (!(paymentTimeoutMinutes > 0)) throw new Error('MALL_PAYMENT_TIMEOUT_MINUTES must be a positive number');
+  return { ...settings, stage, adminMobiles, sagaWorkflow, openOrderBoundSeconds, paymentTimeoutMinutes };
 }

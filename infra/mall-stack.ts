@@ -5,6 +5,7 @@ import type { StageConfig } from './config';
 import { CartService } from './constructs/cart-service';
 import { CouponService } from './constructs/coupon-service';
 import { MallApi } from './constructs/mall-api';
+import { MallEvents } from './constructs/mall-events';
 import { OrderService } from './constructs/order-service';
 import { PaymentService } from './constructs/payment-service';
 import { ProductService } from './constructs/product-service';
@@ -29,13 +30,16 @@ export class MallStack extends Stack {
 
     this.api = new MallApi(this, 'Api', config);
     new UserService(this, 'Users', { api: this.api, config, signingSecret });
-    const products = new ProductService(this, 'Products', { api: this.api, config });
+    const events = new MallEvents(this, 'Events', config);
+    const products = new ProductService(this, 'Products', { api: this.api, config, events });
     const carts = new CartService(this, 'Carts', { api: this.api, config, catalogBatchGet: products.batchGet });
     const coupons = new CouponService(this, 'Coupons', { api: this.api, config });
-    const payments = new PaymentService(this, 'Payments', { config });
-    new OrderService(this, 'Orders', {
+    const payments = new PaymentService(this, 'Payments', config);
+    const orders = new OrderService(this, 'Orders', {
       api: this.api,
       config,
+      events,
+      paymentCloseForOrder: payments.closeForOrder,
       catalogBatchGet: products.batchGet,
       couponQuote: coupons.quote,
       participants: {
@@ -48,5 +52,6 @@ export class MallStack extends Stack {
         removeFromCart: carts.checkout,
       },
     });
+    payments.addApi({ api: this.api, orderGet: orders.get, events });
   }
 }

@@ -24,6 +24,8 @@ export interface Request<Input> {
   /** Present on routes behind the authorizer. */
   caller: Caller | undefined;
   headers: Record<string, string | undefined>;
+  /** The body as sent, for signature checks. */
+  rawBody: string;
 }
 
 type Logic<Input> = (request: Request<Input>) => Promise<object>;
@@ -43,7 +45,8 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
       const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(event, schema);
       const caller = callerOf(event);
       if (caller) logger.appendKeys({ uid: caller.uid });
-      return json(200, await logic({ input, caller, headers: event.headers ?? {} }));
+      const rawBody = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
+      return json(200, await logic({ input, caller, headers: event.headers ?? {}, rawBody }));
     });
 }
 

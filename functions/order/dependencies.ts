@@ -10,6 +10,7 @@ import { Barrier } from '../../shared/barrier';
 import { requireEnv } from '../../shared/env';
 import { tracer } from '../../shared/powertools';
 import { couponQuoteFunction } from '../coupon/client';
+import { paymentCloseFunction } from '../pay/client';
 import { catalogFunction } from '../product/client';
 import { OrderRepository } from './order-repository';
 import type { OrderDeps, SagaRunner } from './order-service';
@@ -51,5 +52,6 @@ export function orderDeps(): OrderDeps {
     catalog: catalogFunction(requireEnv('CATALOG_BATCH_GET_FUNCTION')),
     coupons: couponQuoteFunction(requireEnv('COUPON_QUOTE_FUNCTION')),
     saga: sagaRunner(),
+    payments: paymentCloseFunction(requireEnv('PAY_CLOSE_FUNCTION')),
   };
 }

@@ -10,6 +10,8 @@ import type { OrderItem, OrderState } from './schemas';
  *                                   ByUser: a user's orders, newest first); while pending or
  *                                   cancelling it carries openPk/openKey (index ByOpen, spread
  *                                   over OPEN_SHARDS partitions: what the sweeper checks)
+ *                                   while awaiting payment it carries payPk/payDue (index
+ *                                   ByPayDue: what the sweeper closes when unpaid too long)
  *   IDEMPOTENCY#<uid>#<key> / KEY   the order an Idempotency-Key created
  *   BARRIER#<gid>#<branch> / <op>   the saga's barriers
  */
@@ -27,6 +29,7 @@ export interface OrderRecord {
   state: OrderState;
   reason?: string;
   paymentId?: number;
+  paidAt?: number;
   /** The saga execution now driving the order (pending: order-<id>; cancelling: its cancel run). */
   run?: string;
   remark?: string;
@@ -155,7 +158,8 @@ export class OrderRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: orderKey(id),
-          UpdateExpression: `SET ${assignments.join(', ')}${open ? '' : ' REMOVE openPk, openKey'}`,
+          // Any move ends "awaiting payment": the order leaves the payment-deadline index.
+          UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}`,
           ConditionExpression: `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -184,20 +188,45 @@ export class OrderRepository {
     ]);
   }
 
-  /** Saga step MarkAwaitingPayment, once, with its barrier. */
-  awaitPayment(barrier: Barrier, gid: string, id: number, paymentId: number) {
+  /** Saga step MarkAwaitingPayment, once, with its barrier; the order must be paid by `payDue` (Unix ms). */
+  awaitPayment(barrier: Barrier, gid: string, id: number, paymentId: number, payDue: number) {
     return barrier.action(gid, 'confirm', { paymentId }, [
       {
         Update: {
           TableName: this.table,
           Key: orderKey(id),
-          UpdateExpression: 'SET #state = :awaiting, paymentId = :payment, updatedAt = :now REMOVE openPk, openKey',
+          UpdateExpression: 'SET #state = :awaiting, paymentId = :payment, updatedAt = :now, payPk = :payPk, payDue = :payDue REMOVE openPk, openKey',
           ConditionExpression: '#state = :pending',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':awaiting': 'awaiting_payment', ':pending': 'pending', ':payment': paymentId, ':now': Date.now() },
+          ExpressionAttributeValues: {
+            ':awaiting': 'awaiting_payment',
+            ':pending': 'pending',
+            ':payment': paymentId,
+            ':now': Date.now(),
+            ':payPk': `PAYDUE#${id % OPEN_SHARDS}`,
+            ':payDue': payDue,
+          },
         },
       },
     ]);
+  }
+
+  /** Orders awaiting payment whose deadline is before `now` (Unix ms). */
+  async unpaidBefore(now: number, limit = 100): Promise<OrderRecord[]> {
+    const found: OrderRecord[] = [];
+    for (let shard = 0; shard < OPEN_SHARDS; shard++) {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'ByPayDue',
+          KeyConditionExpression: 'payPk = :p AND payDue < :now',
+          ExpressionAttributeValues: { ':p': `PAYDUE#${shard}`, ':now': now },
+          Limit: limit,
+        }),
+      );
+      found.push(...(out.Items ?? []).map(strip));
+    }
+    return found;
   }
 
   /**
@@ -220,7 +249,7 @@ export class OrderRepository {
               Update: {
                 TableName: this.table,
                 Key: orderKey(id),
-                UpdateExpression: 'SET #state = :cancelled, reason = :reason, updatedAt = :now REMOVE openPk, openKey',
+                UpdateExpression: 'SET #state = :cancelled, reason = :reason, updatedAt = :now REMOVE openPk, openKey, payPk, payDue',
                 ConditionExpression: '#state IN (:pending, :awaiting, :cancelling)',
                 ExpressionAttributeNames: { '#state': 'state' },
                 ExpressionAttributeValues: {
@@ -271,6 +300,6 @@ export class OrderRepository {
 }
 
 function strip(item: Record<string, any>): OrderRecord {
-  const { pk: _pk, sk: _sk, userPk: _u, listKey: _l, openPk: _p, openKey: _k, sagaAt: _s, ...order } = item;
+  const { pk: _pk, sk: _sk, userPk: _u, listKey: _l, openPk: _p, openKey: _k, payPk: _pp, payDue: _pd, sagaAt: _s, ...order } = item;
   return order as OrderRecord;
 }

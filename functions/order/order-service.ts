@@ -4,6 +4,7 @@ import type { Barrier } from '../../shared/barrier';
 import type { Caller } from '../../shared/http';
 import { failure, success, type SagaInput, type StepOutcome } from '../../shared/saga';
 import type { CouponQuotes } from '../coupon/client';
+import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
 import { listKeyOf, type OrderRecord, type OrderRepository } from './order-repository';
 import { STATUS, type CreateRequest, type OrderState, type OrderView } from './schemas';
@@ -21,6 +22,7 @@ export interface OrderDeps {
   catalog: Catalog;
   coupons: CouponQuotes;
   saga: SagaRunner;
+  payments: PaymentCloser;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -143,6 +145,9 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number) {
   const order = await visibleOrder(deps, caller, id);
   if (order.uid !== caller.uid) throw forbidden('NOT_YOUR_ORDER', 'only the owner may cancel an order');
   if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment');
+  if (order.state === 'awaiting_payment' && (await deps.payments.closeForOrder(id)) === 'paid') {
+    throw conflict('ORDER_PAID', 'the order was paid meanwhile');
+  }
   if (!(await deps.orders.transition(id, ['awaiting_payment'], 'cancelling', { run: `cancel-${id}` }))) {
     const now = await deps.orders.get(id);
     if (now?.state === 'cancelling' || now?.state === 'cancelled') return { id, state: now.state, status: STATUS[now.state] };
@@ -186,8 +191,8 @@ export async function openOrderStep(orders: OrderRepository, barrier: Barrier, g
   return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
 }
 
-export async function awaitPaymentStep(orders: OrderRepository, barrier: Barrier, gid: string, input: SagaInput & { results?: unknown }, paymentId: number): Promise<StepOutcome> {
-  const result = await orders.awaitPayment(barrier, gid, input.orderId, paymentId);
+export async function awaitPaymentStep(orders: OrderRepository, barrier: Barrier, gid: string, input: SagaInput, paymentId: number, payDue: number): Promise<StepOutcome> {
+  const result = await orders.awaitPayment(barrier, gid, input.orderId, paymentId, payDue);
   if (result.status === 'done') return success();
   return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
 }
@@ -214,4 +219,30 @@ export async function sweepOpenOrders(orders: OrderRepository, saga: SagaRunner,
     repaired++;
   }
   return { checked: stuck.length, repaired };
+}
+
+/**
+ * Closes orders not paid by their deadline. The payment is closed first, on the payment's own
+ * record, which is where a racing callback is decided: if the payment won, the order is left
+ * to be marked paid; otherwise the saga's compensations release stock and coupon.
+ */
+export async function closeUnpaidOrders(orders: OrderRepository, payments: PaymentCloser, saga: SagaRunner, now = Date.now()) {
+  let closed = 0;
+  for (const order of await orders.unpaidBefore(now)) {
+    if ((await payments.closeForOrder(order.id)) === 'paid') continue;
+    const run = `timeout-${order.id}`;
+    if (!(await orders.transition(order.id, ['awaiting_payment'], 'cancelling', { run }))) continue;
+    await saga.start(run, sagaInputOf(order, 'cancel', 'PAYMENT_TIMEOUT'));
+    closed++;
+  }
+  return { closed };
+}
+
+/** PaymentSucceeded: the order is paid. Idempotent; an order still being placed is retried later. */
+export async function markPaid(orders: OrderRepository, orderId: number, paymentId: number, paidAt: number): Promise<'paid' | 'already-paid' | 'not-payable'> {
+  if (await orders.transition(orderId, ['awaiting_payment'], 'paid', { paidAt, paymentId })) return 'paid';
+  const order = await orders.get(orderId);
+  if (order?.state === 'paid') return 'already-paid';
+  if (order?.state === 'pending') throw new Error(`order ${orderId} is still pending; the event will be delivered again`);
+  return 'not-payable';
 }

@@ -1,4 +1,5 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 
@@ -10,6 +11,9 @@ import { IdAllocator } from '../../shared/ids';
  */
 export type PaymentStatus = 'awaiting' | 'paid' | 'closed';
 
+export type PayOutcome = 'paid' | 'already-paid' | 'refund-needed' | 'amount-mismatch';
+export type CloseOutcome = 'closed' | 'paid' | 'missing';
+
 export interface PaymentRecord {
   id: number;
   uid: number;
@@ -18,6 +22,11 @@ export interface PaymentRecord {
   source: number;
   status: PaymentStatus;
   createdAt: number;
+  paidAt?: number;
+  /** A successful payment that arrived after the payment was closed: the money must go back. */
+  refundNeeded?: boolean;
+  /** Set with the paid status, cleared once PaymentSucceeded is on the bus (an outbox flag). */
+  eventPending?: boolean;
 }
 
 const paymentKey = (id: number) => ({ pk: `PAY#${id}`, sk: 'PAY' });
@@ -52,13 +61,99 @@ export class PaymentRepository {
         Update: {
           TableName: this.table,
           Key: paymentKey(paymentId),
-          UpdateExpression: 'SET #status = :closed, closedAt = :now',
-          ConditionExpression: '#status = :awaiting',
+          UpdateExpression: 'SET #status = :closed, closedAt = if_not_exists(closedAt, :now)',
+          // Already closed when the order was closed for non-payment before its cancel run.
+          ConditionExpression: '#status IN (:awaiting, :closed)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
         },
       },
     ]);
+  }
+
+  /** Creates the payment of an order that has none (the saga normally has made it). */
+  async createForOrder(payment: PaymentRecord): Promise<PaymentRecord> {
+    const existing = await this.forOrder(payment.oid);
+    if (existing) return existing;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: { ...paymentKey(payment.id), ...payment }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.table, Item: { ...orderKey(payment.oid), paymentId: payment.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return payment;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const raced = await this.forOrder(payment.oid);
+      if (!raced) throw error;
+      return raced;
+    }
+  }
+
+  /**
+   * The provider says it was paid. Exactly one of "paid" and "closed" wins, atomically, on this
+   * record: a closed payment is never marked paid (its money is flagged for refund instead).
+   */
+  async markPaid(id: number, amount: number, source: number): Promise<PayOutcome> {
+    const now = Date.now();
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: paymentKey(id),
+          UpdateExpression: 'SET #status = :paid, paidAt = :now, #source = :source, eventPending = :yes',
+          ConditionExpression: '#status = :awaiting AND amount = :amount',
+          ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
+          ExpressionAttributeValues: { ':paid': 'paid', ':awaiting': 'awaiting', ':now': now, ':source': source, ':yes': true, ':amount': amount },
+        }),
+      );
+      return 'paid';
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+    const current = await this.get(id);
+    if (!current || current.amount !== amount) return 'amount-mismatch';
+    if (current.status === 'paid') return 'already-paid';
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: paymentKey(id),
+        UpdateExpression: 'SET refundNeeded = :yes, latePaidAt = if_not_exists(latePaidAt, :now)',
+        ConditionExpression: '#status = :closed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':yes': true, ':now': now, ':closed': 'closed' },
+      }),
+    );
+    return 'refund-needed';
+  }
+
+  async markEventPublished(id: number): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: paymentKey(id), UpdateExpression: 'REMOVE eventPending' }));
+  }
+
+  /** Closes the order's payment unless it was paid: the other half of the pay/close race. */
+  async closeForOrder(oid: number): Promise<CloseOutcome> {
+    const payment = await this.forOrder(oid);
+    if (!payment) return 'missing';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: paymentKey(payment.id),
+          UpdateExpression: 'SET #status = :closed, closedAt = :now',
+          ConditionExpression: '#status IN (:awaiting, :closed)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
+        }),
+      );
+      return 'closed';
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      return 'paid';
+    }
   }
 
   async get(id: number): Promise<PaymentRecord | undefined> {

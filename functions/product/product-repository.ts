@@ -263,6 +263,49 @@ export class CatalogRepository {
     );
   }
 
+  /**
+   * Inventory's Confirm (seed 004): the order's reservation is sold. Counts the sale on each
+   * product (sales, and the sales index key) once per order: a confirm barrier in the same
+   * transaction makes a redelivered or replayed event a no-op. Nothing to confirm if the saga
+   * never reserved (or its reservation was released).
+   */
+  async confirmSale(gid: string): Promise<'confirmed' | 'already-confirmed' | 'nothing-reserved'> {
+    const reserved = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `BARRIER#${gid}#stock`, sk: 'action' }, ConsistentRead: true }),
+    );
+    if (reserved.Item?.origin !== 'action') return 'nothing-reserved';
+    const sold = new Map<number, number>();
+    for (const r of reserved.Item.data.reservations as Reservation[]) sold.set(r.pid, (sold.get(r.pid) ?? 0) + r.num);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: `BARRIER#${gid}#stock`, sk: 'confirm', at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + 30 * 86_400 },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...[...sold].map(([pid, num]) => ({
+              Update: {
+                TableName: this.table,
+                Key: productKey(pid),
+                // updatedAt moves too, so an admin's concurrent read-modify-write cannot undo the count.
+                UpdateExpression: 'SET sales = if_not_exists(sales, :zero) + :n, salesKey = if_not_exists(salesKey, :tie) + :key, updatedAt = updatedAt + :one',
+                ExpressionAttributeValues: { ':zero': 0, ':n': num, ':tie': pid % SHARE, ':key': num * SHARE, ':one': 1 },
+              },
+            })),
+          ],
+        }),
+      );
+      return 'confirmed';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-confirmed';
+      throw error;
+    }
+  }
+
   /** Available stock per shard, for each product (shard counts taken from the records). */
   async stockShards(products: ProductRecord[], consistent: boolean): Promise<Map<number, number[]>> {
     const keys = products.flatMap((p) => Array.from({ length: p.stockShards }, (_, k) => shardKey(p.id, k)));

@@ -1,11 +1,13 @@
 import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
+import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { paymentSucceeded } from '../../shared/events';
 import type { MallApi } from './mall-api';
+import type { MallEvents } from './mall-events';
 import { OrderSaga, type SagaParticipants } from './order-saga';
 import { functionFactory, serviceTable } from './service-function';
 
@@ -17,13 +19,18 @@ export interface OrderServiceProps {
   /** Services the order asks while pricing. */
   catalogBatchGet: lambda.IFunction;
   couponQuote: lambda.IFunction;
+  /** The payment service's close, asked before an order is closed. */
+  paymentCloseForOrder: lambda.IFunction;
+  events: MallEvents;
 }
 
 /** Orders: the API, the order's own saga steps, the saga itself, and the sweeper that repairs stuck orders. */
 export class OrderService extends Construct {
   readonly saga: OrderSaga;
+  /** Internal: an order's owner, amount and state, for the payment service. */
+  readonly get: lambda.IFunction;
 
-  constructor(scope: Construct, id: string, { api, config, participants, catalogBatchGet, couponQuote }: OrderServiceProps) {
+  constructor(scope: Construct, id: string, { api, config, participants, catalogBatchGet, couponQuote, paymentCloseForOrder, events }: OrderServiceProps) {
     super(scope, id);
     const table = serviceTable(this, config);
     table.addGlobalSecondaryIndex({
@@ -37,11 +44,17 @@ export class OrderService extends Construct {
       sortKey: { name: 'openKey', type: dynamodb.AttributeType.NUMBER },
     });
 
+    table.addGlobalSecondaryIndex({
+      indexName: 'ByPayDue',
+      partitionKey: { name: 'payPk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'payDue', type: dynamodb.AttributeType.NUMBER },
+    });
+
     const fn = functionFactory(this, 'order', config, { ORDER_TABLE: table.tableName });
 
     const createOrder = fn('open-order');
     createOrder.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
-    const markAwaitingPayment = fn('await-payment');
+    const markAwaitingPayment = fn('await-payment', { environment: { PAYMENT_TIMEOUT_SECONDS: String(config.paymentTimeoutMinutes * 60) } });
     markAwaitingPayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     const cancelOrder = fn('cancel-order');
     cancelOrder.grantTable(table, ['UpdateItem', 'PutItem']);
@@ -55,6 +68,7 @@ export class OrderService extends Construct {
         ORDER_SAGA_TYPE: config.sagaWorkflow,
         CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.functionName,
         COUPON_QUOTE_FUNCTION: couponQuote.functionName,
+        PAY_CLOSE_FUNCTION: paymentCloseForOrder.functionName,
       },
     };
 
@@ -76,6 +90,7 @@ export class OrderService extends Construct {
     const cancel = fn('cancel', apiEnv);
     cancel.grantTable(table, ['GetItem', 'UpdateItem']);
     stateMachine.grantStartExecution(cancel);
+    cancel.grantInvokeOf(paymentCloseForOrder);
     api.route('POST', '/api/order/cancel', cancel);
 
     const update = fn('update', apiEnv);
@@ -87,15 +102,24 @@ export class OrderService extends Construct {
     api.route('POST', '/api/order/remove', remove);
 
     const sweep = fn('sweep', { environment: { ...apiEnv.environment, OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds) } });
-    sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen']);
+    sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue']);
+    sweep.grantInvokeOf(paymentCloseForOrder);
     stateMachine.grantStartExecution(sweep);
     stateMachine.grantExecution(sweep, 'states:DescribeExecution');
     Validations.of(sweep.role!).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement)}"}]}]}:*]`,
       reason: 'The sweeper describes executions of the order saga only; execution names are per order.',
     });
-    new events.Rule(this, 'SweepSchedule', {
-      schedule: events.Schedule.rate(Duration.minutes(config.sweepEveryMinutes)),
+    const get = fn('get');
+    get.grantTable(table, ['GetItem']);
+    this.get = get;
+
+    const onPaymentSucceeded = fn('on-payment-succeeded');
+    onPaymentSucceeded.grantTable(table, ['GetItem', 'UpdateItem']);
+    events.subscribe('OrderPaid', paymentSucceeded, onPaymentSucceeded);
+
+    new eventbridge.Rule(this, 'SweepSchedule', {
+      schedule: eventbridge.Schedule.rate(Duration.minutes(config.sweepEveryMinutes)),
       targets: [new targets.LambdaFunction(sweep)],
     });
   }

@@ -1,24 +1,75 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
-import { functionFactory, serviceTable } from './service-function';
+import type { MallApi } from './mall-api';
+import type { MallEvents } from './mall-events';
+import { functionFactory, serviceTable, type ServiceFunction } from './service-function';
 
-/** Payments (go-zero-mall's pay service): the saga creates and closes an order's payment record. */
+/**
+ * Payments (go-zero-mall's pay service): the saga creates and closes an order's payment record;
+ * the API returns it, shows it, and takes the provider's outcome, publishing PaymentSucceeded.
+ */
 export class PaymentService extends Construct {
   readonly createPayment: lambda.IFunction;
   readonly closePayment: lambda.IFunction;
+  /** Internal: closes an order's payment unless it was paid (the order service asks it first). */
+  readonly closeForOrder: lambda.IFunction;
+  private readonly fn: ReturnType<typeof functionFactory>;
+  private readonly grant: (f: ServiceFunction, actions: string[]) => void;
 
-  constructor(scope: Construct, id: string, { config }: { config: StageConfig }) {
+  constructor(scope: Construct, id: string, private readonly config: StageConfig) {
     super(scope, id);
     const table = serviceTable(this, config);
-    const fn = functionFactory(this, 'pay', config, { PAYMENT_TABLE: table.tableName });
+    this.fn = functionFactory(this, 'pay', config, { PAYMENT_TABLE: table.tableName });
+    this.grant = (f, actions) => f.grantTable(table, actions);
 
-    const createPayment = fn('create-payment');
-    createPayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    const createPayment = this.fn('create-payment');
+    this.grant(createPayment, ['GetItem', 'UpdateItem', 'PutItem']);
     this.createPayment = createPayment;
 
-    const closePayment = fn('close-payment');
-    closePayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    const closePayment = this.fn('close-payment');
+    this.grant(closePayment, ['GetItem', 'UpdateItem', 'PutItem']);
     this.closePayment = closePayment;
+
+    const closeForOrder = this.fn('close-for-order');
+    this.grant(closeForOrder, ['GetItem', 'UpdateItem']);
+    this.closeForOrder = closeForOrder;
+  }
+
+  /** The pay API; it asks the order service (`orderGet`) about the order being paid. */
+  addApi({ api, orderGet, events }: { api: MallApi; orderGet: lambda.IFunction; events: MallEvents }): void {
+    const { fn, grant, config } = this;
+    const create = fn('create', { environment: { ORDER_GET_FUNCTION: orderGet.functionName } });
+    grant(create, ['GetItem', 'UpdateItem', 'PutItem']);
+    create.grantInvokeOf(orderGet);
+    api.route('POST', '/api/pay/create', create);
+
+    const detail = fn('detail');
+    grant(detail, ['GetItem']);
+    api.route('POST', '/api/pay/detail', detail);
+
+    const bus = { EVENT_BUS_NAME: events.bus.eventBusName };
+    const callback = fn('callback', { environment: { ...bus, PAY_SANDBOX: String(config.paymentSandbox) } });
+    grant(callback, ['GetItem', 'UpdateItem']);
+    events.grantPublish(callback);
+    api.route('POST', '/api/pay/callback', callback);
+
+    // The provider's HMAC key: created by Secrets Manager at deploy time, shared with the provider out of band.
+    const providerKey = new secretsmanager.Secret(this, 'CallbackSecret', {
+      description: 'HMAC key the payment provider signs notifications with',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(providerKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The key is shared with the payment provider; it is rotated together with the provider, not on a schedule.',
+    });
+    const notify = fn('notify', { environment: { ...bus, PAY_CALLBACK_SECRET_ARN: providerKey.secretArn } });
+    grant(notify, ['GetItem', 'UpdateItem']);
+    events.grantPublish(notify);
+    providerKey.grantRead(notify);
+    api.route('POST', '/api/pay/notify', notify, { public: true, reason: 'the payment provider calls it; the body is HMAC-signed' });
   }
 }

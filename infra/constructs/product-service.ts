@@ -2,7 +2,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { paymentSucceeded } from '../../shared/events';
 import type { MallApi } from './mall-api';
+import type { MallEvents } from './mall-events';
 import { functionFactory, serviceTable } from './service-function';
 
 /**
@@ -17,7 +19,7 @@ export class ProductService extends Construct {
   readonly reserveStock: lambda.IFunction;
   readonly releaseStock: lambda.IFunction;
 
-  constructor(scope: Construct, id: string, { api, config }: { api: MallApi; config: StageConfig }) {
+  constructor(scope: Construct, id: string, { api, config, events }: { api: MallApi; config: StageConfig; events: MallEvents }) {
     super(scope, id);
 
     const number = dynamodb.AttributeType.NUMBER;
@@ -94,6 +96,10 @@ export class ProductService extends Construct {
     const reserveStock = fn('reserve-stock');
     reserveStock.grantTable(table, ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem']);
     this.reserveStock = reserveStock;
+
+    const confirmStock = fn('confirm-stock');
+    confirmStock.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);
+    events.subscribe('StockSold', paymentSucceeded, confirmStock);
 
     const releaseStock = fn('release-stock');
     releaseStock.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);

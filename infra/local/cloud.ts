@@ -10,6 +10,7 @@ import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
 import { DynamoDbLocal } from './dynamodb-local';
 import { DynamoMeter } from './dynamodb-meter';
 import { LocalLambdas } from './lambda-runtime';
+import { LocalEventBridge } from './event-bridge';
 import { LocalSchedules } from './schedules';
 import { LocalStepFunctions } from './step-functions';
 import { serveSecrets } from './secrets';
@@ -128,10 +129,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stepFunctions.serve(aws);
     stops.push(async () => stepFunctions.stop());
+    const eventBridge = new LocalEventBridge(template, lambdas, options.retryPauseMs ?? 200);
+    eventBridge.serve(aws);
     const schedules = new LocalSchedules(template, lambdas);
     schedules.start();
     stops.push(async () => schedules.stop());
-    serveControl(aws, lambdas, schedules, stepFunctions);
+    serveControl(aws, lambdas, schedules, stepFunctions, eventBridge);
 
     const server: Server = createServer((req, res) => void api.handle(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -153,8 +156,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
  *   POST /_local/faults {function, count, errorType?}   the next `count` calls fail (participant down)
  *   POST /_local/rules/fire {rule, time?}       fire a scheduled rule now, as if it were `time`
  *   GET  /_local/executions                     every saga execution with its status
+ *   POST /_local/events/replay {detailType?}    replay archived events; answers when delivered
+ *   POST /_local/events/settle                  answers once every event delivery has finished
+ *   GET  /_local/events                         the archive: every event put on a bus
+ *   GET  /_local/dead-letters                   what each dead-letter queue holds
  */
-function serveControl(aws: LocalAwsEndpoint, lambdas: LocalLambdas, schedules: LocalSchedules, stepFunctions: LocalStepFunctions): void {
+function serveControl(
+  aws: LocalAwsEndpoint,
+  lambdas: LocalLambdas,
+  schedules: LocalSchedules,
+  stepFunctions: LocalStepFunctions,
+  eventBridge: LocalEventBridge,
+): void {
   const byName = (part: unknown) => {
     const found = lambdas.list().filter((f) => f.name.endsWith(`/${String(part)}`) || f.logicalId === part);
     if (found.length !== 1) throw new AwsServiceError('ResourceNotFoundException', `${found.length} functions match "${part}"`, 404);
@@ -170,6 +183,17 @@ function serveControl(aws: LocalAwsEndpoint, lambdas: LocalLambdas, schedules: L
       status: 200,
       body: await schedules.fire(String(body.rule), body.time ? new Date(body.time) : new Date()),
     }))
+    .onRest('POST', /^\/_local\/events\/replay$/, async (_, body: any) => {
+      const replayed = eventBridge.replay(body?.detailType);
+      await eventBridge.settled();
+      return { status: 200, body: { replayed } };
+    })
+    .onRest('POST', /^\/_local\/events\/settle$/, async () => {
+      await eventBridge.settled();
+      return { status: 200, body: {} };
+    })
+    .onRest('GET', /^\/_local\/events$/, async () => ({ status: 200, body: eventBridge.archive.map((a) => a.event) }))
+    .onRest('GET', /^\/_local\/dead-letters$/, async () => ({ status: 200, body: Object.fromEntries(eventBridge.deadLetters) }))
     .onRest('GET', /^\/_local\/executions$/, async () => ({
       status: 200,
       body: [...stepFunctions.executions.values()].map(({ name, status, error, cause, startDate, stopDate }) => ({ name, status, error, cause, startDate, stopDate })),

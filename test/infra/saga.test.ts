@@ -87,6 +87,6 @@ describe('the order saga state machine', () => {
 
   it('runs a sweeper on a schedule to drive stuck orders to a terminal state', () => {
     const rules = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
-    expect(rules.map((r) => r.Properties.ScheduleExpression)).toContain('rate(5 minutes)');
+    expect(rules.map((r) => r.Properties.ScheduleExpression)).toContain('rate(1 minute)');
   });
 });

@@ -1,0 +1,59 @@
+import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
+import { publish } from '../../shared/event-bus';
+import { paymentSucceeded } from '../../shared/events';
+import type { Caller } from '../../shared/http';
+import type { OrderLookup } from '../order/client';
+import type { PaymentRecord, PaymentRepository } from './payment-repository';
+import { PAY_STATUS, PROVIDER_PAID, type CallbackRequest, type PaymentState, type PaymentView } from './schemas';
+
+const paymentNotFound = () => notFound('PAYMENT_NOT_FOUND', 'payment not found');
+
+export function toView(p: PaymentRecord): PaymentView {
+  const state: PaymentState = p.refundNeeded ? 'refund_needed' : p.status;
+  return { id: p.id, uid: p.uid, oid: p.oid, amount: p.amount, source: p.source, status: PAY_STATUS[state], state };
+}
+
+/** Returns the order's payment (the saga made it), or makes it if missing; never a second one. */
+export async function createPayment(repo: PaymentRepository, orders: OrderLookup, caller: Caller, input: { uid?: number; oid: number; amount: number }) {
+  if (input.uid !== undefined && input.uid !== caller.uid) throw forbidden('UID_MISMATCH', 'uid must be your own user id');
+  const order = await orders.get(input.oid);
+  if (!order || order.uid !== caller.uid) throw notFound('ORDER_NOT_FOUND', 'order not found');
+  if (input.amount !== order.amount) throw badRequest('AMOUNT_MISMATCH', `the order's amount is ${order.amount}, not ${input.amount}`);
+  if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment');
+  const existing = await repo.forOrder(order.id);
+  if (existing?.status === 'paid' || order.state === 'paid') throw conflict('ALREADY_PAID', 'this order is already paid');
+  if (order.state !== 'awaiting_payment' || existing?.status === 'closed') throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.state} cannot be paid`);
+  const payment =
+    existing ??
+    (await repo.createForOrder({ id: await repo.nextId(), uid: order.uid, oid: order.id, amount: order.amount, source: 0, status: 'awaiting', createdAt: Date.now() }));
+  return { id: payment.id };
+}
+
+export async function paymentDetail(repo: PaymentRepository, caller: Caller, id: number): Promise<PaymentView> {
+  const payment = await repo.get(id);
+  if (!payment || (payment.uid !== caller.uid && caller.role !== 'admin')) throw paymentNotFound();
+  return toView(payment);
+}
+
+/**
+ * The provider's verdict. Idempotent: the same callback again gives the same answer, with one
+ * state change and one PaymentSucceeded event. A payment closed meanwhile (order timed out or
+ * cancelled) is never marked paid: it is recorded as needing a refund.
+ */
+export async function handleCallback(repo: PaymentRepository, busName: string, input: CallbackRequest, caller?: Caller): Promise<PaymentView> {
+  const payment = await repo.get(input.id);
+  if (!payment || (caller && payment.uid !== caller.uid)) throw paymentNotFound();
+  if (payment.uid !== input.uid || payment.oid !== input.oid) throw badRequest('PAYMENT_MISMATCH', 'uid and oid do not match this payment');
+  if (input.amount !== payment.amount) throw badRequest('AMOUNT_MISMATCH', `the payment's amount is ${payment.amount}, not ${input.amount}`);
+  if (input.status !== PROVIDER_PAID) return toView(payment); // a failed attempt changes nothing; the order stays payable
+
+  const outcome = await repo.markPaid(input.id, input.amount, input.source);
+  if (outcome === 'amount-mismatch') throw badRequest('AMOUNT_MISMATCH', 'the amount does not match this payment');
+  const now = (await repo.get(input.id))!;
+  if (now.status === 'paid' && now.eventPending) {
+    // The outbox flag makes a retried callback publish what a failed publish left behind.
+    await publish(paymentSucceeded, { version: 1, paymentId: now.id, orderId: now.oid, uid: now.uid, amount: now.amount, paidAt: now.paidAt! }, busName);
+    await repo.markEventPublished(now.id);
+  }
+  return toView(now);
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** go-zero-mall's pay create: `{uid, oid, amount}`; `uid`, if sent, must be the caller. */
+export const createRequest = z.object({ uid: id.optional(), oid: id, amount: z.number().int().min(0) });
+export const detailRequest = z.object({ id });
+
+/** The provider's callback: go-zero-mall's `{id, uid, oid, amount, source, status}`; status 1 means paid. */
+export const callbackRequest = z.object({
+  id,
+  uid: id,
+  oid: id,
+  amount: z.number().int().min(0),
+  source: z.number().int().min(0).max(100).default(0),
+  status: z.number().int(),
+});
+export type CallbackRequest = z.infer<typeof callbackRequest>;
+export const PROVIDER_PAID = 1;
+
+export type PaymentState = 'awaiting' | 'paid' | 'closed' | 'refund_needed';
+export const PAY_STATUS: Record<PaymentState, number> = { awaiting: 1, paid: 2, closed: 3, refund_needed: 4 };
+
+export interface PaymentView {
+  id: number;
+  uid: number;
+  oid: number;
+  amount: number;
+  source: number;
+  status: number;
+  state: PaymentState;
+}
+
+/** Internal: the order service asks to close an order's payment before closing the order. */
+export const closeForOrderRequest = z.object({ orderId: id });
