@@ -48,3 +48,35 @@ export async function stepFunctions(operation: string, input: unknown): Promise<
   });
   return res.json();
 }
+
+/** Waits until every event delivery under way (retries included) has finished. */
+export async function eventsSettled(): Promise<void> {
+  await call('POST', '/_local/events/settle', {});
+}
+
+export async function replayEvents(detailType: string): Promise<number> {
+  return (await call('POST', '/_local/events/replay', { detailType })).parsed.replayed;
+}
+
+export async function archivedEvents(): Promise<Array<{ 'detail-type': string; detail: any }>> {
+  return (await call('GET', '/_local/events')).parsed;
+}
+
+export async function deadLetters(): Promise<Record<string, unknown[]>> {
+  return (await call('GET', '/_local/dead-letters')).parsed;
+}
+
+/** A secret's value from the local Secrets Manager, by the start of its name. */
+export async function localSecret(namePrefix: string): Promise<string> {
+  const target = async (operation: string, input: unknown): Promise<any> =>
+    (
+      await fetch(awsEndpoint!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `secretsmanager.${operation}` },
+        body: JSON.stringify(input),
+      })
+    ).json();
+  const { SecretList } = await target('ListSecrets', {});
+  const secret = SecretList.find((s: { Name: string }) => s.Name.startsWith(namePrefix));
+  return (await target('GetSecretValue', { SecretId: secret.ARN })).SecretString;
+}
