@@ -11,7 +11,16 @@ export async function publish<S extends z.ZodType>(contract: Contract<S>, detail
   const valid = contract.schema.parse(detail);
   const out = await client.send(
     new PutEventsCommand({
-      Entries: [{ EventBusName: busName, Source: contract.source, DetailType: contract.detailType, Detail: JSON.stringify(valid) }],
+      Entries: [
+        {
+          EventBusName: busName,
+          Source: contract.source,
+          DetailType: contract.detailType,
+          Detail: JSON.stringify(valid),
+          // The callback's X-Ray trace continues into the consumers.
+          ...(process.env._X_AMZN_TRACE_ID ? { TraceHeader: process.env._X_AMZN_TRACE_ID } : {}),
+        },
+      ],
     }),
   );
   if (out.FailedEntryCount) throw new Error(`EventBridge refused ${contract.detailType}: ${JSON.stringify(out.Entries)}`);

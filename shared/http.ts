@@ -26,6 +26,8 @@ export interface Request<Input> {
   headers: Record<string, string | undefined>;
   /** The body as sent, for signature checks. */
   rawBody: string;
+  /** Carried from the API request into the saga and events: the client's X-Correlation-Id, or API Gateway's request id. */
+  correlationId: string;
 }
 
 type Logic<Input> = (request: Request<Input>) => Promise<object>;
@@ -44,9 +46,15 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
     .handler(async (event) => {
       const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(event, schema);
       const caller = callerOf(event);
-      if (caller) logger.appendKeys({ uid: caller.uid });
+      const correlationId = headerOf(event, 'x-correlation-id') ?? event.requestContext?.requestId ?? 'none';
+      logger.appendKeys({ correlation_id: correlationId });
+      tracer.putAnnotation('correlationId', correlationId);
+      if (caller) {
+        logger.appendKeys({ uid: caller.uid });
+        tracer.putAnnotation('uid', caller.uid);
+      }
       const rawBody = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-      return json(200, await logic({ input, caller, headers: event.headers ?? {}, rawBody }));
+      return json(200, await logic({ input, caller, headers: event.headers ?? {}, rawBody, correlationId }));
     });
 }
 
@@ -61,6 +69,11 @@ export function requireAdmin(caller: Caller | undefined): Caller {
   const known = requireCaller(caller);
   if (known.role !== 'admin') throw forbidden('ADMIN_ONLY', 'this action needs the admin role');
   return known;
+}
+
+function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const found = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+  return found && /^[\w.:-]{1,100}$/.test(found) ? found : undefined;
 }
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { z } from 'zod';
@@ -27,6 +28,8 @@ export const sagaInput = z.object({
   action: z.enum(['create', 'cancel']).default('create'),
   /** Why a cancel run cancels. */
   reason: z.string().optional(),
+  /** The API request that started it, for logs and traces across the saga. */
+  correlationId: z.string().optional(),
 });
 export type SagaInput = z.infer<typeof sagaInput>;
 
@@ -42,6 +45,7 @@ export const gidOf = (input: { orderId: number }) => `order-${input.orderId}`;
 export function sagaStep(
   step: string,
   run: (input: SagaInput & { failure?: { reason?: string } }, raw: unknown) => Promise<StepOutcome>,
+  options: { compensation?: boolean } = {},
 ) {
   return middy<unknown, StepOutcome>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -49,12 +53,17 @@ export function sagaStep(
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const input = sagaInput.extend({ failure: z.object({ reason: z.string().optional() }).optional() }).parse(event);
-      logger.appendKeys({ orderId: input.orderId, sagaStep: step });
+      logger.appendKeys({ orderId: input.orderId, sagaStep: step, ...(input.correlationId ? { correlation_id: input.correlationId } : {}) });
       tracer.putAnnotation('orderId', input.orderId);
       tracer.putAnnotation('sagaStep', step);
       const outcome = await run(input, event);
       logger.info('saga step done', { outcome });
       tracer.putAnnotation('outcome', outcome.outcome);
+      if (options.compensation) {
+        const compensation = metrics.singleMetric();
+        compensation.addDimension('step', step);
+        compensation.addMetric('CompensationRun', MetricUnit.Count, 1);
+      }
       return outcome;
     });
 }

@@ -5,4 +5,4 @@ import { couponBarrier, couponRepository } from './dependencies';
 const repo = couponRepository();
 const barrier = couponBarrier();
 
-export const handler = sagaStep('RestoreCoupon', (input) => restoreCoupon(repo, barrier, gidOf(input), input));
+export const handler = sagaStep('RestoreCoupon', (input) => restoreCoupon(repo, barrier, gidOf(input), input), { compensation: true });

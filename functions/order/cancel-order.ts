@@ -1,3 +1,5 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics } from '../../shared/powertools';
 import { gidOf, sagaStep } from '../../shared/saga';
 import { orderRepository } from './dependencies';
 import { cancelOrderStep } from './order-service';
@@ -5,4 +7,16 @@ import { cancelOrderStep } from './order-service';
 const orders = orderRepository();
 
 /** Compensation CancelOrder, last of the compensations: the order ends cancelled with its reason. */
-export const handler = sagaStep('CancelOrder', (input) => cancelOrderStep(orders, gidOf(input), input, input.failure?.reason ?? input.reason ?? 'CANCELLED'));
+export const handler = sagaStep(
+  'CancelOrder',
+  async (input) => {
+    const reason = input.failure?.reason ?? input.reason ?? 'CANCELLED';
+    const outcome = await cancelOrderStep(orders, gidOf(input), input, reason);
+    // Reasons are a small fixed set, so the dimension stays low in cardinality.
+    const cancelled = metrics.singleMetric();
+    cancelled.addDimension('reason', reason);
+    cancelled.addMetric('OrderCancelled', MetricUnit.Count, 1);
+    return outcome;
+  },
+  { compensation: true },
+);

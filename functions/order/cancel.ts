@@ -5,4 +5,4 @@ import { idRequest } from './schemas';
 
 const deps = orderDeps();
 
-export const handler = apiHandler(idRequest, ({ input, caller }) => cancelOrder(deps, requireCaller(caller), input.id));
+export const handler = apiHandler(idRequest, ({ input, caller, correlationId }) => cancelOrder(deps, requireCaller(caller), input.id, correlationId));

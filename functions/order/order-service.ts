@@ -49,7 +49,7 @@ export function toView(o: OrderRecord): OrderView {
   };
 }
 
-export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'create', reason?: string): SagaInput {
+export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'create', reason?: string, correlationId?: string): SagaInput {
   return {
     orderId: o.id,
     uid: o.uid,
@@ -60,6 +60,7 @@ export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'creat
     fromCart: o.fromCart,
     action,
     ...(reason ? { reason } : {}),
+    ...(correlationId ? { correlationId } : {}),
   };
 }
 
@@ -67,7 +68,7 @@ export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'creat
  * Prices the order from current prices and the coupon, writes it pending, starts its saga and
  * answers at once. With an Idempotency-Key, a retried request returns the same order.
  */
-export async function createOrder(deps: OrderDeps, caller: Caller, input: CreateRequest, idempotencyKey?: string) {
+export async function createOrder(deps: OrderDeps, caller: Caller, input: CreateRequest, idempotencyKey?: string, correlationId?: string) {
   if (input.uid !== undefined && input.uid !== caller.uid) throw forbidden('UID_MISMATCH', 'uid must be your own user id');
   const bodyHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   if (idempotencyKey) {
@@ -110,7 +111,7 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
   };
   const { existing } = await deps.orders.create(order, idempotencyKey ? { key: idempotencyKey, bodyHash } : undefined);
   if (existing) return replay(deps, existing, bodyHash);
-  await deps.saga.start(`order-${order.id}`, sagaInputOf(order));
+  await deps.saga.start(`order-${order.id}`, sagaInputOf(order, 'create', undefined, correlationId));
   return { id: order.id, state: order.state, status: STATUS[order.state] };
 }
 
@@ -141,7 +142,7 @@ export async function listOrders(deps: OrderDeps, caller: Caller, input: { uid?:
 }
 
 /** The owner cancels before payment: the saga's compensations release stock and coupon and close the payment. */
-export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number) {
+export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number, correlationId?: string) {
   const order = await visibleOrder(deps, caller, id);
   if (order.uid !== caller.uid) throw forbidden('NOT_YOUR_ORDER', 'only the owner may cancel an order');
   if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment');
@@ -153,7 +154,7 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number) {
     if (now?.state === 'cancelling' || now?.state === 'cancelled') return { id, state: now.state, status: STATUS[now.state] };
     throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${now?.state} cannot be cancelled`);
   }
-  await deps.saga.start(`cancel-${id}`, sagaInputOf(order, 'cancel', 'CANCELLED_BY_USER'));
+  await deps.saga.start(`cancel-${id}`, sagaInputOf(order, 'cancel', 'CANCELLED_BY_USER', correlationId));
   return { id, state: 'cancelling' as const, status: STATUS.cancelling };
 }
 

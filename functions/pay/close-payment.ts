@@ -8,4 +8,4 @@ const barrier = paymentBarrier();
 export const handler = sagaStep('ClosePayment', async (input) => {
   await repo.close(barrier, gidOf(input));
   return success();
-});
+}, { compensation: true });

@@ -2,6 +2,8 @@ import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import { publish } from '../../shared/event-bus';
 import { paymentSucceeded } from '../../shared/events';
 import type { Caller } from '../../shared/http';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics } from '../../shared/powertools';
 import type { OrderLookup } from '../order/client';
 import type { PaymentRecord, PaymentRepository } from './payment-repository';
 import { PAY_STATUS, PROVIDER_PAID, type CallbackRequest, type PaymentState, type PaymentView } from './schemas';
@@ -49,6 +51,8 @@ export async function handleCallback(repo: PaymentRepository, busName: string, i
 
   const outcome = await repo.markPaid(input.id, input.amount, input.source);
   if (outcome === 'amount-mismatch') throw badRequest('AMOUNT_MISMATCH', 'the amount does not match this payment');
+  if (outcome === 'paid') metrics.addMetric('PaymentSucceeded', MetricUnit.Count, 1);
+  if (outcome === 'refund-needed') metrics.addMetric('PaymentRefundNeeded', MetricUnit.Count, 1);
   const now = (await repo.get(input.id))!;
   if (now.status === 'paid' && now.eventPending) {
     // The outbox flag makes a retried callback publish what a failed publish left behind.

@@ -1,5 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Barrier } from '../../shared/barrier';
+import { metrics } from '../../shared/powertools';
 import { failure, success, type StepOutcome } from '../../shared/saga';
 import type { CatalogRepository, Reservation } from './product-repository';
 import { ON_SALE } from './schemas';
@@ -41,6 +43,7 @@ export async function reserveStock(
       // Two orders wrote the same shard at once (TransactionConflict): back off and re-plan.
       if (!(error instanceof TransactionCanceledException)) throw error;
     }
+    metrics.addMetric('StockConflict', MetricUnit.Count, 1);
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
   }
   throw new Error(`could not reserve stock for ${gid} after ${attempts} attempts of contention`);

@@ -9,4 +9,4 @@ const repo = catalog();
 const barrier = new Barrier(dynamo, requireEnv('CATALOG_TABLE'));
 
 /** Compensation ReleaseStock: gives back what ReserveStock took; empty if it never ran. */
-export const handler = sagaStep('ReleaseStock', (input) => releaseStock(repo, barrier, gidOf(input)));
+export const handler = sagaStep('ReleaseStock', (input) => releaseStock(repo, barrier, gidOf(input)), { compensation: true });

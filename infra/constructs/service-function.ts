@@ -74,6 +74,9 @@ export class ServiceFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // INFO normally; debug logs for a sampled 1% of invocations.
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
