@@ -6,6 +6,7 @@ import { CartService } from './constructs/cart-service';
 import { CouponService } from './constructs/coupon-service';
 import { MallApi } from './constructs/mall-api';
 import { MallEvents } from './constructs/mall-events';
+import { Observability } from './constructs/observability';
 import { OrderService } from './constructs/order-service';
 import { PaymentService } from './constructs/payment-service';
 import { ProductService } from './constructs/product-service';
@@ -53,5 +54,6 @@ export class MallStack extends Stack {
       },
     });
     payments.addApi({ api: this.api, orderGet: orders.get, events });
+    new Observability(this, 'Observability', { api: this.api, stateMachine: orders.saga.stateMachine, config });
   }
 }

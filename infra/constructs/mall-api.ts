@@ -6,7 +6,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 
+/** What the OpenAPI document says of a route: its input is the handler's own zod schema. */
+export interface RouteDoc {
+  summary: string;
+  input?: unknown;
+}
+
 export interface RouteOptions {
+  doc?: RouteDoc;
   /** Public routes (register, login, the payment provider's notification) skip the authorizer. */
   public?: boolean;
   /** Why a public route is public. */
@@ -19,6 +26,8 @@ export interface RouteOptions {
  */
 export class MallApi extends Construct {
   readonly restApi: apigw.RestApi;
+  /** Every route, as declared: the dashboard graphs them and the OpenAPI document lists them. */
+  readonly routes: Array<{ method: string; path: string; public: boolean; doc?: RouteDoc }> = [];
   private authorizer: apigw.IAuthorizer | undefined;
 
   constructor(scope: Construct, id: string, private readonly config: StageConfig) {
@@ -70,6 +79,7 @@ export class MallApi extends Construct {
   }
 
   route(method: 'GET' | 'POST', path: string, handler: lambda.IFunction, options: RouteOptions = {}): void {
+    this.routes.push({ method, path, public: Boolean(options.public), ...(options.doc ? { doc: options.doc } : {}) });
     const resource = this.restApi.root.resourceForPath(path);
     const integration = new apigw.LambdaIntegration(handler);
     if (options.public) {

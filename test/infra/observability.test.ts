@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { stageConfig } from '../../infra/config';
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mall-obs-'));
+const { stack } = buildApp(stageConfig('prod'), { outdir, skipBundling: true });
+const template = Template.fromStack(stack).toJSON();
+const resources = Object.values<any>(template.Resources);
+const ofType = (type: string) => resources.filter((r) => r.Type === type);
+const flat = (value: unknown) => JSON.stringify(value);
+
+/** Every metric name the functions emit: addMetric('<name>', ...) in their source. */
+function emittedMetricNames(): Set<string> {
+  const names = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith('.ts')) for (const m of fs.readFileSync(file, 'utf8').matchAll(/addMetric\('(\w+)'/g)) names.add(m[1]!);
+    }
+  };
+  walk('functions');
+  walk('shared');
+  return names;
+}
+
+describe('tracing', () => {
+  it('is on for the API stage, every function and the state machine', () => {
+    expect(ofType('AWS::ApiGateway::Stage').every((s) => s.Properties.TracingEnabled === true)).toBe(true);
+    expect(ofType('AWS::Lambda::Function').every((f) => f.Properties.TracingConfig?.Mode === 'Active')).toBe(true);
+    expect(ofType('AWS::StepFunctions::StateMachine').every((m) => m.Properties.TracingConfiguration?.Enabled === true)).toBe(true);
+  });
+});
+
+describe('the dashboard', () => {
+  const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
+  const body = flat(dashboard?.Properties.DashboardBody);
+
+  it('has the seed\'s four Grafana panels and the serverless ones', () => {
+    for (const title of [
+      'API requests per minute by route',
+      'API status codes',
+      'Invocations per function',
+      'Errors per function',
+      'p50 latency by route',
+      'p99 latency by route',
+      'Order saga executions by outcome',
+      'DynamoDB throttled requests',
+      'Dead-letter queue depth',
+      'Orders cancelled by reason',
+    ]) {
+      expect(body, title).toContain(title);
+    }
+  });
+
+  it('graphs every route and every function', () => {
+    for (const route of ['/api/order/create', '/api/pay/notify', '/api/user/login', '/api/home/recommend']) expect(body).toContain(route);
+    expect((body.match(/\\"Invocations\\"/g) ?? []).length).toBe(ofType('AWS::Lambda::Function').length);
+  });
+
+  it('points at metric names the functions really emit', () => {
+    const emitted = emittedMetricNames();
+    const referenced = [...body.matchAll(/MetricName=[\\"]*(\w+)/g)].map((m) => m[1]!).filter((n) => !['ThrottledRequests'].includes(n));
+    expect(referenced.length).toBeGreaterThanOrEqual(6);
+    for (const name of referenced) expect(emitted, name).toContain(name);
+    for (const name of ['OrderCreated', 'OrderCancelled', 'CompensationRun', 'PaymentSucceeded', 'StockConflict']) expect(referenced).toContain(name);
+  });
+});
+
+describe('alarms', () => {
+  const alarms = ofType('AWS::CloudWatch::Alarm');
+  const [topic] = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::SNS::Topic') ?? [];
+
+  it('all notify the alarm topic', () => {
+    expect(alarms.length).toBeGreaterThanOrEqual(5);
+    for (const alarm of alarms) expect(flat(alarm.Properties.AlarmActions)).toContain(topic);
+  });
+
+  it('cover 5xx rate, p99 latency, saga failures, every dead-letter queue and throttling on every table', () => {
+    const descriptions = alarms.map((a) => String(a.Properties.AlarmDescription));
+    expect(descriptions.some((d) => d.includes('5xx'))).toBe(true);
+    expect(descriptions.some((d) => d.includes('p99'))).toBe(true);
+    expect(descriptions.some((d) => d.includes('saga'))).toBe(true);
+    expect(descriptions.filter((d) => d.includes('Events a consumer could not take'))).toHaveLength(ofType('AWS::SQS::Queue').length);
+    expect(descriptions.filter((d) => d.includes('throttled'))).toHaveLength(ofType('AWS::DynamoDB::Table').length);
+  });
+});
+
+describe('logs', () => {
+  it('keeps function logs for the stage\'s retention, with sampled debug logging', () => {
+    expect(ofType('AWS::Logs::LogGroup').every((g) => g.Properties.RetentionInDays === 365)).toBe(true);
+    for (const f of ofType('AWS::Lambda::Function')) {
+      expect(f.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01' });
+    }
+  });
+
+  it('has saved Logs Insights queries for cold starts and slow requests', () => {
+    const names = ofType('AWS::Logs::QueryDefinition').map((q) => q.Properties.Name);
+    expect(names).toEqual(expect.arrayContaining(['serverless-mall-prod/cold-starts', 'serverless-mall-prod/slow-requests']));
+  });
+});
