@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalLambdas } from './lambda-runtime';
+import { LocalTelemetry } from './telemetry';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type AuthorizerSpec, type GatewayResponseSpec, type RouteSpec, type SynthesizedTemplate } from './template';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
@@ -51,6 +52,7 @@ export class LocalRestApi {
   constructor(
     template: SynthesizedTemplate,
     private readonly lambdas: LocalLambdas,
+    private readonly telemetry: LocalTelemetry,
     private readonly onRequest: (entry: RequestLog) => void = () => {},
   ) {
     const [restApiId] = template.ofType('AWS::ApiGateway::RestApi').map(([id]) => id);
@@ -70,10 +72,13 @@ export class LocalRestApi {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    const traceId = LocalTelemetry.newTraceId();
     let status = 500;
+    let orderId: number | undefined;
     try {
-      const answer = await this.answer(req, method, url);
+      const answer = await this.answer(req, method, url, traceId);
       status = answer.statusCode;
+      if (url.pathname === '/api/order/create' && status === 200) orderId = safeJson(answer.body)?.id;
       res.writeHead(answer.statusCode, answer.headers);
       res.end(answer.body);
     } catch (error) {
@@ -82,11 +87,13 @@ export class LocalRestApi {
       const answer = this.gatewayResponse('DEFAULT_5XX', 'Internal server error');
       res.writeHead(answer.statusCode, answer.headers).end(answer.body);
     } finally {
-      this.onRequest({ method, path: url.pathname, status, ms: Date.now() - started });
+      const ms = Date.now() - started;
+      this.onRequest({ method, path: url.pathname, status, ms });
+      this.telemetry.record({ traceId, kind: 'api', name: `${method} ${url.pathname}`, start: started, ms, ok: status < 500, detail: String(status), ...(orderId ? { orderId } : {}) });
     }
   };
 
-  private async answer(req: IncomingMessage, method: string, url: URL): Promise<HttpAnswer> {
+  private async answer(req: IncomingMessage, method: string, url: URL, traceId: string): Promise<HttpAnswer> {
     const match = this.match(method, url.pathname);
     if (!match) {
       await drain(req);
@@ -99,7 +106,7 @@ export class LocalRestApi {
     const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.apiId}/${this.stage}/${method}${url.pathname}`;
     let authorizerContext: Record<string, string> | undefined;
     if (match.route.authorizerId) {
-      const decision = await this.authorize(match.route.authorizerId, headerValue(req, this.authorizers.get(match.route.authorizerId)?.header), methodArn);
+      const decision = await this.authorize(match.route.authorizerId, headerValue(req, this.authorizers.get(match.route.authorizerId)?.header), methodArn, traceId);
       if ('refusal' in decision) return decision.refusal;
       authorizerContext = { principalId: decision.policy.principalId, ...decision.policy.context };
     }
@@ -129,7 +136,7 @@ export class LocalRestApi {
       body: body.length ? body.toString('utf8') : null,
       isBase64Encoded: false,
     };
-    const outcome = await this.lambdas.invoke(match.route.functionId, event);
+    const outcome = await this.lambdas.invoke(match.route.functionId, event, traceId);
     if (!outcome.ok) {
       console.error(`${this.lambdas.name(match.route.functionId)} failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
       return this.gatewayResponse('DEFAULT_5XX', 'Internal server error');
@@ -141,6 +148,7 @@ export class LocalRestApi {
     authorizerId: string,
     token: string | undefined,
     methodArn: string,
+    traceId: string,
   ): Promise<{ policy: Policy } | { refusal: HttpAnswer }> {
     const authorizer = this.authorizers.get(authorizerId);
     if (!authorizer) throw new Error(`route refers to unknown authorizer ${authorizerId}`);
@@ -151,7 +159,7 @@ export class LocalRestApi {
     const cached = this.cache.get(cacheKey);
     let policy = cached && cached.expires > Date.now() ? cached.policy : undefined;
     if (!policy) {
-      const outcome = await this.lambdas.invoke(authorizer.functionId, { type: 'TOKEN', authorizationToken: token, methodArn });
+      const outcome = await this.lambdas.invoke(authorizer.functionId, { type: 'TOKEN', authorizationToken: token, methodArn }, traceId);
       if (!outcome.ok) {
         return outcome.error.errorMessage === 'Unauthorized'
           ? { refusal: this.gatewayResponse('UNAUTHORIZED', 'Unauthorized') }
@@ -288,5 +296,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 async function drain(req: IncomingMessage): Promise<void> {
   for await (const _ of req) {
     // discard
+  }
+}
+
+function safeJson(body: string | Buffer): any {
+  try {
+    return JSON.parse(body.toString());
+  } catch {
+    return undefined;
   }
 }

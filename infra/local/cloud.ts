@@ -10,7 +10,9 @@ import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
 import { DynamoDbLocal } from './dynamodb-local';
 import { DynamoMeter } from './dynamodb-meter';
 import { LocalLambdas } from './lambda-runtime';
+import { serveConsole } from './console';
 import { LocalEventBridge } from './event-bridge';
+import { LocalTelemetry } from './telemetry';
 import { LocalSchedules } from './schedules';
 import { LocalStepFunctions } from './step-functions';
 import { serveSecrets } from './secrets';
@@ -33,6 +35,8 @@ export interface LocalCloudOptions {
 
 export interface LocalCloud {
   apiUrl: string;
+  /** The local console: traces, saga executions and metrics. */
+  consoleUrl: string;
   /** Loopback endpoint of the local AWS services (Secrets Manager, API Gateway management...). */
   awsEndpoint: string;
   dynamoEndpoint: string;
@@ -89,6 +93,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const logStream = fs.createWriteStream(functionLogFile, { flags: 'a' });
     stops.push(() => new Promise((resolve) => logStream.end(resolve)));
     const functions = template.functions();
+    const telemetry = new LocalTelemetry();
     const lambdas = new LocalLambdas(
       functions,
       {
@@ -101,12 +106,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_ENDPOINT_URL_DYNAMODB: functionDynamoEndpoint,
         TZ: 'UTC',
       },
-      (fn, line) => logStream.write(`${fn} ${line}\n`),
+      (fn, line) => {
+        logStream.write(`${fn} ${line}\n`);
+        telemetry.logLine(line);
+      },
+      telemetry,
     );
     stops.push(() => lambdas.stop());
     progress(`functions ready: ${functions.length} (logs in ${functionLogFile})`);
 
-    const api = new LocalRestApi(template, lambdas, options.onRequest);
+    const api = new LocalRestApi(template, lambdas, telemetry, options.onRequest);
     aws.onRest('DELETE', /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/, async (match) => {
       if (match[1] !== api.apiId || match[2] !== api.stage) throw new AwsServiceError('NotFoundException', 'Invalid stage identifier specified', 404);
       api.flushAuthorizerCache();
@@ -129,12 +138,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stepFunctions.serve(aws);
     stops.push(async () => stepFunctions.stop());
-    const eventBridge = new LocalEventBridge(template, lambdas, options.retryPauseMs ?? 200);
+    const eventBridge = new LocalEventBridge(template, lambdas, telemetry, options.retryPauseMs ?? 200);
     eventBridge.serve(aws);
     const schedules = new LocalSchedules(template, lambdas);
     schedules.start();
     stops.push(async () => schedules.stop());
     serveControl(aws, lambdas, schedules, stepFunctions, eventBridge);
+    aws.onRest('GET', /^\/_local\/logs$/, async () => ({ status: 200, body: { lines: fs.readFileSync(functionLogFile, 'utf8').split('\n') } }));
+    serveConsole(aws, telemetry, stepFunctions);
 
     const server: Server = createServer((req, res) => void api.handle(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -143,7 +154,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
     const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
-    return { apiUrl, awsEndpoint, dynamoEndpoint: dynamo.endpoint, functionLogFile, ...(dynamoMeter ? { dynamoMeter } : {}), stop };
+    return { apiUrl, consoleUrl: `${awsEndpoint}/_console`, awsEndpoint, dynamoEndpoint: dynamo.endpoint, functionLogFile, ...(dynamoMeter ? { dynamoMeter } : {}), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -160,6 +171,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
  *   POST /_local/events/settle                  answers once every event delivery has finished
  *   GET  /_local/events                         the archive: every event put on a bus
  *   GET  /_local/dead-letters                   what each dead-letter queue holds
+ *   GET  /_local/logs                           every function log line so far
  */
 function serveControl(
   aws: LocalAwsEndpoint,

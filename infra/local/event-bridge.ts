@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
+import { LocalTelemetry, orderIdOf } from './telemetry';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type SynthesizedTemplate } from './template';
 
 interface Target {
@@ -42,6 +43,7 @@ export class LocalEventBridge {
   constructor(
     template: SynthesizedTemplate,
     private readonly lambdas: LocalLambdas,
+    private readonly telemetry: LocalTelemetry,
     private readonly retryPauseMs = 200,
   ) {
     for (const [logicalId, resource] of template.ofType('AWS::Events::Rule')) {
@@ -70,7 +72,7 @@ export class LocalEventBridge {
   /** Delivers again every archived event matching `detailType` (all when omitted), as a replay does. */
   replay(detailType?: string): number {
     const events = this.archive.filter((a) => !detailType || a.event['detail-type'] === detailType);
-    for (const { bus, event } of events) this.route(bus, { ...event, id: randomUUID() });
+    for (const { bus, event } of events) this.route(bus, { ...event, id: randomUUID() }, LocalTelemetry.newTraceId());
     return events.length;
   }
 
@@ -79,7 +81,7 @@ export class LocalEventBridge {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
-  private put(bus: string, entry: { Source: string; DetailType: string; Detail: string; Resources?: string[]; Time?: string }): string {
+  private put(bus: string, entry: { Source: string; DetailType: string; Detail: string; Resources?: string[]; Time?: string; TraceHeader?: string }): string {
     const event: BusEvent = {
       version: '0',
       id: randomUUID(),
@@ -92,26 +94,28 @@ export class LocalEventBridge {
       detail: JSON.parse(entry.Detail),
     };
     this.archive.push({ bus, event });
-    this.route(bus, event);
+    const traceId = entry.TraceHeader?.match(/Root=[^;]+/)?.[0] ?? LocalTelemetry.newTraceId();
+    this.telemetry.record({ traceId, kind: 'event', name: `${event.source} ${event['detail-type']}`, start: Date.now(), ms: 0, ok: true, ...(orderIdOf(event) !== undefined ? { orderId: orderIdOf(event)! } : {}) });
+    this.route(bus, event, traceId);
     return event.id;
   }
 
-  private route(bus: string, event: BusEvent): void {
+  private route(bus: string, event: BusEvent, traceId: string): void {
     for (const rule of this.rules) {
       if (rule.bus !== bus || !matches(rule.pattern, event as unknown as Record<string, unknown>)) continue;
       for (const target of rule.targets) {
-        const delivery = this.deliver(target, event).finally(() => this.inFlight.delete(delivery));
+        const delivery = this.deliver(target, event, traceId).finally(() => this.inFlight.delete(delivery));
         this.inFlight.add(delivery);
       }
     }
   }
 
   /** Asynchronous invocation: retried with backoff, then dead-lettered, as EventBridge does. */
-  private async deliver(target: Target, event: BusEvent): Promise<void> {
+  private async deliver(target: Target, event: BusEvent, traceId: string): Promise<void> {
     let error = '';
     for (let attempt = 0; attempt <= target.maxRetries; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, this.retryPauseMs * attempt));
-      const outcome = await this.lambdas.invoke(target.functionId, event);
+      const outcome = await this.lambdas.invoke(target.functionId, event, traceId);
       if (outcome.ok) return;
       error = `${outcome.error.errorType}: ${outcome.error.errorMessage}`;
     }

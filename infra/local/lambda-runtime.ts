@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { LocalTelemetry, orderIdOf } from './telemetry';
 import type { FunctionSpec } from './template';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lambda-worker.mjs');
@@ -30,6 +31,7 @@ export class LocalLambdas {
     specs: FunctionSpec[],
     runtimeEnvironment: Record<string, string>,
     log: LogSink,
+    private readonly telemetry: LocalTelemetry,
     maxConcurrency = 8,
   ) {
     for (const spec of specs) {
@@ -37,15 +39,31 @@ export class LocalLambdas {
     }
   }
 
-  invoke(logicalId: string, event: unknown): Promise<InvokeResult> {
+  /** Invokes the function within trace `traceId` (a new trace if none), and records the span. */
+  async invoke(logicalId: string, event: unknown, traceId = LocalTelemetry.newTraceId()): Promise<InvokeResult> {
     const pool = this.pools.get(logicalId);
     if (!pool) throw new Error(`no function ${logicalId} in the template`);
+    const start = Date.now();
     const fault = this.faults.get(logicalId);
+    let result: InvokeResult;
     if (fault && fault.remaining > 0) {
       fault.remaining--;
-      return Promise.resolve({ ok: false, error: { errorType: fault.errorType, errorMessage: 'fault injected by the local cloud' } });
+      result = { ok: false, error: { errorType: fault.errorType, errorMessage: 'fault injected by the local cloud' } };
+    } else {
+      result = await pool.invoke(event, traceId);
     }
-    return pool.invoke(event);
+    const orderId = orderIdOf(event) ?? orderIdOf(result.ok ? result.result : undefined);
+    this.telemetry.record({
+      traceId,
+      kind: 'lambda',
+      name: pool.spec.name.split('/').slice(1).join('/'),
+      start,
+      ms: Date.now() - start,
+      ok: result.ok,
+      ...(result.ok ? {} : { detail: `${result.error.errorType}: ${result.error.errorMessage}` }),
+      ...(orderId !== undefined ? { orderId } : {}),
+    });
+    return result;
   }
 
   /**
@@ -87,11 +105,11 @@ class FunctionPool {
     private readonly maxConcurrency: number,
   ) {}
 
-  async invoke(event: unknown): Promise<InvokeResult> {
+  async invoke(event: unknown, traceId: string): Promise<InvokeResult> {
     const env = await this.acquire();
     let reusable = false;
     try {
-      const outcome = await env.run(event, this.spec.timeoutSeconds * 1000);
+      const outcome = await env.run(event, this.spec.timeoutSeconds * 1000, traceId);
       reusable = outcome.reusable;
       return outcome.result;
     } finally {
@@ -187,7 +205,7 @@ class Environment {
     });
   }
 
-  async run(event: unknown, timeoutMs: number): Promise<{ result: InvokeResult; reusable: boolean }> {
+  async run(event: unknown, timeoutMs: number, traceId: string): Promise<{ result: InvokeResult; reusable: boolean }> {
     const initError = await this.ready;
     if (initError) return { result: { ok: false, error: initError }, reusable: false };
     const id = randomUUID();
@@ -198,7 +216,7 @@ class Environment {
         () => this.fail({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${timeoutMs / 1000} seconds` }),
         timeoutMs,
       );
-      this.worker.postMessage({ id, event, requestId: id, deadline: Date.now() + timeoutMs });
+      this.worker.postMessage({ id, event, requestId: id, deadline: Date.now() + timeoutMs, traceId });
     });
     clearTimeout(timer);
     const reusable = !this.exited && !(result.ok === false && result.error.errorType === 'Sandbox.Timedout');

@@ -23,7 +23,10 @@ try {
   parentPort.postMessage({ type: 'ready', error: serialize(error) });
 }
 
-parentPort.on('message', async ({ id, event, requestId, deadline }) => {
+parentPort.on('message', async ({ id, event, requestId, deadline, traceId }) => {
+  // As Lambda does, per invocation: the trace the SDK clients propagate.
+  if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
+  else delete process.env._X_AMZN_TRACE_ID;
   const context = {
     awsRequestId: requestId,
     functionName,

@@ -53,9 +53,10 @@ if (demo && fresh) {
 }
 
 if (json) {
-  process.stdout.write(JSON.stringify({ apiUrl: cloud.apiUrl, awsEndpoint: cloud.awsEndpoint, dynamoEndpoint: cloud.dynamoEndpoint }) + '\n');
+  process.stdout.write(JSON.stringify({ apiUrl: cloud.apiUrl, awsEndpoint: cloud.awsEndpoint, consoleUrl: cloud.consoleUrl }) + '\n');
 } else {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: the mall's API is at ${cloud.apiUrl}`);
+  say(`local console (traces, saga executions, metrics): ${cloud.consoleUrl}`);
   const [mobile, password] = demo ? [DEMO_USER.mobile, DEMO_USER.password] : ['13900000009', 'your-password'];
   if (!demo) say(`register: curl -s -X POST ${cloud.apiUrl}/api/user/register -d '{"name":"Ann","gender":2,"mobile":"${mobile}","password":"${password}"}'`);
   say(`log in:   curl -s -X POST ${cloud.apiUrl}/api/user/login -d '{"mobile":"${mobile}","password":"${password}"}'`);

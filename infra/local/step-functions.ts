@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
+import { LocalTelemetry } from './telemetry';
 import type { SynthesizedTemplate } from './template';
 
 // aws-local-stepfunctions needs Promise.withResolvers (Node 22). Without it every Task fails,
@@ -26,6 +27,7 @@ export interface ExecutionRecord {
   startDate: number;
   stopDate?: number;
   events: Array<Record<string, unknown>>;
+  traceId: string;
   abort?: () => void;
 }
 
@@ -108,7 +110,7 @@ export class LocalStepFunctions {
     for (const e of this.executions.values()) if (e.status === 'RUNNING') e.abort?.();
   }
 
-  private async start({ stateMachineArn, name, input = '{}' }: { stateMachineArn: string; name?: string; input?: string }) {
+  private async start({ stateMachineArn, name, input = '{}', traceHeader }: { stateMachineArn: string; name?: string; input?: string; traceHeader?: string }) {
     const machine = this.machines.get(stateMachineArn);
     if (!machine) throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     const executionName = name ?? crypto.randomUUID();
@@ -119,14 +121,24 @@ export class LocalStepFunctions {
       throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     const { StateMachine } = await import('aws-local-stepfunctions');
-    const record: ExecutionRecord = { executionArn, stateMachineArn, name: executionName, status: 'RUNNING', input, startDate: Date.now(), events: [] };
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn,
+      name: executionName,
+      status: 'RUNNING',
+      input,
+      startDate: Date.now(),
+      events: [],
+      traceId: traceHeader?.match(/Root=[^;]+/)?.[0] ?? LocalTelemetry.newTraceId(),
+    };
     this.executions.set(executionArn, record);
 
     const handlers = Object.fromEntries(
       machine.taskStates.map(({ state, functionId }) => [
         state,
         async (stateInput: unknown) => {
-          const outcome = await this.lambdas.invoke(functionId, stateInput);
+          // The execution continues the trace of the request that started it.
+          const outcome = await this.lambdas.invoke(functionId, stateInput, record.traceId);
           if (outcome.ok) return outcome.result as never;
           // The Lambda error's type is the ASL error name, as Step Functions reports it.
           const error = new Error(outcome.error.errorMessage);

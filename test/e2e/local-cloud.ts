@@ -80,3 +80,15 @@ export async function localSecret(namePrefix: string): Promise<string> {
   const secret = SecretList.find((s: { Name: string }) => s.Name.startsWith(namePrefix));
   return (await target('GetSecretValue', { SecretId: secret.ARN })).SecretString;
 }
+
+export async function localMetrics(): Promise<Array<{ name: string; dimensions: Record<string, string>; sum: number }>> {
+  return (await call('GET', '/_local/metrics')).parsed;
+}
+
+export async function orderSpans(orderId: number): Promise<Array<{ traceId: string; kind: string; name: string; ok: boolean }>> {
+  return (await call('GET', `/_local/traces/order/${orderId}`)).parsed;
+}
+
+export async function functionLogs(): Promise<string[]> {
+  return (await call('GET', '/_local/logs')).parsed.lines;
+}
