@@ -4,16 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_DOCS } from '../api-docs';
 import type { StageConfig } from '../config';
 
-/** What the OpenAPI document says of a route: its input is the handler's own zod schema. */
-export interface RouteDoc {
-  summary: string;
-  input?: unknown;
-}
-
 export interface RouteOptions {
-  doc?: RouteDoc;
   /** Public routes (register, login, the payment provider's notification) skip the authorizer. */
   public?: boolean;
   /** Why a public route is public. */
@@ -27,7 +21,7 @@ export interface RouteOptions {
 export class MallApi extends Construct {
   readonly restApi: apigw.RestApi;
   /** Every route, as declared: the dashboard graphs them and the OpenAPI document lists them. */
-  readonly routes: Array<{ method: string; path: string; public: boolean; doc?: RouteDoc }> = [];
+  readonly routes: Array<{ method: string; path: string; public: boolean }> = [];
   private authorizer: apigw.IAuthorizer | undefined;
 
   constructor(scope: Construct, id: string, private readonly config: StageConfig) {
@@ -79,7 +73,8 @@ export class MallApi extends Construct {
   }
 
   route(method: 'GET' | 'POST', path: string, handler: lambda.IFunction, options: RouteOptions = {}): void {
-    this.routes.push({ method, path, public: Boolean(options.public), ...(options.doc ? { doc: options.doc } : {}) });
+    if (!API_DOCS[`${method} ${path}`]) throw new Error(`${method} ${path} has no entry in infra/api-docs.ts`);
+    this.routes.push({ method, path, public: Boolean(options.public) });
     const resource = this.restApi.root.resourceForPath(path);
     const integration = new apigw.LambdaIntegration(handler);
     if (options.public) {

@@ -13,7 +13,7 @@ export type JsonOperation = (input: any) => Promise<unknown> | unknown;
 export type RestOperation = (
   match: RegExpExecArray,
   body: unknown,
-) => Promise<{ status: number; body?: unknown; headers?: Record<string, string>; html?: string }>;
+) => Promise<{ status: number; body?: unknown; headers?: Record<string, string>; html?: string; raw?: Buffer }>;
 
 export class AwsServiceError extends Error {
   constructor(
@@ -72,6 +72,10 @@ export class LocalAwsEndpoint {
         const match = route.method === req.method ? route.path.exec(path) : null;
         if (match) {
           const out = await route.operation(match, body);
+          if (out.raw !== undefined) {
+            res.writeHead(out.status, out.headers).end(out.raw);
+            return;
+          }
           if (out.html !== undefined) {
             res.writeHead(out.status, { 'content-type': 'text/html; charset=utf-8' }).end(out.html);
             return;

@@ -10,7 +10,8 @@ import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
 import { DynamoDbLocal } from './dynamodb-local';
 import { DynamoMeter } from './dynamodb-meter';
 import { LocalLambdas } from './lambda-runtime';
-import { serveConsole } from './console';
+import { openApiDocument } from '../api-docs';
+import { serveApiDocs, serveConsole } from './console';
 import { LocalEventBridge } from './event-bridge';
 import { LocalTelemetry } from './telemetry';
 import { LocalSchedules } from './schedules';
@@ -66,7 +67,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const config = stageConfig('local', options.env ?? process.env);
     const assemblyDir = path.join(workDir, 'cdk.out');
     fs.rmSync(assemblyDir, { recursive: true, force: true });
-    buildApp(config, { outdir: assemblyDir }).app.synth();
+    const { app, stack } = buildApp(config, { outdir: assemblyDir });
+    app.synth();
     const template = new SynthesizedTemplate(assemblyDir, stackName(config));
 
     progress(`starting DynamoDB Local (${options.dataDir ? `data in ${path.join(workDir, 'dynamodb')}` : 'in memory'})...`);
@@ -154,6 +156,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
     const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+    const openApi = openApiDocument(stack.api.routes, apiUrl);
+    fs.writeFileSync(path.join(workDir, 'openapi.json'), JSON.stringify(openApi, null, 2));
+    serveApiDocs(aws, openApi);
     return { apiUrl, consoleUrl: `${awsEndpoint}/_console`, awsEndpoint, dynamoEndpoint: dynamo.endpoint, functionLogFile, ...(dynamoMeter ? { dynamoMeter } : {}), stop };
   } catch (error) {
     await stop();

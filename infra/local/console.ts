@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import type { LocalAwsEndpoint } from './aws-services';
 import type { LocalStepFunctions } from './step-functions';
 import type { LocalTelemetry, Span } from './telemetry';
@@ -17,6 +20,23 @@ export function serveConsole(aws: LocalAwsEndpoint, telemetry: LocalTelemetry, s
     .onRest('GET', /^\/_local\/traces\/order\/(\d+)$/, async (m) => ({ status: 200, body: telemetry.order(Number(m[1])) }))
     .onRest('GET', /^\/_console\/?$/, async () => ({ status: 200, html: home(telemetry) }))
     .onRest('GET', /^\/_console\/order\/(\d+)$/, async (m) => ({ status: 200, html: orderPage(Number(m[1]), telemetry, stepFunctions) }));
+}
+
+/** Swagger UI (swagger-ui-dist) over the OpenAPI document, at /_docs/, as seed 003's gateway offers it. */
+export function serveApiDocs(aws: LocalAwsEndpoint, document: object): void {
+  const dist = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const index = `<!doctype html><html><head><meta charset="utf-8"><title>Serverless mall API</title>
+<link rel="stylesheet" href="/_docs/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/_docs/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: '/_docs/openapi.json', dom_id: '#ui' });</script></body></html>`;
+  aws
+    .onRest('GET', /^\/_docs\/?$/, async () => ({ status: 200, html: index }))
+    .onRest('GET', /^\/_docs\/openapi\.json$/, async () => ({ status: 200, body: document }))
+    .onRest('GET', /^\/_docs\/(swagger-ui\.css|swagger-ui-bundle\.js)$/, async (m) => ({
+      status: 200,
+      raw: fs.readFileSync(path.join(dist, m[1]!)),
+      headers: { 'content-type': m[1]!.endsWith('.css') ? 'text/css' : 'text/javascript' },
+    }));
 }
 
 const escape = (text: unknown) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

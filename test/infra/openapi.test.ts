@@ -1,0 +1,57 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { API_DOCS, openApiDocument } from '../../infra/api-docs';
+import { buildApp } from '../../infra/app';
+import { stageConfig } from '../../infra/config';
+import { registerRequest } from '../../functions/user/schemas';
+
+const { stack } = buildApp(stageConfig('dev'), { outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mall-oas-')), skipBundling: true });
+const resources = Template.fromStack(stack).toJSON().Resources as Record<string, any>;
+const document = openApiDocument(stack.api.routes);
+
+/** "POST /api/user/login" for every API Gateway method in the synthesized template. */
+function templateRoutes(): string[] {
+  const pathOf = (id: string | undefined): string => {
+    const parts: string[] = [];
+    while (id && resources[id]?.Type === 'AWS::ApiGateway::Resource') {
+      parts.unshift(resources[id].Properties.PathPart);
+      id = resources[id].Properties.ParentId?.Ref;
+    }
+    return '/' + parts.join('/');
+  };
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method')
+    .map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId.Ref)}`)
+    .sort();
+}
+
+const documentRoutes = () =>
+  Object.entries(document.paths)
+    .flatMap(([p, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${p}`))
+    .sort();
+
+describe('the OpenAPI document', () => {
+  it('lists every route of the template, and only those', () => {
+    expect(templateRoutes().length).toBeGreaterThan(30);
+    expect(documentRoutes()).toEqual(templateRoutes());
+    expect(Object.keys(API_DOCS).sort()).toEqual(templateRoutes());
+  });
+
+  it('describes inputs with the handlers\' own zod schemas', () => {
+    const body = (document.paths['/api/user/register'] as any).post.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties).sort()).toEqual(Object.keys(registerRequest.shape).sort());
+    expect(body.properties.gender).toMatchObject({ type: 'integer', minimum: 0, maximum: 2 });
+    const query = (document.paths['/api/category/list'] as any).get.parameters.map((p: { name: string }) => p.name);
+    expect(query.sort()).toEqual(['category', 'cursor', 'ps', 'sort']);
+  });
+
+  it('marks only the public routes as needing no token', () => {
+    const open = Object.entries(document.paths).flatMap(([p, ops]) =>
+      Object.entries(ops as Record<string, { security?: unknown[] }>).filter(([, op]) => op.security?.length === 0).map(([m]) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(open.sort()).toEqual(['POST /api/pay/notify', 'POST /api/user/login', 'POST /api/user/register']);
+  });
+});
