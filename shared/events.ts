@@ -16,6 +16,8 @@ export const paymentSucceeded = {
     amount: z.number().int().min(0),
     /** Unix milliseconds. */
     paidAt: z.number().int(),
+    /** The request that caused it, so logs follow it into the consumers. */
+    correlationId: z.string().optional(),
   }),
 } as const;
 

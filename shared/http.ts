@@ -54,7 +54,10 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
         tracer.putAnnotation('uid', caller.uid);
       }
       const rawBody = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-      return json(200, await logic({ input, caller, headers: event.headers ?? {}, rawBody, correlationId }));
+      const result = await logic({ input, caller, headers: event.headers ?? {}, rawBody, correlationId });
+      // One line per request, never with its body: bodies carry passwords and tokens.
+      logger.info('request handled', { method: event.httpMethod, route: event.resource });
+      return json(200, result);
     });
 }
 

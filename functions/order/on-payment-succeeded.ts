@@ -14,6 +14,7 @@ export const handler = middy()
   .use(captureLambdaHandler(tracer))
   .handler(async (event: unknown) => {
     const payment = received(paymentSucceeded, event);
+    logger.appendKeys({ orderId: payment.orderId, ...(payment.correlationId ? { correlation_id: payment.correlationId } : {}) });
     const outcome = await markPaid(orders, payment.orderId, payment.paymentId, payment.paidAt);
     logger.info('payment applied to order', { orderId: payment.orderId, outcome });
     return { outcome };

@@ -13,7 +13,7 @@ const sandbox = process.env.PAY_SANDBOX === 'true';
  * local cloud, off in AWS stages), and only for the caller's own payment: outside sandbox,
  * nobody marks an order paid without the provider's signed notification (notify.ts).
  */
-export const handler = apiHandler(callbackRequest, async ({ input, caller }) => {
+export const handler = apiHandler(callbackRequest, async ({ input, caller, correlationId }) => {
   if (!sandbox) throw forbidden('SANDBOX_DISABLED', 'this stage accepts only signed payment notifications');
-  return handleCallback(repo, bus, input, requireCaller(caller));
+  return handleCallback(repo, bus, input, requireCaller(caller), correlationId);
 });

@@ -16,12 +16,12 @@ const secretArn = requireEnv('PAY_CALLBACK_SECRET_ARN');
  * `X-Mall-Signature: sha256=<hex HMAC-SHA256 of the raw body>` is checked, in constant time,
  * with the key kept in Secrets Manager, before anything else.
  */
-export const handler = apiHandler(callbackRequest, async ({ input, headers, rawBody }) => {
+export const handler = apiHandler(callbackRequest, async ({ input, headers, rawBody, correlationId }) => {
   const header = Object.entries(headers).find(([name]) => name.toLowerCase() === 'x-mall-signature')?.[1] ?? '';
   const sent = Buffer.from(header.replace(/^sha256=/, ''), 'hex');
   const expected = createHmac('sha256', await getSecret(secretArn)).update(rawBody).digest();
   if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
     throw unauthorized('BAD_SIGNATURE', 'the notification is not signed with the provider key');
   }
-  return handleCallback(repo, bus, input);
+  return handleCallback(repo, bus, input, undefined, correlationId);
 });

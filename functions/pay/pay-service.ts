@@ -42,7 +42,13 @@ export async function paymentDetail(repo: PaymentRepository, caller: Caller, id:
  * state change and one PaymentSucceeded event. A payment closed meanwhile (order timed out or
  * cancelled) is never marked paid: it is recorded as needing a refund.
  */
-export async function handleCallback(repo: PaymentRepository, busName: string, input: CallbackRequest, caller?: Caller): Promise<PaymentView> {
+export async function handleCallback(
+  repo: PaymentRepository,
+  busName: string,
+  input: CallbackRequest,
+  caller?: Caller,
+  correlationId?: string,
+): Promise<PaymentView> {
   const payment = await repo.get(input.id);
   if (!payment || (caller && payment.uid !== caller.uid)) throw paymentNotFound();
   if (payment.uid !== input.uid || payment.oid !== input.oid) throw badRequest('PAYMENT_MISMATCH', 'uid and oid do not match this payment');
@@ -56,7 +62,11 @@ export async function handleCallback(repo: PaymentRepository, busName: string, i
   const now = (await repo.get(input.id))!;
   if (now.status === 'paid' && now.eventPending) {
     // The outbox flag makes a retried callback publish what a failed publish left behind.
-    await publish(paymentSucceeded, { version: 1, paymentId: now.id, orderId: now.oid, uid: now.uid, amount: now.amount, paidAt: now.paidAt! }, busName);
+    await publish(
+      paymentSucceeded,
+      { version: 1, paymentId: now.id, orderId: now.oid, uid: now.uid, amount: now.amount, paidAt: now.paidAt!, ...(correlationId ? { correlationId } : {}) },
+      busName,
+    );
     await repo.markEventPublished(now.id);
   }
   return toView(now);

@@ -14,6 +14,7 @@ export const handler = middy()
   .use(captureLambdaHandler(tracer))
   .handler(async (event: unknown) => {
     const payment = received(paymentSucceeded, event);
+    logger.appendKeys({ orderId: payment.orderId, ...(payment.correlationId ? { correlation_id: payment.correlationId } : {}) });
     const outcome = await repo.confirmSale(gidOf({ orderId: payment.orderId }));
     logger.info('stock confirmed', { orderId: payment.orderId, outcome });
     return { outcome };

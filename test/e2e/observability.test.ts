@@ -54,6 +54,21 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     expect(paymentTrace).toEqual(expect.arrayContaining(['Payments/Callback', 'mall.pay PaymentSucceeded', 'Orders/OnPaymentSucceeded', 'Products/ConfirmStock']));
   });
 
+  it('carries a correlation id from the API request into the saga steps and the event consumers', async () => {
+    const user = await registerAndLogin();
+    const pid = (await post('/api/product/create', { name: 'Correlated', stock: 5, amount: 300, status: 1 }, admin)).body.id;
+    const correlation = `order-flow-${uniqueMobile()}`;
+    const created = await post('/api/order/create', { pid }, { ...bearer(user.token), 'X-Correlation-Id': correlation });
+    const order = await settled(user.token, created.body.id);
+    const paying = `pay-flow-${uniqueMobile()}`;
+    await post('/api/pay/callback', { id: order.payment_id, uid: user.id, oid: order.id, amount: 300, source: 1, status: 1 }, { ...bearer(user.token), 'X-Correlation-Id': paying });
+    await eventsSettled();
+    const lines = await functionLogs();
+    const loggedBy = (id: string) => new Set(lines.filter((l) => l.includes(`"correlation_id":"${id}"`)).map((l) => l.split(' ')[0]!.split('/').slice(1).join('/')));
+    expect([...loggedBy(correlation)]).toEqual(expect.arrayContaining(['Orders/Create', 'Orders/OpenOrder', 'Products/ReserveStock', 'Orders/AwaitPayment']));
+    expect([...loggedBy(paying)]).toEqual(expect.arrayContaining(['Payments/Callback', 'Orders/OnPaymentSucceeded', 'Products/ConfirmStock']));
+  });
+
   it('never logs passwords, tokens, signatures or keys on the login and payment paths', async () => {
     const password = `Pw-${uniqueMobile()}-secret`;
     const mobile = uniqueMobile();
