@@ -22,11 +22,19 @@ export type ActionResult<T> =
 
 export type CompensationResult = 'compensated' | 'empty' | 'already-done';
 
-const barrierKey = (gid: string, branch: string, op: 'action' | 'compensate') => ({ pk: `BARRIER#${gid}#${branch}`, sk: op });
+const barrierKey = (gid: string, branch: string, op: string) => ({ pk: `BARRIER#${gid}#${branch}`, sk: op });
 
 /** Barriers are kept 30 days (TTL attribute `expiresAt`), far longer than any saga retries. */
 const KEEP_SECONDS = 30 * 24 * 3600;
 const stamp = () => ({ at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + KEEP_SECONDS });
+
+/**
+ * A barrier item to put, on condition that it is new, in a participant's own transaction: for
+ * operations beyond action/compensate (CancelOrder's, inventory's confirm).
+ */
+export function newBarrier(table: string, gid: string, branch: string, op: string) {
+  return { Put: { TableName: table, Item: { ...barrierKey(gid, branch, op), ...stamp() }, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
 
 export class Barrier {
   constructor(

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Barrier } from '../../shared/barrier';
+import { newBarrier, type Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import type { OrderItem, OrderState } from './schemas';
 
@@ -238,13 +238,7 @@ export class OrderRepository {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: `BARRIER#${gid}#order`, sk: 'compensate', at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + 30 * 86_400 },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
+            newBarrier(this.table, gid, 'order', 'compensate'),
             {
               Update: {
                 TableName: this.table,

@@ -1,10 +1,7 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { logger, tracer } from '../../shared/powertools';
+import { internalHandler } from '../../shared/invoke';
 import { catalog } from './dependencies';
 import { batchGet } from './product-service';
-import { batchGetRequest, type CatalogEntry } from './schemas';
+import { batchGetRequest } from './schemas';
 
 const repo = catalog();
 
@@ -12,7 +9,4 @@ const repo = catalog();
  * Internal, not an API route: other services (cart, orders) invoke it with `{ ids }` to read
  * current products and stock without touching the catalogue's table.
  */
-export const handler = middy<unknown, { products: CatalogEntry[] }>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .handler(async (event) => batchGet(repo, batchGetRequest.parse(event).ids));
+export const handler = internalHandler(batchGetRequest, ({ ids }) => batchGet(repo, ids));

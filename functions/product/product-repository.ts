@@ -10,7 +10,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Barrier } from '../../shared/barrier';
+import { newBarrier, type Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import { ON_SALE, type Sort } from './schemas';
 
@@ -280,13 +280,7 @@ export class CatalogRepository {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: `BARRIER#${gid}#stock`, sk: 'confirm', at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + 30 * 86_400 },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
+            newBarrier(this.table, gid, 'stock', 'confirm'),
             ...[...sold].map(([pid, num]) => ({
               Update: {
                 TableName: this.table,

@@ -64,3 +64,15 @@ export async function registerAndLogin(name = 'Tester'): Promise<{ id: number; m
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   return { id: registered.body.id, mobile, password, token: login.body.accessToken };
 }
+
+/** Polls an order until its saga has finished (not pending or cancelling), and returns it. */
+export async function settledOrder(token: string, id: number, timeoutMs = 60_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await post('/api/order/detail', { id }, bearer(token));
+    if (reply.status !== 200) throw new Error(`order ${id}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    if (!['pending', 'cancelling'].includes(reply.body.state)) return reply.body;
+    if (Date.now() > deadline) throw new Error(`order ${id} is still ${reply.body.state}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

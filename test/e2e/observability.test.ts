@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asAdmin, bearer, post, registerAndLogin, uniqueMobile } from './client';
+import { asAdmin, bearer, post, registerAndLogin, settledOrder, uniqueMobile } from './client';
 import { awsEndpoint, eventsSettled, functionLogs, localMetrics, localSecret, orderSpans } from './local-cloud';
 
 // What a developer sees locally: metrics, traces and logs of the local cloud.
@@ -11,14 +11,6 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     admin = await asAdmin();
   });
 
-  async function settled(token: string, id: number): Promise<any> {
-    for (let i = 0; i < 600; i++) {
-      const reply = await post('/api/order/detail', { id }, bearer(token));
-      if (!['pending', 'cancelling'].includes(reply.body.state)) return reply.body;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`order ${id} did not settle`);
-  }
   const sum = (metrics: Awaited<ReturnType<typeof localMetrics>>, name: string, dims: Record<string, string> = {}) =>
     metrics.filter((m) => m.name === name && Object.entries(dims).every(([k, v]) => m.dimensions[k] === v)).reduce((n, m) => n + m.sum, 0);
 
@@ -26,8 +18,8 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     const before = await localMetrics();
     const user = await registerAndLogin();
     const pid = (await post('/api/product/create', { name: 'Metered', stock: 1, amount: 500, status: 1 }, admin)).body.id;
-    const placed = await settled(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
-    const refused = await settled(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
+    const placed = await settledOrder(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
+    const refused = await settledOrder(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
     expect([placed.state, refused.reason]).toEqual(['awaiting_payment', 'INSUFFICIENT_STOCK']);
     await post('/api/pay/callback', { id: placed.payment_id, uid: user.id, oid: placed.id, amount: 500, source: 1, status: 1 }, bearer(user.token));
     await eventsSettled();
@@ -42,7 +34,7 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
   it('follows one order\'s trace from the HTTP request through the saga steps, and the payment event to its consumers', async () => {
     const user = await registerAndLogin();
     const pid = (await post('/api/product/create', { name: 'Traced', stock: 5, amount: 700, status: 1 }, admin)).body.id;
-    const order = await settled(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
+    const order = await settledOrder(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
     await post('/api/pay/callback', { id: order.payment_id, uid: user.id, oid: order.id, amount: 700, source: 1, status: 1 }, bearer(user.token));
     await eventsSettled();
     const spans = await orderSpans(order.id);
@@ -59,7 +51,7 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     const pid = (await post('/api/product/create', { name: 'Correlated', stock: 5, amount: 300, status: 1 }, admin)).body.id;
     const correlation = `order-flow-${uniqueMobile()}`;
     const created = await post('/api/order/create', { pid }, { ...bearer(user.token), 'X-Correlation-Id': correlation });
-    const order = await settled(user.token, created.body.id);
+    const order = await settledOrder(user.token, created.body.id);
     const paying = `pay-flow-${uniqueMobile()}`;
     await post('/api/pay/callback', { id: order.payment_id, uid: user.id, oid: order.id, amount: 300, source: 1, status: 1 }, { ...bearer(user.token), 'X-Correlation-Id': paying });
     await eventsSettled();
@@ -76,7 +68,7 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     const token = (await post('/api/user/login', { mobile, password })).body.accessToken as string;
     await post('/api/user/login', { mobile, password: `${password}-wrong` });
     const pid = (await post('/api/product/create', { name: 'Quiet item', stock: 5, amount: 900, status: 1 }, admin)).body.id;
-    const order = await settled(token, (await post('/api/order/create', { pid }, bearer(token))).body.id);
+    const order = await settledOrder(token, (await post('/api/order/create', { pid }, bearer(token))).body.id);
     const key = await localSecret('PaymentsCallbackSecret');
     const body = JSON.stringify({ id: order.payment_id, uid: order.uid, oid: order.id, amount: 900, source: 1, status: 1 });
     const signature = createHmac('sha256', key).update(body).digest('hex');

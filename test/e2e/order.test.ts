@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asAdmin, bearer, get, post, registerAndLogin } from './client';
+import { asAdmin, bearer, get, post, registerAndLogin, settledOrder } from './client';
 import { awsEndpoint, fireSchedule, injectFaults, invokeDirectly, stepFunctions } from './local-cloud';
 
 let admin: Record<string, string>;
@@ -27,16 +27,6 @@ async function issueCoupon(uid: number, fields: Record<string, unknown> = {}): P
 const couponOf = async (token: string, id: number) =>
   (await get('/api/coupon/list', {}, bearer(token))).body.coupons.find((c: { id: number }) => c.id === id);
 
-/** Polls the order until its saga has finished (or the timeout passes). */
-async function settled(token: string, id: number, timeoutMs = 60_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const reply = await post('/api/order/detail', { id }, bearer(token));
-    expect(reply.status).toBe(200);
-    if (!['pending', 'cancelling'].includes(reply.body.state) || Date.now() > deadline) return reply.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function order(token: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const reply = await post('/api/order/create', body, { ...bearer(token), ...headers });
@@ -52,7 +42,7 @@ describe('order creation (the saga\'s happy path)', () => {
     expect(created).toEqual({ id: expect.any(Number), state: 'pending', status: 1 });
     const immediately = await post('/api/order/detail', { id: created.id }, bearer(user.token));
     expect(immediately.status).toBe(200); // never a 404, even before the saga ran
-    const done = await settled(user.token, created.id);
+    const done = await settledOrder(user.token, created.id);
     expect(done).toMatchObject({ id: created.id, uid: user.id, pid, amount: 3750, total: 3750, discount: 0, state: 'awaiting_payment', status: 10 });
     expect(done.items).toEqual([{ pid, name: 'Saga item', price: 1250, num: 3 }]);
     expect(done.payment_id).toEqual(expect.any(Number));
@@ -64,7 +54,7 @@ describe('order creation (the saga\'s happy path)', () => {
     const [a, b] = [await createProduct({ amount: 1000 }), await createProduct({ amount: 250, stock_shards: 3 })];
     const coupon = await issueCoupon(user.id, { value: 400, min_spend: 1500 });
     const created = await order(user.token, { items: [{ pid: a, num: 1 }, { pid: b, num: 4 }], couponId: coupon, amount: 1600 });
-    const done = await settled(user.token, created.id);
+    const done = await settledOrder(user.token, created.id);
     expect(done).toMatchObject({ state: 'awaiting_payment', total: 2000, discount: 400, amount: 1600, coupon_id: coupon });
     expect([await stockOf(a), await stockOf(b)]).toEqual([99, 96]);
     expect(await couponOf(user.token, coupon)).toMatchObject({ state: 'used', order_id: created.id });
@@ -89,7 +79,7 @@ describe('order creation (the saga\'s happy path)', () => {
     const replies = await Promise.all([1, 2, 3].map(() => post('/api/order/create', { pid, num: 2 }, { ...bearer(user.token), ...key })));
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(1);
-    await settled(user.token, replies[0]!.body.id);
+    await settledOrder(user.token, replies[0]!.body.id);
     expect(await stockOf(pid)).toBe(98); // one order, one reservation
     const again = await post('/api/order/create', { pid, num: 2 }, { ...bearer(user.token), ...key });
     expect(again.body).toMatchObject({ id: replies[0]!.body.id, state: 'awaiting_payment' });
@@ -103,7 +93,7 @@ describe('order creation (the saga\'s happy path)', () => {
     await post('/api/cart/add', { product_id: a, count: 2 }, bearer(user.token));
     await post('/api/cart/add', { product_id: b, count: 1 }, bearer(user.token));
     const created = await order(user.token, { items: [{ pid: a, num: 2 }], fromCart: true });
-    expect((await settled(user.token, created.id)).state).toBe('awaiting_payment');
+    expect((await settledOrder(user.token, created.id)).state).toBe('awaiting_payment');
     const deadline = Date.now() + 10_000;
     let cart: number[] = [];
     do {
@@ -118,7 +108,7 @@ describe('business failures cancel the order with a reason and leave nothing res
     const user = await registerAndLogin();
     const [plenty, scarce] = [await createProduct({ stock: 50 }), await createProduct({ stock: 2, stock_shards: 2 })];
     const created = await order(user.token, { items: [{ pid: plenty, num: 5 }, { pid: scarce, num: 3 }] });
-    expect(await settled(user.token, created.id)).toMatchObject({ state: 'cancelled', status: 0, reason: 'INSUFFICIENT_STOCK' });
+    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', status: 0, reason: 'INSUFFICIENT_STOCK' });
     expect([await stockOf(plenty), await stockOf(scarce)]).toEqual([50, 2]);
   });
 
@@ -126,7 +116,7 @@ describe('business failures cancel the order with a reason and leave nothing res
     const user = await registerAndLogin();
     const pid = await createProduct({ status: 2 });
     const created = await order(user.token, { pid });
-    expect(await settled(user.token, created.id)).toMatchObject({ state: 'cancelled', reason: 'PRODUCT_UNAVAILABLE' });
+    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', reason: 'PRODUCT_UNAVAILABLE' });
   });
 
   it('a used, expired, foreign or below-minimum coupon, with the stock released', async () => {
@@ -134,7 +124,7 @@ describe('business failures cancel the order with a reason and leave nothing res
     const other = await registerAndLogin();
     const pid = await createProduct({ amount: 1000, stock: 20 });
     const used = await issueCoupon(user.id);
-    expect((await settled(user.token, (await order(user.token, { pid, couponId: used })).id)).state).toBe('awaiting_payment');
+    expect((await settledOrder(user.token, (await order(user.token, { pid, couponId: used })).id)).state).toBe('awaiting_payment');
     const cases: Array<[number, string]> = [
       [used, 'COUPON_USED'],
       [await issueCoupon(user.id, { expires_at: Math.floor(Date.now() / 1000) - 60 }), 'COUPON_EXPIRED'],
@@ -143,7 +133,7 @@ describe('business failures cancel the order with a reason and leave nothing res
     ];
     for (const [couponId, reason] of cases) {
       const created = await order(user.token, { pid, num: 2, couponId });
-      expect(await settled(user.token, created.id), reason).toMatchObject({ state: 'cancelled', reason });
+      expect(await settledOrder(user.token, created.id), reason).toMatchObject({ state: 'cancelled', reason });
     }
     expect(await stockOf(pid)).toBe(19); // only the first order holds stock
     expect(await couponOf(other.token, cases[2]![0])).toMatchObject({ state: 'unused' });
@@ -156,13 +146,13 @@ describe('cancel by the owner before payment', () => {
     const pid = await createProduct({ stock: 10 });
     const coupon = await issueCoupon(user.id);
     const created = await order(user.token, { pid, num: 4, couponId: coupon });
-    await settled(user.token, created.id);
+    await settledOrder(user.token, created.id);
     expect(await stockOf(pid)).toBe(6);
     const other = await registerAndLogin();
     expect((await post('/api/order/cancel', { id: created.id }, bearer(other.token))).status).toBe(404);
     const cancel = await post('/api/order/cancel', { id: created.id }, bearer(user.token));
     expect(cancel.body).toMatchObject({ id: created.id, state: 'cancelling' });
-    expect(await settled(user.token, created.id)).toMatchObject({ state: 'cancelled', reason: 'CANCELLED_BY_USER' });
+    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', reason: 'CANCELLED_BY_USER' });
     expect(await stockOf(pid)).toBe(10);
     expect(await couponOf(user.token, coupon)).toMatchObject({ state: 'unused' });
     expect((await post('/api/order/cancel', { id: created.id }, bearer(user.token))).body.state).toBe('cancelled');
@@ -186,7 +176,7 @@ describe('who sees and changes what', () => {
     const pid = await createProduct({ stock: 3 });
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) ids.push((await order(user.token, { pid })).id);
-    for (const id of ids) await settled(user.token, id);
+    for (const id of ids) await settledOrder(user.token, id);
     const first = (await post('/api/order/list', { ps: 2 }, bearer(user.token))).body;
     const second = (await post('/api/order/list', { ps: 2, cursor: first.at(-1).cursor }, bearer(user.token))).body;
     const third = (await post('/api/order/list', { ps: 2, cursor: second.at(-1).cursor }, bearer(user.token))).body;
@@ -205,7 +195,7 @@ describe('who sees and changes what', () => {
   it('lets only an admin update an order, and never its money or state', async () => {
     const user = await registerAndLogin();
     const created = await order(user.token, { pid: await createProduct({ amount: 700 }) });
-    await settled(user.token, created.id);
+    await settledOrder(user.token, created.id);
     expect((await post('/api/order/update', { id: created.id, remark: 'x' }, bearer(user.token))).status).toBe(403);
     expect((await post('/api/order/update', { id: created.id, remark: 'gift wrap' }, admin)).status).toBe(200);
     expect(await post('/api/order/update', { id: created.id, amount: 1 }, admin)).toMatchObject({ status: 409, body: { code: 'FIELD_MANAGED_BY_SAGA' } });
@@ -233,7 +223,7 @@ describe('races', () => {
     const attempts = Array.from({ length: 200 }, (_, i) => users[i % users.length]!);
     const created = await Promise.all(attempts.map((u) => post('/api/order/create', { pid, num: 1 }, bearer(u.token))));
     expect(created.every((r) => r.status === 200)).toBe(true);
-    const final = await Promise.all(created.map((r, i) => settled(attempts[i]!.token, r.body.id, 240_000)));
+    const final = await Promise.all(created.map((r, i) => settledOrder(attempts[i]!.token, r.body.id, 240_000)));
     const states = final.map((o) => o.state);
     expect(states.filter((s) => s === 'awaiting_payment')).toHaveLength(50);
     expect(final.filter((o) => o.state === 'cancelled' && o.reason === 'INSUFFICIENT_STOCK')).toHaveLength(150);
@@ -245,7 +235,7 @@ describe('races', () => {
     const pid = await createProduct({ stock: 10 });
     const coupon = await issueCoupon(user.id);
     const created = await Promise.all([1, 2].map(() => order(user.token, { pid, couponId: coupon })));
-    const final = await Promise.all(created.map((c) => settled(user.token, c.id)));
+    const final = await Promise.all(created.map((c) => settledOrder(user.token, c.id)));
     expect(final.map((o) => o.state).sort()).toEqual(['awaiting_payment', 'cancelled']);
     const winner = final.find((o) => o.state === 'awaiting_payment');
     expect(final.find((o) => o.state === 'cancelled')?.reason).toBe('COUPON_USED');
@@ -269,7 +259,7 @@ describe.skipIf(!awsEndpoint)('DTM guarantees under failure (needs the local clo
     const pid = await createProduct({ stock: 10 });
     await injectFaults('Products/ReserveStock', 4);
     const created = await order(user.token, { pid, num: 2 });
-    expect(await settled(user.token, created.id)).toMatchObject({ state: 'awaiting_payment' });
+    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'awaiting_payment' });
     expect(await stockOf(pid)).toBe(8);
   });
 
@@ -277,10 +267,10 @@ describe.skipIf(!awsEndpoint)('DTM guarantees under failure (needs the local clo
     const user = await registerAndLogin();
     const pid = await createProduct({ stock: 10 });
     const created = await order(user.token, { pid, num: 3 });
-    await settled(user.token, created.id);
+    await settledOrder(user.token, created.id);
     await injectFaults('Products/ReleaseStock', 5);
     await post('/api/order/cancel', { id: created.id }, bearer(user.token));
-    expect(await settled(user.token, created.id)).toMatchObject({ state: 'cancelled' });
+    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled' });
     expect(await stockOf(pid)).toBe(10);
   });
 
@@ -335,7 +325,7 @@ describe.skipIf(!awsEndpoint)('DTM guarantees under failure (needs the local clo
     await fireSchedule('Orders/SweepSchedule', new Date()); // not yet past the bound: left alone
     expect((await post('/api/order/detail', { id: created.id }, bearer(user.token))).body.state).toBe('pending');
     await fireSchedule('Orders/SweepSchedule', new Date(Date.now() + 3_600_000)); // an hour later
-    expect(await settled(user.token, created.id)).toMatchObject({ state: 'cancelled', reason: 'SAGA_ABORTED' });
+    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', reason: 'SAGA_ABORTED' });
     expect(await stockOf(pid)).toBe(10);
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asAdmin, bearer, get, post, registerAndLogin } from './client';
+import { asAdmin, bearer, get, post, registerAndLogin, settledOrder } from './client';
 import { archivedEvents, awsEndpoint, deadLetters, eventsSettled, fireSchedule, injectFaults, localSecret, replayEvents } from './local-cloud';
 
 // These tests pay through the local cloud's sandbox callback and advance its clock, so they
@@ -19,21 +19,13 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
   }
   const product = async (id: number) => (await post('/api/product/detail', { id }, admin)).body as { stock: number; sales: number };
 
-  async function settled(token: string, id: number): Promise<any> {
-    for (let i = 0; i < 600; i++) {
-      const reply = await post('/api/order/detail', { id }, bearer(token));
-      if (!['pending', 'cancelling'].includes(reply.body.state)) return reply.body;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`order ${id} did not settle`);
-  }
 
   /** An order awaiting payment, and what paying it takes. */
   async function awaitingOrder(fields: Record<string, unknown> = {}) {
     const user = await registerAndLogin('Payer');
     const pid = await createProduct(fields);
     const created = await post('/api/order/create', { pid, num: 2 }, bearer(user.token));
-    const order = await settled(user.token, created.body.id);
+    const order = await settledOrder(user.token, created.body.id);
     expect(order.state).toBe('awaiting_payment');
     const pay = await post('/api/pay/create', { uid: user.id, oid: order.id, amount: order.amount }, bearer(user.token));
     expect(pay.status).toBe(200);
@@ -98,12 +90,12 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
     const user = await registerAndLogin();
     const pid = await createProduct();
     const coupon = (await post('/api/coupon/issue', { uid: user.id, value: 100, expires_at: Math.floor(Date.now() / 1000) + 86_400 }, admin)).body.id;
-    const order = await settled(user.token, (await post('/api/order/create', { pid, num: 3, couponId: coupon }, bearer(user.token))).body.id);
+    const order = await settledOrder(user.token, (await post('/api/order/create', { pid, num: 3, couponId: coupon }, bearer(user.token))).body.id);
     expect(order.state).toBe('awaiting_payment');
     await fireSchedule('Orders/SweepSchedule', new Date(Date.now() + 29 * 60_000)); // not yet
     expect((await post('/api/order/detail', { id: order.id }, bearer(user.token))).body.state).toBe('awaiting_payment');
     await fireSchedule('Orders/SweepSchedule', new Date(Date.now() + 31 * 60_000));
-    expect(await settled(user.token, order.id)).toMatchObject({ state: 'cancelled', reason: 'PAYMENT_TIMEOUT' });
+    expect(await settledOrder(user.token, order.id)).toMatchObject({ state: 'cancelled', reason: 'PAYMENT_TIMEOUT' });
     expect(await product(pid)).toMatchObject({ stock: 20, sales: 0 });
     const coupons = (await get('/api/coupon/list', {}, bearer(user.token))).body.coupons;
     expect(coupons.find((c: any) => c.id === coupon).state).toBe('unused');
@@ -124,7 +116,7 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
     ]);
     await eventsSettled();
     for (const { user, order, paymentId, pid } of orders) {
-      const final = await settled(user.token, order.id);
+      const final = await settledOrder(user.token, order.id);
       const payment = await paymentState(user.token, paymentId);
       const stock = await product(pid);
       if (final.state === 'paid') {
