@@ -124,21 +124,8 @@ export class OrderRepository {
   }
 
   /** Pending or cancelling orders created before `before` (Unix ms), for the sweeper. */
-  async openBefore(before: number, limit = 100): Promise<OrderRecord[]> {
-    const found: OrderRecord[] = [];
-    for (let shard = 0; shard < OPEN_SHARDS; shard++) {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'ByOpen',
-          KeyConditionExpression: 'openPk = :p AND openKey < :before',
-          ExpressionAttributeValues: { ':p': `OPEN#${shard}`, ':before': before },
-          Limit: limit,
-        }),
-      );
-      found.push(...(out.Items ?? []).map(strip));
-    }
-    return found;
+  openBefore(before: number, limit = 100): Promise<OrderRecord[]> {
+    return this.shardedBefore('ByOpen', 'openPk', 'openKey', 'OPEN', before, limit);
   }
 
   /** Moves an order from one of `from` to `to`; false if it was not in one of them. */
@@ -212,15 +199,21 @@ export class OrderRepository {
   }
 
   /** Orders awaiting payment whose deadline is before `now` (Unix ms). */
-  async unpaidBefore(now: number, limit = 100): Promise<OrderRecord[]> {
+  unpaidBefore(now: number, limit = 100): Promise<OrderRecord[]> {
+    return this.shardedBefore('ByPayDue', 'payPk', 'payDue', 'PAYDUE', now, limit);
+  }
+
+  /** Items of a sharded sparse index whose sort key is below `before`, across all its shards. */
+  private async shardedBefore(index: string, partition: string, sort: string, prefix: string, before: number, limit: number) {
     const found: OrderRecord[] = [];
     for (let shard = 0; shard < OPEN_SHARDS; shard++) {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: 'ByPayDue',
-          KeyConditionExpression: 'payPk = :p AND payDue < :now',
-          ExpressionAttributeValues: { ':p': `PAYDUE#${shard}`, ':now': now },
+          IndexName: index,
+          KeyConditionExpression: '#p = :p AND #s < :before',
+          ExpressionAttributeNames: { '#p': partition, '#s': sort },
+          ExpressionAttributeValues: { ':p': `${prefix}#${shard}`, ':before': before },
           Limit: limit,
         }),
       );
