@@ -209,10 +209,11 @@ export async function cancelOrderStep(orders: OrderRepository, gid: string, inpu
  * execution is not running (it failed, timed out, was aborted, or never started) is driven to
  * cancelled through the saga's compensations.
  */
-export async function sweepOpenOrders(orders: OrderRepository, saga: SagaRunner, boundMs: number, now = Date.now()) {
+export async function sweepOpenOrders(orders: OrderRepository, saga: SagaRunner, boundMs: number, now = Date.now(), stopAt = Infinity) {
   const stuck = await orders.openBefore(now - boundMs);
   let repaired = 0;
   for (const order of stuck) {
+    if (Date.now() >= stopAt) break; // the next run goes on
     if ((await saga.status(order.run ?? `order-${order.id}`)) === 'RUNNING') continue;
     const run = `repair-${order.id}-${now}`;
     if (!(await orders.transition(order.id, [order.state], 'cancelling', { run }))) continue; // it moved on meanwhile
@@ -227,9 +228,10 @@ export async function sweepOpenOrders(orders: OrderRepository, saga: SagaRunner,
  * record, which is where a racing callback is decided: if the payment won, the order is left
  * to be marked paid; otherwise the saga's compensations release stock and coupon.
  */
-export async function closeUnpaidOrders(orders: OrderRepository, payments: PaymentCloser, saga: SagaRunner, now = Date.now()) {
+export async function closeUnpaidOrders(orders: OrderRepository, payments: PaymentCloser, saga: SagaRunner, now = Date.now(), stopAt = Infinity) {
   let closed = 0;
   for (const order of await orders.unpaidBefore(now)) {
+    if (Date.now() >= stopAt) break; // the next run goes on
     if ((await payments.closeForOrder(order.id)) === 'paid') continue;
     const run = `timeout-${order.id}`;
     if (!(await orders.transition(order.id, ['awaiting_payment'], 'cancelling', { run }))) continue;

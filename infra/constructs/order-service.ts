@@ -101,7 +101,10 @@ export class OrderService extends Construct {
     remove.grantTable(table, ['GetItem', 'UpdateItem']);
     api.route('POST', '/api/order/remove', remove);
 
-    const sweep = fn('sweep', { environment: { ...apiEnv.environment, OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds) } });
+    const sweep = fn('sweep', {
+      environment: { ...apiEnv.environment, OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds) },
+      timeout: Duration.seconds(60),
+    });
     sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue']);
     sweep.grantInvokeOf(paymentCloseForOrder);
     stateMachine.grantStartExecution(sweep);

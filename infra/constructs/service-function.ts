@@ -109,12 +109,13 @@ export class ServiceFunction extends NodejsFunction {
  * `fn('login', { memorySize: 1024 })` makes functions/<service>/login.ts as construct "Login".
  */
 export function functionFactory(scope: Construct, service: string, config: StageConfig, environment: Record<string, string>) {
-  return (handler: string, options: { environment?: Record<string, string>; memorySize?: number } = {}) =>
+  return (handler: string, options: { environment?: Record<string, string>; memorySize?: number; timeout?: Duration } = {}) =>
     new ServiceFunction(scope, handler.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()), {
       service,
       handler,
       config,
       memorySize: options.memorySize,
+      ...(options.timeout ? { timeout: options.timeout } : {}),
       environment: { ...environment, ...options.environment },
     });
 }
