@@ -1,17 +1,37 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Validations, type IPolicyValidationPlugin, type Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from './config';
-import { MallStack } from './mall-stack';
+import type { MallApi } from './constructs/mall-api';
+import { CatalogStack } from './stacks/catalog-stack';
+import { DataStack } from './stacks/data-stack';
+import { OpsStack } from './stacks/ops-stack';
+import { OrdersStack } from './stacks/orders-stack';
+import { UsersStack } from './stacks/users-stack';
 
-export function stackName(config: StageConfig): string {
+/** CloudFormation allows 500 resources a stack; the mall keeps each stack under half of it, to grow. */
+export const STACK_RESOURCE_BUDGET = 250;
+
+/** ServerlessMall-<stage>-<part>, e.g. ServerlessMall-dev-Orders. */
+export function stackPrefix(config: StageConfig): string {
   return `ServerlessMall-${config.stage}`;
 }
 
-/** The whole CDK app for one stage; `cdk synth`, the tests and the local cloud all build it here. */
+export interface MallApp {
+  app: App;
+  /** In deploy order: Data, Users, Catalog, Orders, Ops. */
+  stacks: Stack[];
+  api: MallApi;
+}
+
+/**
+ * The whole CDK app for one stage; `cdk synth`, the tests and the local cloud all build it here.
+ * Data holds every table, the bus and the secrets; the other stacks hold only what can be
+ * redeployed or replaced at any time. References between stacks go one way, in this order.
+ */
 export function buildApp(
   config: StageConfig,
-  options: { outdir?: string; skipBundling?: boolean } = {},
-): { app: App; stack: MallStack } {
+  options: { outdir?: string; skipBundling?: boolean; plugins?: IPolicyValidationPlugin[] } = {},
+): MallApp {
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
     context: {
@@ -22,10 +42,18 @@ export function buildApp(
       ...(options.skipBundling ? { 'aws:cdk:bundling-stacks': [] } : {}),
     },
   });
-  const stack = new MallStack(app, stackName(config), config, {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  });
+  const props = { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } };
+  const name = (part: string) => `${stackPrefix(config)}-${part}`;
+  const data = new DataStack(app, name('Data'), config, { ...props, terminationProtection: config.retainData });
+  const users = new UsersStack(app, name('Users'), config, data, props);
+  const catalog = new CatalogStack(app, name('Catalog'), config, { api: users.api, data }, props);
+  const orders = new OrdersStack(app, name('Orders'), config, { api: users.api, data, catalog }, props);
+  // The saga and the order API call catalogue functions by name, which makes no reference.
+  orders.addStackDependency(catalog, 'the order saga and the order API invoke catalogue functions');
+  const ops = new OpsStack(app, name('Ops'), config, { api: users.api, events: data.events }, props);
+  // The dashboard and alarms name functions, queues and the saga of every stack.
+  ops.addStackDependency(orders, 'the dashboard and alarms watch every stack');
   // cdk-nag's AwsSolutions pack: synth fails on any finding that is not acknowledged with a reason.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack };
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), ...(options.plugins ?? []));
+  return { app, stacks: [data, users, catalog, orders, ops], api: users.api };
 }

@@ -34,6 +34,8 @@ export interface StageConfig {
   paymentSandbox: boolean;
   /** How long the event bus archive keeps events for replay. */
   eventArchiveDays: number;
+  /** Who gets the alarms by email (MALL_ALARM_EMAILS, comma-separated); each must confirm the subscription. */
+  alarmEmails: string[];
 }
 
 const base: Omit<StageConfig, 'stage'> = {
@@ -49,6 +51,7 @@ const base: Omit<StageConfig, 'stage'> = {
   paymentTimeoutMinutes: 30,
   paymentSandbox: false,
   eventArchiveDays: 30,
+  alarmEmails: [],
 };
 
 const stages: Record<string, Omit<StageConfig, 'stage'>> = {
@@ -61,13 +64,20 @@ const stages: Record<string, Omit<StageConfig, 'stage'>> = {
 export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = process.env): StageConfig {
   const settings = stages[stage];
   if (!settings) throw new Error(`unknown stage "${stage}"; known: ${Object.keys(stages).join(', ')}`);
-  const adminMobiles = (env.MALL_ADMIN_MOBILES ?? '')
-    .split(',')
-    .map((mobile) => mobile.trim())
-    .filter(Boolean);
+  const adminMobiles = list(env.MALL_ADMIN_MOBILES);
+  const alarmEmails = env.MALL_ALARM_EMAILS === undefined ? settings.alarmEmails : list(env.MALL_ALARM_EMAILS);
+  const badEmail = alarmEmails.find((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
+  if (badEmail) throw new Error(`MALL_ALARM_EMAILS: "${badEmail}" is not an email address`);
   const sagaWorkflow = env.MALL_SAGA_WORKFLOW === 'EXPRESS' ? 'EXPRESS' : settings.sagaWorkflow;
   const openOrderBoundSeconds = sagaWorkflow === 'EXPRESS' ? Math.max(settings.openOrderBoundSeconds, 360) : settings.openOrderBoundSeconds;
   const paymentTimeoutMinutes = Number(env.MALL_PAYMENT_TIMEOUT_MINUTES ?? settings.paymentTimeoutMinutes);
   if (!(paymentTimeoutMinutes > 0)) throw new Error('MALL_PAYMENT_TIMEOUT_MINUTES must be a positive number');
-  return { ...settings, stage, adminMobiles, sagaWorkflow, openOrderBoundSeconds, paymentTimeoutMinutes };
+  return { ...settings, stage, adminMobiles, alarmEmails, sagaWorkflow, openOrderBoundSeconds, paymentTimeoutMinutes };
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

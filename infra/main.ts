@@ -1,5 +1,7 @@
 import { buildApp } from './app';
 import { stageConfig } from './config';
 
-// Entry point of `cdk synth` / `cdk deploy` (see cdk.json).
-buildApp(stageConfig()).app.synth();
+// Entry point of `cdk synth` / `cdk deploy` (see cdk.json). MALL_CFN_GUARD=1 also checks AWS
+// Control Tower's proactive controls (npm run check:deploy does, once).
+const plugins = process.env.MALL_CFN_GUARD === '1' ? [(await import('./cfn-guard')).controlTowerGuard()] : [];
+buildApp(stageConfig(), { plugins }).app.synth();

@@ -7,7 +7,7 @@ import { stageConfig } from './config';
 
 /** `npm run openapi [file]`: writes the OpenAPI document (import it into Postman), default cdk.out/openapi.json. */
 const target = path.resolve(process.argv[2] ?? 'cdk.out/openapi.json');
-const { stack } = buildApp(stageConfig('local'), { outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mall-openapi-')), skipBundling: true });
+const { api } = buildApp(stageConfig('local'), { outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mall-openapi-')), skipBundling: true });
 fs.mkdirSync(path.dirname(target), { recursive: true });
-fs.writeFileSync(target, JSON.stringify(openApiDocument(stack.api.routes), null, 2));
+fs.writeFileSync(target, JSON.stringify(openApiDocument(api.routes), null, 2));
 console.log(`OpenAPI document written to ${target}`);

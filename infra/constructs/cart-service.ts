@@ -1,29 +1,26 @@
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { functionFactory, serviceTable } from './service-function';
+import { functionFactory, type ServiceFunction } from './service-function';
 
 export interface CartServiceProps {
   api: MallApi;
   config: StageConfig;
+  table: dynamodb.ITable;
   /** The catalogue's internal batch read: the cart asks it for current prices and stock. */
-  catalogBatchGet: lambda.IFunction;
+  catalogBatchGet: ServiceFunction;
 }
 
 /** Each user's cart (lebron): at most 200 products, read back with current prices and stock. */
 export class CartService extends Construct {
-  readonly table: dynamodb.Table;
   /** The order saga's step that takes ordered products out of the cart. */
-  readonly checkout: lambda.IFunction;
+  readonly checkout: ServiceFunction;
 
-  constructor(scope: Construct, id: string, { api, config, catalogBatchGet }: CartServiceProps) {
+  constructor(scope: Construct, id: string, { api, config, table, catalogBatchGet }: CartServiceProps) {
     super(scope, id);
-    this.table = serviceTable(this, config);
-    const table = this.table;
     const fn = functionFactory(this, 'cart', config, { CART_TABLE: table.tableName });
-    const withCatalog = { environment: { CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.functionName } };
+    const withCatalog = { environment: { CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.literalName } };
 
     const list = fn('list', withCatalog);
     list.grantTable(table, ['Query']);

@@ -1,18 +1,17 @@
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { functionFactory, serviceTable } from './service-function';
+import { functionFactory, type ServiceFunction } from './service-function';
 
 /** Coupons (seed 003): issued by an admin to a user, used at most once, by an order's saga. */
 export class CouponService extends Construct {
-  readonly quote: lambda.IFunction;
-  readonly useCoupon: lambda.IFunction;
-  readonly restoreCoupon: lambda.IFunction;
+  readonly quote: ServiceFunction;
+  readonly useCoupon: ServiceFunction;
+  readonly restoreCoupon: ServiceFunction;
 
-  constructor(scope: Construct, id: string, { api, config }: { api: MallApi; config: StageConfig }) {
+  constructor(scope: Construct, id: string, { api, config, table }: { api: MallApi; config: StageConfig; table: dynamodb.ITable }) {
     super(scope, id);
-    const table = serviceTable(this, config);
     const fn = functionFactory(this, 'coupon', config, { COUPON_TABLE: table.tableName });
 
     const issue = fn('issue');

@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_DOCS } from '../api-docs';
@@ -17,45 +17,40 @@ export interface RouteOptions {
 /**
  * The mall's REST API (API Gateway v1, which LocalStack's free tier supports) with a JWT
  * TOKEN authorizer and JSON error bodies shaped like the functions' own `{ code, message }`.
+ *
+ * The API spans stacks: it is made here, each route's method and Lambda permission are made in
+ * the stack of the route's function (so a service's routes deploy and grow with it), and
+ * `deployStage` makes the deployment and stage last, in a stack that depends on every route.
+ * Each stack owns the first path segments it routes (`/api/order/...`), so no two stacks ever
+ * make the same API Gateway resource.
  */
 export class MallApi extends Construct {
   readonly restApi: apigw.RestApi;
   /** Every route, as declared: the dashboard graphs them and the OpenAPI document lists them. */
-  readonly routes: Array<{ method: string; path: string; public: boolean }> = [];
+  readonly routes: Array<{ method: string; path: string; public: boolean; handler: string }> = [];
+  /** The `/api` resource, under which every route hangs. */
+  private readonly apiResource: apigw.Resource;
+  private readonly methods: apigw.Method[] = [];
+  private readonly roots = new Map<Stack, apigw.IResource>();
+  private readonly segmentOwners = new Map<string, Stack>();
   private authorizer: apigw.IAuthorizer | undefined;
 
   constructor(scope: Construct, id: string, private readonly config: StageConfig) {
     super(scope, id);
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: config.logRetentionDays,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
     this.restApi = new apigw.RestApi(this, 'RestApi', {
       restApiName: `serverless-mall-${config.stage}`,
       description: 'Serverless mall HTTP API (go-zero-mall wire format)',
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
-      deployOptions: {
-        stageName: config.stage,
-        tracingEnabled: true,
-        metricsEnabled: true,
-        loggingLevel: apigw.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false, // would log request bodies, passwords included
-        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
-        throttlingRateLimit: config.throttle.rateLimit,
-        throttlingBurstLimit: config.throttle.burstLimit,
-      },
+      deploy: false,
     });
+    this.apiResource = this.restApi.root.addResource('api');
+    this.roots.set(Stack.of(this), this.apiResource);
     this.addErrorResponses();
 
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-APIG2',
       reason: 'Each function validates its body with zod and answers 400 with a stable code; gateway models would duplicate those schemas.',
-    });
-    Validations.of(this.restApi).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason: 'WAF is a per-account deployment choice with its own cost; API-wide throttling is configured per stage.',
     });
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -70,18 +65,42 @@ export class MallApi extends Construct {
       identitySource: apigw.IdentitySource.header('Authorization'),
       resultsCacheTtl: Duration.seconds(this.config.authorizerCacheTtlSeconds),
     });
+    // The permission CDK makes names the authorizer's ARN; the account too, as for every route.
+    for (const permission of handler.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
+      permission.sourceAccount = Stack.of(this).account;
+    }
   }
 
   route(method: 'GET' | 'POST', path: string, handler: lambda.IFunction, options: RouteOptions = {}): void {
     if (!API_DOCS[`${method} ${path}`]) throw new Error(`${method} ${path} has no entry in infra/api-docs.ts`);
-    this.routes.push({ method, path, public: Boolean(options.public) });
-    const resource = this.restApi.root.resourceForPath(path);
-    const integration = new apigw.LambdaIntegration(handler);
+    const relative = /^\/api\/(.+)$/.exec(path)?.[1];
+    if (!relative) throw new Error(`route ${path} must start with /api/`);
+    const stack = Stack.of(handler);
+    const segment = relative.split('/')[0]!;
+    const owner = this.segmentOwners.get(segment) ?? stack;
+    if (owner !== stack) throw new Error(`route ${path} is in stack ${stack.stackName}, but /api/${segment} belongs to ${owner.stackName}`);
+    this.segmentOwners.set(segment, stack);
+    this.routes.push({ method, path, public: Boolean(options.public), handler: handler.node.path });
+
+    const resource = this.rootIn(stack).resourceForPath(relative);
+    // Exactly the permission the route needs; no second one for the console's test button.
+    handler.addPermission(`ApiPermission.${method}.${relative.replace(/\//g, '.')}`, {
+      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: this.restApi.arnForExecuteApi(method, path, this.config.stage),
+      sourceAccount: Stack.of(this).account,
+      scope: resource,
+    });
+    const integration = new apigw.Integration({
+      type: apigw.IntegrationType.AWS_PROXY,
+      integrationHttpMethod: 'POST',
+      uri: `arn:${Aws.PARTITION}:apigateway:${Stack.of(handler).region}:lambda:path/2015-03-31/functions/${handler.functionArn}/invocations`,
+    });
     if (options.public) {
       const m = resource.addMethod(method, integration, { authorizationType: apigw.AuthorizationType.NONE });
       const reason = `${path} is public by design: ${options.reason ?? 'it is how a caller gets a token'}.`;
       Validations.of(m).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       Validations.of(m).acknowledge({ id: 'AwsSolutions-COG4', reason });
+      this.methods.push(m);
       return;
     }
     if (!this.authorizer) throw new Error(`route ${path} needs the authorizer; call useAuthorizer first`);
@@ -90,6 +109,50 @@ export class MallApi extends Construct {
       id: 'AwsSolutions-COG4',
       reason: 'Users are the mall\'s own (go-zero-mall wire format); a Lambda authorizer verifies their JWT.',
     });
+    this.methods.push(m);
+  }
+
+  /**
+   * The deployment and the stage, made in `scope` (a stack that depends on every route's
+   * stack). The deployment's logical id changes with the routes, so a route added, moved or
+   * removed gets a new deployment: API Gateway serves only what was deployed.
+   */
+  deployStage(scope: Construct): apigw.Stage {
+    const api = apigw.RestApi.fromRestApiId(scope, 'RestApi', this.restApi.restApiId);
+    const deployment = new apigw.Deployment(scope, 'Deployment', { api, description: `serverless-mall ${this.config.stage}` });
+    for (const m of this.methods) deployment.node.addDependency(m);
+    deployment.addToLogicalId({ routes: this.routes, authorizerCacheTtl: this.config.authorizerCacheTtlSeconds, responses: ERROR_RESPONSES });
+    const accessLogs = new logs.LogGroup(scope, 'AccessLogs', {
+      retention: this.config.logRetentionDays,
+      removalPolicy: this.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const stage = new apigw.Stage(scope, 'Stage', {
+      deployment,
+      stageName: this.config.stage,
+      tracingEnabled: true,
+      metricsEnabled: true,
+      loggingLevel: apigw.MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false, // would log request bodies, passwords included
+      accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+      accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+      throttlingRateLimit: this.config.throttle.rateLimit,
+      throttlingBurstLimit: this.config.throttle.burstLimit,
+    });
+    Validations.of(stage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'WAF is a per-account deployment choice with its own cost; API-wide throttling is configured per stage.',
+    });
+    return stage;
+  }
+
+  /** Where `stack` hangs its routes: `/api` itself here, an import of it in another stack. */
+  private rootIn(stack: Stack): apigw.IResource {
+    let root = this.roots.get(stack);
+    if (!root) {
+      root = apigw.RestApi.fromRestApiAttributes(stack, 'Api', { restApiId: this.restApi.restApiId, rootResourceId: this.apiResource.resourceId }).root;
+      this.roots.set(stack, root);
+    }
+    return root;
   }
 
   /** Grants permission to flush this stage's authorizer cache (used by logout). */
@@ -110,21 +173,22 @@ export class MallApi extends Construct {
   }
 
   private addErrorResponses(): void {
-    const body = (code: string, message: string) => ({
-      'application/json': JSON.stringify({ code, message }),
-    });
-    const responses: Array<[string, apigw.ResponseType, string, Record<string, string>]> = [
-      ['Unauthorized', apigw.ResponseType.UNAUTHORIZED, '401', body('UNAUTHORIZED', 'missing, invalid, expired or revoked token')],
-      ['AccessDenied', apigw.ResponseType.ACCESS_DENIED, '403', body('FORBIDDEN', 'not allowed')],
-      // API Gateway answers an unknown route with 403 "Missing Authentication Token"; say what it is.
-      ['RouteNotFound', apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', body('ROUTE_NOT_FOUND', 'no such route')],
-      ['TooLarge', apigw.ResponseType.REQUEST_TOO_LARGE, '413', body('PAYLOAD_TOO_LARGE', 'request body too large')],
-      ['Throttled', apigw.ResponseType.THROTTLED, '429', body('THROTTLED', 'too many requests, retry shortly')],
-      ['Default4xx', apigw.ResponseType.DEFAULT_4XX, '', { 'application/json': '{"code":"BAD_REQUEST","message":$context.error.messageString}' }],
-      ['Default5xx', apigw.ResponseType.DEFAULT_5XX, '', body('INTERNAL', 'internal error')],
-    ];
-    for (const [id, type, statusCode, templates] of responses) {
+    for (const [id, type, statusCode, templates] of ERROR_RESPONSES) {
       this.restApi.addGatewayResponse(id, { type, templates, ...(statusCode ? { statusCode } : {}) });
     }
   }
 }
+
+const body = (code: string, message: string) => ({
+  'application/json': JSON.stringify({ code, message }),
+});
+const ERROR_RESPONSES: Array<[string, apigw.ResponseType, string, Record<string, string>]> = [
+  ['Unauthorized', apigw.ResponseType.UNAUTHORIZED, '401', body('UNAUTHORIZED', 'missing, invalid, expired or revoked token')],
+  ['AccessDenied', apigw.ResponseType.ACCESS_DENIED, '403', body('FORBIDDEN', 'not allowed')],
+  // API Gateway answers an unknown route with 403 "Missing Authentication Token"; say what it is.
+  ['RouteNotFound', apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', body('ROUTE_NOT_FOUND', 'no such route')],
+  ['TooLarge', apigw.ResponseType.REQUEST_TOO_LARGE, '413', body('PAYLOAD_TOO_LARGE', 'request body too large')],
+  ['Throttled', apigw.ResponseType.THROTTLED, '429', body('THROTTLED', 'too many requests, retry shortly')],
+  ['Default4xx', apigw.ResponseType.DEFAULT_4XX, '', { 'application/json': '{"code":"BAD_REQUEST","message":$context.error.messageString}' }],
+  ['Default5xx', apigw.ResponseType.DEFAULT_5XX, '', body('INTERNAL', 'internal error')],
+];

@@ -1,15 +1,17 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
+import type { MallEvents } from './mall-events';
+import { sagaNameOf } from './order-saga';
 import { METRICS_NAMESPACE, ServiceFunction } from './service-function';
 
 /** The business metrics the functions emit (Powertools, embedded metric format), by service. */
@@ -26,19 +28,35 @@ export const BUSINESS_METRICS = [
  * What replaces go-zero-mall's Prometheus, Grafana and Jaeger on AWS: a CloudWatch dashboard
  * (the seed's four panels and more), alarms to an SNS topic, and saved Logs Insights queries.
  * X-Ray tracing itself is switched on where each resource is made.
+ *
+ * It watches every stack of the app, so it names functions, queues and the saga by their
+ * literal names (known before deploy), never through cross-stack exports that would pin them.
  */
 export class Observability extends Construct {
   readonly alarmTopic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
 
-  constructor(scope: Construct, id: string, { api, stateMachine, config }: { api: MallApi; stateMachine: sfn.StateMachine; config: StageConfig }) {
+  constructor(scope: Construct, id: string, { api, events, config }: { api: MallApi; events: MallEvents; config: StageConfig }) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const everything = stack.node.findAll();
+    const everything = this.node.root.node.findAll();
     const functions = everything.filter((c): c is ServiceFunction => c instanceof ServiceFunction);
     const tables = everything.filter((c): c is dynamodb.Table => c instanceof dynamodb.Table);
-    const queues = everything.filter((c): c is sqs.Queue => c instanceof sqs.Queue);
+    const queues = events.deadLetterQueues;
     const period = Duration.minutes(1);
+    const lambdaMetric = (f: ServiceFunction, metricName: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, statistic: 'Sum', period, dimensionsMap: { FunctionName: f.literalName }, label: functionName(f) });
+    const queueDepth = (queue: { name: string; id: string }, metricPeriod = period) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        statistic: 'Maximum',
+        period: metricPeriod,
+        dimensionsMap: { QueueName: queue.name },
+        label: queue.id,
+      });
+    const sagaArn = Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: sagaNameOf(config), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const sagaMetric = (metricName: string, label: string, metricPeriod = period) =>
+      new cloudwatch.Metric({ namespace: 'AWS/States', metricName, statistic: 'Sum', period: metricPeriod, dimensionsMap: { StateMachineArn: sagaArn }, label });
     const apiDims = { ApiName: api.restApi.restApiName, Stage: config.stage };
     const apiMetric = (metricName: string, statistic: string, extra: Record<string, string> = {}, label?: string) =>
       new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, statistic, period, dimensionsMap: { ...apiDims, ...extra }, ...(label ? { label } : {}) });
@@ -47,7 +65,9 @@ export class Observability extends Construct {
     const chunks = <T>(items: T[], size = 20) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
     const graphs = (title: string, metrics: cloudwatch.IMetric[]) =>
       chunks(metrics).map((part, i, all) => new cloudwatch.GraphWidget({ title: all.length > 1 ? `${title} (${i + 1}/${all.length})` : title, left: part, width: 12 }));
-    const functionName = (f: ServiceFunction) => f.node.path.split('/').slice(1, 3).join('/');
+    function functionName(f: ServiceFunction) {
+      return f.node.path.split('/').slice(1, 3).join('/');
+    }
     const throttles = (table: dynamodb.Table) =>
       new cloudwatch.MathExpression({
         expression: `SEARCH('{AWS/DynamoDB,TableName,Operation} MetricName="ThrottledRequests" TableName="${table.tableName}"', 'Sum', 60)`,
@@ -77,18 +97,18 @@ export class Observability extends Construct {
         left: [apiMetric('Count', 'Sum', {}, 'requests'), apiMetric('4XXError', 'Sum', {}, '4xx'), apiMetric('5XXError', 'Sum', {}, '5xx')],
         width: 12,
       }),
-      ...graphs('Invocations per function ("rpc QPS")', functions.map((f) => f.metricInvocations({ period, label: functionName(f) }))),
-      ...graphs('Errors per function', functions.map((f) => f.metricErrors({ period, label: functionName(f) }))),
+      ...graphs('Invocations per function ("rpc QPS")', functions.map((f) => lambdaMetric(f, 'Invocations'))),
+      ...graphs('Errors per function', functions.map((f) => lambdaMetric(f, 'Errors'))),
       // ...and what the serverless mall needs besides.
       ...graphs('p50 latency by route (ms)', perRoute('Latency', 'p50')),
       ...graphs('p99 latency by route (ms)', perRoute('Latency', 'p99')),
       new cloudwatch.GraphWidget({
         title: 'Order saga executions by outcome',
         left: [
-          stateMachine.metricSucceeded({ period, label: 'succeeded' }),
-          stateMachine.metricFailed({ period, label: 'failed' }),
-          stateMachine.metricTimedOut({ period, label: 'timed out' }),
-          stateMachine.metricAborted({ period, label: 'aborted' }),
+          sagaMetric('ExecutionsSucceeded', 'succeeded'),
+          sagaMetric('ExecutionsFailed', 'failed'),
+          sagaMetric('ExecutionsTimedOut', 'timed out'),
+          sagaMetric('ExecutionsAborted', 'aborted'),
         ],
         width: 12,
       }),
@@ -97,16 +117,42 @@ export class Observability extends Construct {
       new cloudwatch.GraphWidget({ title: 'DynamoDB throttled requests', left: tables.map(throttles), width: 12 }),
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queue depth',
-        left: queues.map((q) => q.metricApproximateNumberOfMessagesVisible({ period, label: q.node.path.split('/').slice(1, 3).join('/') })),
+        left: queues.map((q) => queueDepth(q)),
         width: 12,
       }),
     );
 
+    // CloudWatch cannot publish to a topic encrypted with the AWS-managed key (alias/aws/sns),
+    // whose policy cannot be changed: the topic gets its own key, which CloudWatch may use.
+    const key = new kms.Key(this, 'AlarmKey', {
+      description: `Encrypts the serverless-mall ${config.stage} alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    // Only AWS services, for AWS resources, may be granted use of the key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
     this.alarmTopic = new sns.Topic(this, 'Alarms', {
       displayName: `serverless-mall ${config.stage} alarms`,
       enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      masterKey: key,
     });
+    for (const email of config.alarmEmails) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     const alarm = (name: string, props: Omit<cloudwatch.AlarmProps, 'treatMissingData'>) => {
       const a = new cloudwatch.Alarm(this, name, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
       a.addAlarmAction(new actions.SnsAction(this.alarmTopic));
@@ -132,7 +178,11 @@ export class Observability extends Construct {
     alarm('SagaFailures', {
       metric: new cloudwatch.MathExpression({
         expression: 'failed + timedOut + aborted',
-        usingMetrics: { failed: stateMachine.metricFailed(), timedOut: stateMachine.metricTimedOut(), aborted: stateMachine.metricAborted() },
+        usingMetrics: {
+          failed: sagaMetric('ExecutionsFailed', 'failed', Duration.minutes(5)),
+          timedOut: sagaMetric('ExecutionsTimedOut', 'timed out', Duration.minutes(5)),
+          aborted: sagaMetric('ExecutionsAborted', 'aborted', Duration.minutes(5)),
+        },
         period: Duration.minutes(5),
         label: 'saga executions ended abnormally',
       }),
@@ -142,12 +192,12 @@ export class Observability extends Construct {
       alarmDescription: 'An order saga failed, timed out or was aborted (the sweeper repairs the order; find out why)',
     });
     for (const queue of queues) {
-      alarm(`${queue.node.id}NotEmpty`, {
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      alarm(`${queue.id}DeadLettersNotEmpty`, {
+        metric: queueDepth(queue, Duration.minutes(5)),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
-        alarmDescription: `Events a consumer could not take are waiting in ${queue.node.path}`,
+        alarmDescription: `Events a consumer could not take are waiting in ${queue.name} (consumer ${queue.consumer})`,
       });
     }
     for (const table of tables) {
@@ -160,7 +210,7 @@ export class Observability extends Construct {
       });
     }
 
-    const logGroups = functions.map((f) => f.logGroup);
+    const logGroups = functions.map((f) => logs.LogGroup.fromLogGroupName(this, `${f.literalName}Logs`, `/aws/lambda/${f.literalName}`));
     new logs.QueryDefinition(this, 'ColdStarts', {
       queryDefinitionName: `serverless-mall-${config.stage}/cold-starts`,
       logGroups,
@@ -179,6 +229,5 @@ export class Observability extends Construct {
         limit: 50,
       }),
     });
-    Validations.of(this.alarmTopic).acknowledge({ id: 'AwsSolutions-SNS2', reason: 'Encrypted with the AWS-managed SNS key (alias/aws/sns).' });
   }
 }

@@ -1,26 +1,27 @@
-import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { paymentSucceeded } from '../../shared/events';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
-import { OrderSaga, type SagaParticipants } from './order-saga';
-import { functionFactory, serviceTable } from './service-function';
+import { OrderSaga, sagaNameOf, type SagaParticipants } from './order-saga';
+import { functionFactory, nagArn, type ServiceFunction } from './service-function';
 
 export interface OrderServiceProps {
   api: MallApi;
   config: StageConfig;
+  table: dynamodb.ITable;
   /** The other services' saga steps. */
   participants: Omit<SagaParticipants, 'createOrder' | 'markAwaitingPayment' | 'cancelOrder'>;
   /** Services the order asks while pricing. */
-  catalogBatchGet: lambda.IFunction;
-  couponQuote: lambda.IFunction;
+  catalogBatchGet: ServiceFunction;
+  couponQuote: ServiceFunction;
   /** The payment service's close, asked before an order is closed. */
-  paymentCloseForOrder: lambda.IFunction;
+  paymentCloseForOrder: ServiceFunction;
   events: MallEvents;
 }
 
@@ -28,27 +29,10 @@ export interface OrderServiceProps {
 export class OrderService extends Construct {
   readonly saga: OrderSaga;
   /** Internal: an order's owner, amount and state, for the payment service. */
-  readonly get: lambda.IFunction;
+  readonly get: ServiceFunction;
 
-  constructor(scope: Construct, id: string, { api, config, participants, catalogBatchGet, couponQuote, paymentCloseForOrder, events }: OrderServiceProps) {
+  constructor(scope: Construct, id: string, { api, config, table, participants, catalogBatchGet, couponQuote, paymentCloseForOrder, events }: OrderServiceProps) {
     super(scope, id);
-    const table = serviceTable(this, config);
-    table.addGlobalSecondaryIndex({
-      indexName: 'ByUser',
-      partitionKey: { name: 'userPk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'listKey', type: dynamodb.AttributeType.NUMBER },
-    });
-    table.addGlobalSecondaryIndex({
-      indexName: 'ByOpen',
-      partitionKey: { name: 'openPk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'openKey', type: dynamodb.AttributeType.NUMBER },
-    });
-
-    table.addGlobalSecondaryIndex({
-      indexName: 'ByPayDue',
-      partitionKey: { name: 'payPk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'payDue', type: dynamodb.AttributeType.NUMBER },
-    });
 
     const fn = functionFactory(this, 'order', config, { ORDER_TABLE: table.tableName });
 
@@ -66,9 +50,9 @@ export class OrderService extends Construct {
       environment: {
         ORDER_SAGA_ARN: stateMachine.stateMachineArn,
         ORDER_SAGA_TYPE: config.sagaWorkflow,
-        CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.functionName,
-        COUPON_QUOTE_FUNCTION: couponQuote.functionName,
-        PAY_CLOSE_FUNCTION: paymentCloseForOrder.functionName,
+        CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.literalName,
+        COUPON_QUOTE_FUNCTION: couponQuote.literalName,
+        PAY_CLOSE_FUNCTION: paymentCloseForOrder.literalName,
       },
     };
 
@@ -108,9 +92,15 @@ export class OrderService extends Construct {
     sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue']);
     sweep.grantInvokeOf(paymentCloseForOrder);
     stateMachine.grantStartExecution(sweep);
-    stateMachine.grantExecution(sweep, 'states:DescribeExecution');
+    const executions = `execution:${sagaNameOf(config)}:*`;
+    sweep.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [Stack.of(this).formatArn({ service: 'states', resource: executions, arnFormat: ArnFormat.NO_RESOURCE_NAME })],
+      }),
+    );
     Validations.of(sweep.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement)}"}]}]}:*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this), 'states', executions)}]`,
       reason: 'The sweeper describes executions of the order saga only; execution names are per order.',
     });
     const get = fn('get');
@@ -119,7 +109,7 @@ export class OrderService extends Construct {
 
     const onPaymentSucceeded = fn('on-payment-succeeded');
     onPaymentSucceeded.grantTable(table, ['GetItem', 'UpdateItem']);
-    events.subscribe('OrderPaid', paymentSucceeded, onPaymentSucceeded);
+    events.subscribe(this, 'OrderPaid', paymentSucceeded, onPaymentSucceeded);
 
     new eventbridge.Rule(this, 'SweepSchedule', {
       schedule: eventbridge.Schedule.rate(Duration.minutes(config.sweepEveryMinutes)),

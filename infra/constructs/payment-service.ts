@@ -1,27 +1,25 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
-import { functionFactory, serviceTable, type ServiceFunction } from './service-function';
+import { functionFactory, type ServiceFunction } from './service-function';
 
 /**
  * Payments (go-zero-mall's pay service): the saga creates and closes an order's payment record;
  * the API returns it, shows it, and takes the provider's outcome, publishing PaymentSucceeded.
  */
 export class PaymentService extends Construct {
-  readonly createPayment: lambda.IFunction;
-  readonly closePayment: lambda.IFunction;
+  readonly createPayment: ServiceFunction;
+  readonly closePayment: ServiceFunction;
   /** Internal: closes an order's payment unless it was paid (the order service asks it first). */
-  readonly closeForOrder: lambda.IFunction;
+  readonly closeForOrder: ServiceFunction;
   private readonly fn: ReturnType<typeof functionFactory>;
   private readonly grant: (f: ServiceFunction, actions: string[]) => void;
 
-  constructor(scope: Construct, id: string, private readonly config: StageConfig) {
+  constructor(scope: Construct, id: string, private readonly config: StageConfig, table: dynamodb.ITable) {
     super(scope, id);
-    const table = serviceTable(this, config);
     this.fn = functionFactory(this, 'pay', config, { PAYMENT_TABLE: table.tableName });
     this.grant = (f, actions) => f.grantTable(table, actions);
 
@@ -39,9 +37,9 @@ export class PaymentService extends Construct {
   }
 
   /** The pay API; it asks the order service (`orderGet`) about the order being paid. */
-  addApi({ api, orderGet, events }: { api: MallApi; orderGet: lambda.IFunction; events: MallEvents }): void {
+  addApi({ api, orderGet, events, providerKey }: { api: MallApi; orderGet: ServiceFunction; events: MallEvents; providerKey: secretsmanager.ISecret }): void {
     const { fn, grant, config } = this;
-    const create = fn('create', { environment: { ORDER_GET_FUNCTION: orderGet.functionName } });
+    const create = fn('create', { environment: { ORDER_GET_FUNCTION: orderGet.literalName } });
     grant(create, ['GetItem', 'UpdateItem', 'PutItem']);
     create.grantInvokeOf(orderGet);
     api.route('POST', '/api/pay/create', create);
@@ -56,16 +54,7 @@ export class PaymentService extends Construct {
     events.grantPublish(callback);
     api.route('POST', '/api/pay/callback', callback);
 
-    // The provider's HMAC key: created by Secrets Manager at deploy time, shared with the provider out of band.
-    const providerKey = new secretsmanager.Secret(this, 'CallbackSecret', {
-      description: 'HMAC key the payment provider signs notifications with',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(providerKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'The key is shared with the payment provider; it is rotated together with the provider, not on a schedule.',
-    });
+    // The provider's HMAC key (data stack), shared with the provider out of band.
     const notify = fn('notify', { environment: { ...bus, PAY_CALLBACK_SECRET_ARN: providerKey.secretArn } });
     grant(notify, ['GetItem', 'UpdateItem']);
     events.grantPublish(notify);

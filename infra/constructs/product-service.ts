@@ -1,40 +1,24 @@
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { paymentSucceeded } from '../../shared/events';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
-import { functionFactory, serviceTable } from './service-function';
+import { functionFactory, type ServiceFunction } from './service-function';
 
 /**
  * The catalogue: products and their stock, storefront lists (recommend, category), comments,
  * home banners and the flash sale. One table; lists are served by sparse indexes, never scans.
  */
 export class ProductService extends Construct {
-  readonly table: dynamodb.Table;
   /** Internal batch read of products and stock, for other services to invoke. */
-  readonly batchGet: lambda.IFunction;
+  readonly batchGet: ServiceFunction;
   /** The order saga's inventory steps (seed 004's Sell, and its compensation). */
-  readonly reserveStock: lambda.IFunction;
-  readonly releaseStock: lambda.IFunction;
+  readonly reserveStock: ServiceFunction;
+  readonly releaseStock: ServiceFunction;
 
-  constructor(scope: Construct, id: string, { api, config, events }: { api: MallApi; config: StageConfig; events: MallEvents }) {
+  constructor(scope: Construct, id: string, { api, config, table, events }: { api: MallApi; config: StageConfig; table: dynamodb.ITable; events: MallEvents }) {
     super(scope, id);
-
-    const number = dynamodb.AttributeType.NUMBER;
-    const string = dynamodb.AttributeType.STRING;
-    // Contributor insights show the most accessed and throttled keys: how a hot flash-sale product is measured.
-    this.table = serviceTable(this, config, { contributorInsights: true });
-    const table = this.table;
-    for (const [indexName, partition, sort] of [
-      ['ByRecommend', 'recPk', 'recKey'],
-      ['ByNewest', 'catPk', 'newKey'],
-      ['ByPrice', 'catPk', 'priceKey'],
-      ['BySales', 'catPk', 'salesKey'],
-    ] as const) {
-      table.addGlobalSecondaryIndex({ indexName, partitionKey: { name: partition, type: string }, sortKey: { name: sort, type: number } });
-    }
 
     const fn = functionFactory(this, 'product', config, { CATALOG_TABLE: table.tableName });
     const route = api.route.bind(api);
@@ -99,7 +83,7 @@ export class ProductService extends Construct {
 
     const confirmStock = fn('confirm-stock');
     confirmStock.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);
-    events.subscribe('StockSold', paymentSucceeded, confirmStock);
+    events.subscribe(this, 'StockSold', paymentSucceeded, confirmStock);
 
     const releaseStock = fn('release-stock');
     releaseStock.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);

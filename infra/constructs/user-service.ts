@@ -1,26 +1,22 @@
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { functionFactory, serviceTable } from './service-function';
+import { functionFactory } from './service-function';
 
 export interface UserServiceProps {
   api: MallApi;
   config: StageConfig;
+  table: dynamodb.ITable;
   /** HMAC key for access tokens; only login (signs) and the authorizer (verifies) may read it. */
   signingSecret: secretsmanager.ISecret;
 }
 
 /** Users, credentials and tokens: the user table, its endpoints and the API's JWT authorizer. */
 export class UserService extends Construct {
-  readonly table: dynamodb.Table;
-
-  constructor(scope: Construct, id: string, { api, config, signingSecret }: UserServiceProps) {
+  constructor(scope: Construct, id: string, { api, config, table, signingSecret }: UserServiceProps) {
     super(scope, id);
-
-    this.table = serviceTable(this, config, { sortKey: false });
-    const table = this.table;
 
     const tokenEnv = {
       JWT_SECRET_ARN: signingSecret.secretArn,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildApp, stackName } from '../app';
+import { buildApp } from '../app';
 import { stageConfig } from '../config';
 import { LocalRestApi, type RequestLog } from './api-gateway';
 import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
@@ -67,9 +67,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const config = stageConfig('local', options.env ?? process.env);
     const assemblyDir = path.join(workDir, 'cdk.out');
     fs.rmSync(assemblyDir, { recursive: true, force: true });
-    const { app, stack } = buildApp(config, { outdir: assemblyDir });
-    app.synth();
-    const template = new SynthesizedTemplate(assemblyDir, stackName(config));
+    const { app, api: mallApi } = buildApp(config, { outdir: assemblyDir });
+    const template = new SynthesizedTemplate(assemblyDir, app.synth().stacks.map((s) => s.stackName));
 
     progress(`starting DynamoDB Local (${options.dataDir ? `data in ${path.join(workDir, 'dynamodb')}` : 'in memory'})...`);
     const dynamo = await DynamoDbLocal.start(options.dataDir ? path.join(workDir, 'dynamodb') : undefined);
@@ -126,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     // Lambda Invoke, for services that ask another service (as go-zero's RPC clients did).
     aws.onRest('POST', /^\/2015-03-31\/functions\/([^/]+)\/invocations$/, async (match, payload) => {
-      const name = decodeURIComponent(match[1]!).split(':function:').pop()!.split(':')[0]!;
+      const name = decodeURIComponent(match[1]!);
       if (!lambdas.has(name)) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${name}`, 404);
       const outcome = await lambdas.invoke(name, payload);
       return outcome.ok
@@ -156,7 +155,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
     const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
-    const openApi = openApiDocument(stack.api.routes, apiUrl);
+    const openApi = openApiDocument(mallApi.routes, apiUrl);
     fs.writeFileSync(path.join(workDir, 'openapi.json'), JSON.stringify(openApi, null, 2));
     serveApiDocs(aws, openApi);
     return { apiUrl, consoleUrl: `${awsEndpoint}/_console`, awsEndpoint, dynamoEndpoint: dynamo.endpoint, functionLogFile, ...(dynamoMeter ? { dynamoMeter } : {}), stop };

@@ -25,6 +25,8 @@ export type LogSink = (functionName: string, line: string) => void;
  */
 export class LocalLambdas {
   private readonly pools = new Map<string, FunctionPool>();
+  /** Function name (as an ARN or env var gives it) -> logical id. */
+  private readonly byName = new Map<string, string>();
   private readonly faults = new Map<string, { remaining: number; errorType: string }>();
 
   constructor(
@@ -36,13 +38,15 @@ export class LocalLambdas {
   ) {
     for (const spec of specs) {
       this.pools.set(spec.logicalId, new FunctionPool(spec, runtimeEnvironment, log, maxConcurrency));
+      this.byName.set(spec.functionName, spec.logicalId);
     }
   }
 
   /** Invokes the function within trace `traceId` (a new trace if none), and records the span. */
-  async invoke(logicalId: string, event: unknown, traceId = LocalTelemetry.newTraceId()): Promise<InvokeResult> {
+  async invoke(nameOrId: string, event: unknown, traceId = LocalTelemetry.newTraceId()): Promise<InvokeResult> {
+    const logicalId = this.idOf(nameOrId);
     const pool = this.pools.get(logicalId);
-    if (!pool) throw new Error(`no function ${logicalId} in the template`);
+    if (!pool) throw new Error(`no function ${nameOrId} in the template`);
     const start = Date.now();
     const fault = this.faults.get(logicalId);
     let result: InvokeResult;
@@ -80,8 +84,14 @@ export class LocalLambdas {
     return [...this.pools.entries()].map(([logicalId, pool]) => ({ logicalId, name: pool.spec.name }));
   }
 
-  has(logicalId: string): boolean {
-    return this.pools.has(logicalId);
+  has(nameOrId: string): boolean {
+    return this.pools.has(this.idOf(nameOrId));
+  }
+
+  /** A function's logical id from its logical id, its name, or its ARN (qualified or not). */
+  idOf(nameOrId: string): string {
+    const name = nameOrId.includes(':function:') ? nameOrId.split(':function:')[1]!.split(':')[0]! : nameOrId;
+    return this.byName.get(name) ?? name;
   }
 
   name(logicalId: string): string {
@@ -163,15 +173,15 @@ class Environment {
       env: {
         ...runtimeEnvironment,
         ...spec.environment,
-        AWS_LAMBDA_FUNCTION_NAME: spec.logicalId,
+        AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.logicalId}`,
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
       },
       workerData: {
         entry: spec.entry,
         handlerExport: spec.handlerExport,
-        functionName: spec.logicalId,
+        functionName: spec.functionName,
         memoryMb: spec.memoryMb,
       },
       stdout: true,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * Reads the CloudFormation template that `cdk synth` wrote, so the local cloud serves exactly
+ * Reads the CloudFormation templates that `cdk synth` wrote, so the local cloud serves exactly
  * the routes, tables and function environments that deploy, without listing them twice.
  */
 
@@ -18,6 +18,8 @@ interface Resource {
 
 export interface FunctionSpec {
   logicalId: string;
+  /** The physical name: FunctionName when the template sets it, as Lambda would. */
+  functionName: string;
   /** Construct path, e.g. ServerlessMall-local/Users/Login: handy in logs. */
   name: string;
   /** Absolute path of the bundled entry (index.mjs) inside cdk.out. */
@@ -55,22 +57,52 @@ export interface GatewayResponseSpec {
   template: string | undefined;
 }
 
+/**
+ * The app's stacks as one template, as CloudFormation sees them once all are deployed: every
+ * stack's resources (logical ids must not repeat across stacks), and each `Fn::ImportValue`
+ * replaced by the value its exporting stack gives, so references read as within one template.
+ */
+export function mergeStacks(stacks: Array<{ stackName: string; template: any }>): { Resources: Record<string, Resource> } {
+  const resources: Record<string, Resource> = {};
+  const exports = new Map<string, unknown>();
+  for (const { stackName, template } of stacks) {
+    for (const [id, resource] of Object.entries<Resource>(template.Resources ?? {})) {
+      if (resource.Type === 'AWS::CDK::Metadata') continue;
+      if (resources[id]) throw new Error(`logical id ${id} of ${stackName} is also in another stack`);
+      resources[id] = resource;
+    }
+    for (const output of Object.values<any>(template.Outputs ?? {})) {
+      if (output.Export?.Name) exports.set(output.Export.Name, output.Value);
+    }
+  }
+  const inline = (value: any): any => {
+    if (Array.isArray(value)) return value.map(inline);
+    if (value === null || typeof value !== 'object') return value;
+    if ('Fn::ImportValue' in value) {
+      const name = value['Fn::ImportValue'];
+      if (!exports.has(name)) throw new Error(`no stack exports ${name}`);
+      return inline(exports.get(name));
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inline(v)]));
+  };
+  return { Resources: inline(resources) };
+}
+
 export class SynthesizedTemplate {
   readonly resources: Record<string, Resource>;
-  private readonly assetDirs: Record<string, string>;
+  private readonly assetDirs: Record<string, string> = {};
 
   constructor(
-    private readonly assemblyDir: string,
-    stackName: string,
+    assemblyDir: string,
+    stackNames: string[],
     /** Physical values the local cloud chose for some resources, e.g. a secret's ARN. */
     private readonly physicalIds: Record<string, string> = {},
   ) {
-    const template = readJson(path.join(assemblyDir, `${stackName}.template.json`));
-    this.resources = template.Resources;
-    const assets = readJson(path.join(assemblyDir, `${stackName}.assets.json`));
-    this.assetDirs = Object.fromEntries(
-      Object.entries<any>(assets.files ?? {}).map(([hash, file]) => [hash, path.join(assemblyDir, file.source.path)]),
-    );
+    this.resources = mergeStacks(stackNames.map((stackName) => ({ stackName, template: readJson(path.join(assemblyDir, `${stackName}.template.json`)) }))).Resources;
+    for (const stackName of stackNames) {
+      const assets = readJson(path.join(assemblyDir, `${stackName}.assets.json`));
+      for (const [hash, file] of Object.entries<any>(assets.files ?? {})) this.assetDirs[hash] = path.join(assemblyDir, file.source.path);
+    }
   }
 
   ofType(type: string): Array<[string, Resource]> {
@@ -97,6 +129,7 @@ export class SynthesizedTemplate {
       const variables = this.resolve(p.Environment?.Variables ?? {}) as Record<string, string>;
       return {
         logicalId,
+        functionName: this.ref(logicalId),
         name: String(r.Metadata?.['aws:cdk:path'] ?? logicalId).replace(/\/Resource$/, ''),
         entry,
         handlerExport,
@@ -214,10 +247,18 @@ export class SynthesizedTemplate {
       return `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${logicalId}`;
     }
     if (resource.Type === 'AWS::StepFunctions::StateMachine') {
-      return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+      return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${this.nameOf(logicalId) ?? logicalId}`;
     }
-    // Tables, functions, APIs...: the logical id is a fine, stable local name.
-    return logicalId;
+    // A name the template gives (FunctionName, TableName...), as CloudFormation would use;
+    // otherwise the logical id is a fine, stable local name.
+    return this.nameOf(logicalId) ?? logicalId;
+  }
+
+  /** The physical name a resource's template sets, if any. */
+  private nameOf(logicalId: string): string | undefined {
+    const p = this.resources[logicalId]?.Properties ?? {};
+    const name = p.FunctionName ?? p.TableName ?? p.StateMachineName ?? p.QueueName;
+    return name === undefined ? undefined : String(this.resolve(name));
   }
 
   private getAtt(logicalId: string, attribute: string): string {

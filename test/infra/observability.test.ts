@@ -1,14 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
-import { stageConfig } from '../../infra/config';
+import { synthStage } from './synth';
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mall-obs-'));
-const { stack } = buildApp(stageConfig('prod'), { outdir, skipBundling: true });
-const template = Template.fromStack(stack).toJSON();
+const template = synthStage('prod').merged;
 const resources = Object.values<any>(template.Resources);
 const ofType = (type: string) => resources.filter((r) => r.Type === type);
 const flat = (value: unknown) => JSON.stringify(value);
@@ -101,5 +96,29 @@ describe('logs', () => {
   it('has saved Logs Insights queries for cold starts and slow requests', () => {
     const names = ofType('AWS::Logs::QueryDefinition').map((q) => q.Properties.Name);
     expect(names).toEqual(expect.arrayContaining(['serverless-mall-prod/cold-starts', 'serverless-mall-prod/slow-requests']));
+  });
+});
+
+describe('alarm delivery', () => {
+  const [[keyId, key] = []] = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::KMS::Key');
+  const [topic] = ofType('AWS::SNS::Topic');
+
+  it('encrypts the topic with its own key, which CloudWatch may use (it cannot use alias/aws/sns)', () => {
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    const cloudwatch = key.Properties.KeyPolicy.Statement.find((s: any) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(cloudwatch?.Effect).toBe('Allow');
+    expect([cloudwatch.Action].flat()).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it('emails the addresses the stage configuration lists', () => {
+    expect(ofType('AWS::SNS::Subscription')).toHaveLength(0);
+    const withEmails = synthStage('prod', { MALL_ALARM_EMAILS: 'ops@example.com, oncall@example.com' }).merged;
+    const subscriptions = Object.values<any>(withEmails.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    expect(subscriptions.map((s) => [s.Properties.Protocol, s.Properties.Endpoint]).sort()).toEqual([
+      ['email', 'oncall@example.com'],
+      ['email', 'ops@example.com'],
+    ]);
+    expect(() => synthStage('prod', { MALL_ALARM_EMAILS: 'not-an-address' })).toThrow(/not an email address/);
   });
 });

@@ -1,16 +1,11 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { API_DOCS, openApiDocument } from '../../infra/api-docs';
-import { buildApp } from '../../infra/app';
-import { stageConfig } from '../../infra/config';
+import { synthStage } from './synth';
 import { registerRequest } from '../../functions/user/schemas';
 
-const { stack } = buildApp(stageConfig('dev'), { outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mall-oas-')), skipBundling: true });
-const resources = Template.fromStack(stack).toJSON().Resources as Record<string, any>;
-const document = openApiDocument(stack.api.routes);
+const { api, merged } = synthStage('dev');
+const resources = merged.Resources as Record<string, any>;
+const document = openApiDocument(api.routes);
 
 /** "POST /api/user/login" for every API Gateway method in the synthesized template. */
 function templateRoutes(): string[] {

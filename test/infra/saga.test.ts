@@ -1,18 +1,12 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
-import { stageConfig } from '../../infra/config';
+import { synthStage } from './synth';
 
 function synth(env: Record<string, string> = {}) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mall-saga-'));
-  const { stack } = buildApp(stageConfig('dev', env), { outdir, skipBundling: true });
-  const template = Template.fromStack(stack).toJSON();
+  const template = synthStage('dev', env).merged;
   const [machine] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
   const parts: unknown[] = machine.Properties.DefinitionString['Fn::Join'][1];
-  const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'arn:aws:lambda:region:account:function:f')).join(''));
+  const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'region', 'AWS::AccountId': 'account' };
+  const definition = JSON.parse(parts.map((p: any) => (typeof p === 'string' ? p : (pseudo[p.Ref] ?? 'arn:aws:lambda:region:account:function:f'))).join(''));
   return { template, machine, definition };
 }
 

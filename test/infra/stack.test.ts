@@ -1,32 +1,34 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as fs from 'node:fs';
-import { Validations } from 'aws-cdk-lib';
+import { Validations, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
+import { STACK_RESOURCE_BUDGET } from '../../infra/app';
+import { synthStage } from './synth';
 import { stageConfig } from '../../infra/config';
 
 // The payment provider's notification is public too: it cannot hold a user's token, so its
 // body is HMAC-signed instead (functions/pay/notify.ts).
 const PUBLIC_ROUTES = ['POST /api/user/register', 'POST /api/user/login', 'POST /api/pay/notify'];
 
-let built: ReturnType<typeof buildApp>;
+let built: ReturnType<typeof synthStage>;
 let template: Template;
 let resources: Record<string, any>;
 
 beforeAll(() => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mall-synth-'));
-  built = buildApp(stageConfig('prod', { MALL_ADMIN_MOBILES: '13800000000' }), { outdir, skipBundling: true });
-  template = Template.fromStack(built.stack);
+  built = synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' });
+  template = Template.fromJSON(built.merged);
   resources = template.toJSON().Resources;
 });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const refs = (value: unknown): string[] =>
-  [...JSON.stringify(value).matchAll(/"(?:Ref|Fn::GetAtt)":(?:\["|")([A-Za-z0-9]+)/g)].map((m) => m[1]!);
+/** The logical ids a value refers to: by Ref or GetAtt, or a function of another stack by its literal name. */
+const refs = (value: unknown): string[] => {
+  const text = JSON.stringify(value);
+  const named = [...text.matchAll(/:function:([\w-]+)/g)].map((m) => ofType('AWS::Lambda::Function').find(([, f]) => f.Properties.FunctionName === m[1])?.[0]);
+  const referenced = [...text.matchAll(/"(?:Ref|Fn::GetAtt)":(?:\["|")([A-Za-z0-9]+)/g)].map((m) => m[1]!);
+  return [...referenced, ...named].filter((id): id is string => !!id && id in resources);
+};
 
 /** "ServerlessMall-prod/Users/Login/Resource" -> "Users" */
 function serviceOf(logicalId: string): string {
@@ -337,5 +339,55 @@ describe('cdk-nag AwsSolutions', () => {
     walk(built.app);
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const [id, reason] of acknowledged) expect(reason.length, id).toBeGreaterThan(30);
+  });
+});
+
+describe('stacks', () => {
+  const stackOf = (name: string) => built.templates.find((t) => t.stackName.endsWith(`-${name}`))!.template;
+  const typesIn = (name: string) => new Set(Object.values<any>(stackOf(name).Resources).map((r) => r.Type));
+
+  it(`each hold at most ${STACK_RESOURCE_BUDGET} resources, half of what CloudFormation allows`, () => {
+    expect(built.templates.map((t) => t.stackName)).toEqual(['Data', 'Users', 'Catalog', 'Orders', 'Ops'].map((p) => `ServerlessMall-prod-${p}`));
+    for (const { stackName, template: t } of built.templates) {
+      expect(Object.keys(t.Resources).length, stackName).toBeLessThanOrEqual(STACK_RESOURCE_BUDGET);
+    }
+  });
+
+  it('keep every table, the bus and the secrets in the data stack, kept when a prod stack is deleted', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::Events::EventBus', 'AWS::SecretsManager::Secret']) {
+      for (const { stackName } of built.templates.filter((t) => !t.stackName.endsWith('-Data'))) expect(typesIn(stackName.split('-').pop()!).has(type), `${type} in ${stackName}`).toBe(false);
+      expect(typesIn('Data').has(type), type).toBe(true);
+    }
+    expect(typesIn('Data').has('AWS::Lambda::Function')).toBe(false);
+    for (const [id, r] of Object.entries<any>(stackOf('Data').Resources)) expect(r.DeletionPolicy, id).toBe('Retain');
+  });
+
+  it('import only from the data stack and the API, never from each other', () => {
+    for (const { stackName, template: t } of built.templates) {
+      const imported = new Set([...JSON.stringify(t).matchAll(/"Fn::ImportValue":"([\w-]+):/g)].map((m) => m[1]));
+      for (const source of imported) expect(['ServerlessMall-prod-Data', 'ServerlessMall-prod-Users'], `${stackName} imports from ${source}`).toContain(source);
+    }
+  });
+
+  it('give each route exactly one Lambda permission, for its own method and stage (no test-invoke one)', () => {
+    const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === 'apigateway.amazonaws.com');
+    const sources = permissions.map(([, p]) => JSON.stringify(p.Properties.SourceArn));
+    expect(sources.some((s) => s.includes('test-invoke-stage'))).toBe(false);
+    // One per route, and one for the authorizer.
+    expect(permissions).toHaveLength(ofType('AWS::ApiGateway::Method').length + 1);
+    for (const [id, p] of permissions) expect(p.Properties.SourceAccount, id).toBeDefined();
+    expect(sources.filter((s) => s.includes('/prod/POST/api/order/create'))).toHaveLength(1);
+  });
+
+  it('deploy the API stage after every route, with a new deployment when the routes change', () => {
+    const [[deploymentId, deployment] = []] = Object.entries<any>(stackOf('Ops').Resources).filter(([, r]) => r.Type === 'AWS::ApiGateway::Deployment');
+    expect(deployment).toBeDefined();
+    const deploymentIdOf = (built: ReturnType<typeof synthStage>) =>
+      Object.entries<any>(built.templates.find((t) => t.stackName.endsWith('-Ops'))!.template.Resources).find(([, r]) => r.Type === 'AWS::ApiGateway::Deployment')![0];
+    expect(deploymentIdOf(synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' }))).toBe(deploymentId);
+    const moved = synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' }, ({ api }) => api.routes.push({ method: 'GET', path: '/api/new', public: true, handler: 'x' }));
+    expect(deploymentIdOf(moved)).not.toBe(deploymentId);
+    const ops = built.app.node.findChild('ServerlessMall-prod-Ops') as Stack;
+    expect(ops.dependencies.map((s) => s.stackName).sort()).toEqual(['ServerlessMall-prod-Catalog', 'ServerlessMall-prod-Data', 'ServerlessMall-prod-Orders', 'ServerlessMall-prod-Users']);
   });
 });

@@ -1,0 +1,20 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp, type MallApp } from '../../infra/app';
+import { stageConfig } from '../../infra/config';
+import { mergeStacks } from '../../infra/local/template';
+
+/**
+ * Synthesizes one stage's app without bundling, as the infrastructure tests read it: every
+ * stack's template, and all of them merged into one (imports inlined), so a test can follow a
+ * reference from a function in one stack to a table in another.
+ */
+export function synthStage(stage: string, env: Record<string, string> = {}, beforeSynth: (built: MallApp) => void = () => {}) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `mall-${stage}-`));
+  const built = buildApp(stageConfig(stage, env), { outdir, skipBundling: true });
+  beforeSynth(built);
+  const assembly = built.app.synth();
+  const templates = assembly.stacks.map((s) => ({ stackName: s.stackName, template: s.template }));
+  return { ...built, templates, merged: mergeStacks(templates) };
+}
