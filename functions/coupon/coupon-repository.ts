@@ -14,8 +14,11 @@ export interface CouponRecord {
   uid: number;
   value: number;
   minSpend: number;
-  /** Unix seconds. */
-  expiresAt: number;
+  /**
+   * Unix seconds. Not `expiresAt`: that is the table's TTL attribute, and DynamoDB would delete
+   * the coupon, used ones included, once the time passed.
+   */
+  validUntil: number;
   state: 'unused' | 'used';
   orderId?: number;
 }
@@ -24,7 +27,7 @@ const couponKey = (uid: number, id: number) => ({ pk: `USER#${uid}`, sk: `COUPON
 
 export function stateOf(coupon: CouponRecord, nowSeconds = Math.floor(Date.now() / 1000)): CouponState {
   if (coupon.state === 'used') return 'used';
-  return coupon.expiresAt <= nowSeconds ? 'expired' : 'unused';
+  return coupon.validUntil <= nowSeconds ? 'expired' : 'unused';
 }
 
 export function toView(c: CouponRecord): CouponView {
@@ -33,7 +36,7 @@ export function toView(c: CouponRecord): CouponView {
     uid: c.uid,
     value: c.value,
     min_spend: c.minSpend,
-    expires_at: c.expiresAt,
+    expires_at: c.validUntil,
     state: stateOf(c),
     ...(c.orderId ? { order_id: c.orderId } : {}),
   };
@@ -92,7 +95,7 @@ export class CouponRepository {
           TableName: this.table,
           Key: couponKey(order.uid, order.couponId),
           UpdateExpression: 'SET #state = :used, orderId = :order, usedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND #state = :unused AND expiresAt > :nowSeconds AND minSpend <= :total',
+          ConditionExpression: 'attribute_exists(pk) AND #state = :unused AND validUntil > :nowSeconds AND minSpend <= :total',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':used': 'used',

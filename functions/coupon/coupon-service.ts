@@ -4,7 +4,7 @@ import { stateOf, toView, type CouponRepository } from './coupon-repository';
 import type { Quote } from './schemas';
 
 export async function issueCoupon(repo: CouponRepository, input: { uid: number; value: number; min_spend: number; expires_at: number }) {
-  const coupon = await repo.issue({ uid: input.uid, value: input.value, minSpend: input.min_spend, expiresAt: input.expires_at });
+  const coupon = await repo.issue({ uid: input.uid, value: input.value, minSpend: input.min_spend, validUntil: input.expires_at });
   return toView(coupon);
 }
 

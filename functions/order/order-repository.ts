@@ -12,10 +12,14 @@ import type { OrderItem, OrderState } from './schemas';
  *                                   over OPEN_SHARDS partitions: what the sweeper checks)
  *                                   while awaiting payment it carries payPk/payDue (index
  *                                   ByPayDue: what the sweeper closes when unpaid too long)
- *   IDEMPOTENCY#<uid>#<key> / KEY   the order an Idempotency-Key created
+ *   IDEMPOTENCY#<uid>#<key> / KEY   the order an Idempotency-Key created, for 24 hours (TTL)
  *   BARRIER#<gid>#<branch> / <op>   the saga's barriers
  */
 export const OPEN_SHARDS = 8;
+
+/** How long an Idempotency-Key names its order; DynamoDB TTL (`expiresAt`) removes it afterwards. */
+const IDEMPOTENCY_KEEP_SECONDS = 24 * 60 * 60;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export interface OrderRecord {
   id: number;
@@ -73,8 +77,16 @@ export class OrderRepository {
                   {
                     Put: {
                       TableName: this.table,
-                      Item: { pk: `IDEMPOTENCY#${order.uid}#${idempotency.key}`, sk: 'KEY', orderId: order.id, bodyHash: idempotency.bodyHash },
-                      ConditionExpression: 'attribute_not_exists(pk)',
+                      Item: {
+                        pk: `IDEMPOTENCY#${order.uid}#${idempotency.key}`,
+                        sk: 'KEY',
+                        orderId: order.id,
+                        bodyHash: idempotency.bodyHash,
+                        expiresAt: nowSeconds() + IDEMPOTENCY_KEEP_SECONDS,
+                      },
+                      // TTL deletes within days of expiry, not at once: an expired key is free.
+                      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+                      ExpressionAttributeValues: { ':now': nowSeconds() },
                     },
                   },
                 ]
@@ -101,7 +113,8 @@ export class OrderRepository {
 
   async idempotencyKey(uid: number, key: string): Promise<{ orderId: number; bodyHash: string } | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `IDEMPOTENCY#${uid}#${key}`, sk: 'KEY' }, ConsistentRead: true }));
-    return out.Item ? { orderId: out.Item.orderId, bodyHash: out.Item.bodyHash } : undefined;
+    const live = out.Item && !(typeof out.Item.expiresAt === 'number' && out.Item.expiresAt <= nowSeconds());
+    return live ? { orderId: out.Item!.orderId, bodyHash: out.Item!.bodyHash } : undefined;
   }
 
   async get(id: number): Promise<OrderRecord | undefined> {

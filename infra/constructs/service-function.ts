@@ -108,6 +108,9 @@ export class ServiceFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
         NODE_OPTIONS: '--enable-source-maps',
+        // Powertools records every handler's response in X-Ray by default: login's token, a
+        // user's mobile. X-Ray is readable with read-only access to the account; keep them out.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         ...props.environment,
       },
       bundling: {

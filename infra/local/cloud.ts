@@ -18,6 +18,8 @@ import { LocalSchedules } from './schedules';
 import { LocalStepFunctions } from './step-functions';
 import { serveSecrets } from './secrets';
 import { LOCAL_REGION, SynthesizedTemplate } from './template';
+import { LocalTtl } from './ttl';
+import { LocalXRayDaemon } from './xray-daemon';
 
 export interface LocalCloudOptions {
   /** Port of the mall's HTTP API; 0 picks a free one. */
@@ -76,6 +78,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const tables = template.tables();
     await dynamo.createTables(tables);
     progress(`tables ready: ${tables.map((t) => t.name).join(', ')}`);
+    const ttlClient = dynamo.client();
+    const ttl = new LocalTtl(ttlClient, tables);
+    ttl.start();
+    stops.push(async () => {
+      ttl.stop();
+      ttlClient.destroy();
+    });
 
     let dynamoMeter: DynamoMeter | undefined;
     let functionDynamoEndpoint = dynamo.endpoint;
@@ -95,6 +104,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => new Promise((resolve) => logStream.end(resolve)));
     const functions = template.functions();
     const telemetry = new LocalTelemetry();
+    const xray = new LocalXRayDaemon();
+    const xrayAddress = await xray.start();
+    stops.push(() => xray.stop());
     const lambdas = new LocalLambdas(
       functions,
       {
@@ -106,6 +118,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_ENDPOINT_URL: awsEndpoint,
         AWS_ENDPOINT_URL_DYNAMODB: functionDynamoEndpoint,
         TZ: 'UTC',
+        // As in Lambda: Powertools' tracer is on, and the X-Ray SDK sends to the (local) daemon.
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_XRAY_DAEMON_ADDRESS: xrayAddress,
       },
       (fn, line) => {
         logStream.write(`${fn} ${line}\n`);
@@ -144,7 +159,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const schedules = new LocalSchedules(template, lambdas);
     schedules.start();
     stops.push(async () => schedules.stop());
-    serveControl(aws, lambdas, schedules, stepFunctions, eventBridge);
+    serveControl(aws, lambdas, schedules, stepFunctions, eventBridge, ttl);
+    aws.onRest('GET', /^\/_local\/traces\/segments$/, async () => ({ status: 200, body: xray.segments() }));
     aws.onRest('GET', /^\/_local\/logs$/, async () => ({ status: 200, body: { lines: fs.readFileSync(functionLogFile, 'utf8').split('\n') } }));
     serveConsole(aws, telemetry, stepFunctions);
 
@@ -176,6 +192,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
  *   GET  /_local/events                         the archive: every event put on a bus
  *   GET  /_local/dead-letters                   what each dead-letter queue holds
  *   GET  /_local/logs                           every function log line so far
+ *   GET  /_local/traces/segments                every X-Ray segment document the functions sent
+ *   POST /_local/ttl/run {time?}                delete what DynamoDB TTL would by `time`; answers what went
  */
 function serveControl(
   aws: LocalAwsEndpoint,
@@ -183,6 +201,7 @@ function serveControl(
   schedules: LocalSchedules,
   stepFunctions: LocalStepFunctions,
   eventBridge: LocalEventBridge,
+  ttl: LocalTtl,
 ): void {
   const byName = (part: unknown) => {
     const found = lambdas.list().filter((f) => f.name.endsWith(`/${String(part)}`) || f.logicalId === part);
@@ -209,6 +228,10 @@ function serveControl(
       return { status: 200, body: {} };
     })
     .onRest('GET', /^\/_local\/events$/, async () => ({ status: 200, body: eventBridge.archive.map((a) => a.event) }))
+    .onRest('POST', /^\/_local\/ttl\/run$/, async (_, body: any) => ({
+      status: 200,
+      body: { deleted: await ttl.run(body?.time ? new Date(body.time) : new Date()) },
+    }))
     .onRest('GET', /^\/_local\/dead-letters$/, async () => ({ status: 200, body: Object.fromEntries(eventBridge.deadLetters) }))
     .onRest('GET', /^\/_local\/executions$/, async () => ({
       status: 200,

@@ -174,6 +174,8 @@ class Environment {
         ...runtimeEnvironment,
         ...spec.environment,
         AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
+        LAMBDA_TASK_ROOT: path.dirname(spec.entry),
+        _HANDLER: `${path.basename(spec.entry).replace(/\.[cm]?js$/, '')}.${spec.handlerExport}`,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,

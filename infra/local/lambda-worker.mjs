@@ -3,6 +3,7 @@
 // it must start without a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
 
 process.setSourceMapsEnabled?.(true);
 const { entry, handlerExport, functionName, memoryMb } = workerData;
@@ -24,8 +25,9 @@ try {
 }
 
 parentPort.on('message', async ({ id, event, requestId, deadline, traceId }) => {
-  // As Lambda does, per invocation: the trace the SDK clients propagate.
-  if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
+  // As Lambda does, per invocation: the trace the SDK clients propagate, sampled, with this
+  // invocation's segment as the parent of what the X-Ray SDK records.
+  if (traceId) process.env._X_AMZN_TRACE_ID = `${traceId};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
   else delete process.env._X_AMZN_TRACE_ID;
   const context = {
     awsRequestId: requestId,

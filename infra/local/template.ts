@@ -266,11 +266,23 @@ export class SynthesizedTemplate {
     if (!resource) throw new Error(`GetAtt on unknown resource ${logicalId}`);
     const name = this.ref(logicalId);
     if (attribute === 'Arn') {
+      const arn = (service: string, resourcePart: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resourcePart}`;
       switch (resource.Type) {
         case 'AWS::DynamoDB::Table':
-          return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
+          return arn('dynamodb', `table/${name}`);
         case 'AWS::Lambda::Function':
-          return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+          return arn('lambda', `function:${name}`);
+        case 'AWS::Events::EventBus':
+          return arn('events', `event-bus/${name}`);
+        case 'AWS::Events::Rule':
+          return arn('events', `rule/${name}`);
+        case 'AWS::SQS::Queue':
+          return arn('sqs', name);
+        case 'AWS::Logs::LogGroup':
+          return arn('logs', `log-group:${name}:*`);
+        case 'AWS::StepFunctions::StateMachine':
+        case 'AWS::SecretsManager::Secret':
+          return name;
       }
     }
     if (resource.Type === 'AWS::ApiGateway::RestApi' && attribute === 'RootResourceId') return `${logicalId}-root`;

@@ -39,6 +39,16 @@ export async function fireSchedule(rule: string, time: Date): Promise<unknown[]>
   return (await call('POST', '/_local/rules/fire', { rule, time: time.toISOString() })).parsed;
 }
 
+/** Every X-Ray segment document the functions' X-Ray SDK sent to the local daemon. */
+export async function xraySegments(): Promise<Array<Record<string, unknown>>> {
+  return (await call('GET', '/_local/traces/segments')).parsed;
+}
+
+/** Runs DynamoDB TTL as if the clock read `time`: what it deleted, as "pk|sk" keys per table. */
+export async function runTtl(time: Date): Promise<Record<string, string[]>> {
+  return (await call('POST', '/_local/ttl/run', { time: time.toISOString() })).parsed.deleted;
+}
+
 /** Step Functions, through the normal SDK protocol: a JSON-1.0 call to the local endpoint. */
 export async function stepFunctions(operation: string, input: unknown): Promise<any> {
   const res = await fetch(awsEndpoint!, {

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { asAdmin, bearer, get, post, registerAndLogin, settledOrder } from './client';
+import { awsEndpoint, eventsSettled, runTtl } from './local-cloud';
+
+const DAY = 86_400_000;
+
+/**
+ * DynamoDB deletes every item whose TTL attribute (`expiresAt`, epoch seconds) has passed. The
+ * local cloud does the same; here its clock is moved past every transient record's lifetime
+ * (barriers 30 days, revocations and idempotency keys a day) and nothing a shop must keep may go.
+ */
+describe.skipIf(!awsEndpoint)('DynamoDB TTL', () => {
+  it('deletes barriers, revoked tokens and idempotency keys, and never a business record', async () => {
+    const admin = await asAdmin();
+    const user = await registerAndLogin('Keeper');
+    const now = Math.floor(Date.now() / 1000);
+    const issue = async (expires_at: number) => (await post('/api/coupon/issue', { uid: user.id, value: 100, min_spend: 0, expires_at }, admin)).body.id as number;
+    const expiredCoupon = await issue(now - 60);
+    const coupon = await issue(now + 3600);
+    const pid = (await post('/api/product/create', { name: 'Kept', stock: 10, amount: 500, status: 1, category: `ttl-${Date.now()}` }, admin)).body.id as number;
+
+    // An order with a coupon and an Idempotency-Key, then cancelled: barriers of every step and compensation.
+    const cancelled = await post('/api/order/create', { pid, num: 1, couponId: coupon }, { ...bearer(user.token), 'Idempotency-Key': `ttl-${now}` });
+    expect(cancelled.status).toBe(200);
+    expect((await settledOrder(user.token, cancelled.body.id)).state).toBe('awaiting_payment');
+    expect((await post('/api/order/cancel', { id: cancelled.body.id }, bearer(user.token))).status).toBe(200);
+    expect((await settledOrder(user.token, cancelled.body.id)).state).toBe('cancelled');
+    // An order paid for: a payment record and a confirmed sale.
+    const paidOrder = await settledOrder(user.token, (await post('/api/order/create', { pid, num: 2 }, bearer(user.token))).body.id);
+    const pay = await post('/api/pay/create', { oid: paidOrder.id, amount: paidOrder.amount }, bearer(user.token));
+    await post('/api/pay/callback', { id: pay.body.id, uid: user.id, oid: paidOrder.id, amount: paidOrder.amount, source: 1, status: 1 }, bearer(user.token));
+    await eventsSettled();
+    // A logged-out token: a revocation.
+    expect((await post('/api/user/logout', {}, bearer(user.token))).status).toBe(200);
+
+    const deleted = Object.values(await runTtl(new Date(Date.now() + 31 * DAY))).flat();
+    const kinds = new Set(deleted.map((key) => key.split('#')[0]));
+    expect([...kinds].sort()).toEqual(['BARRIER', 'IDEMPOTENCY', 'REVOKED']);
+    expect(deleted).toContain(`IDEMPOTENCY#${user.id}#ttl-${now}|KEY`);
+    expect(deleted.filter((key) => key.startsWith(`BARRIER#order-${cancelled.body.id}#`)).length).toBeGreaterThanOrEqual(8);
+
+    // Everything a shop keeps is still there, the expired and the used coupon included.
+    const token = (await post('/api/user/login', { mobile: user.mobile, password: user.password })).body.accessToken as string;
+    expect((await post('/api/user/userinfo', {}, bearer(token))).body).toMatchObject({ id: user.id, mobile: user.mobile });
+    const coupons = (await get('/api/coupon/list', {}, bearer(token))).body.coupons as Array<{ id: number; state: string }>;
+    expect(coupons.map((c) => [c.id, c.state]).sort()).toEqual([
+      [expiredCoupon, 'expired'],
+      [coupon, 'unused'],
+    ].sort());
+    expect((await post('/api/order/detail', { id: cancelled.body.id }, bearer(token))).body.state).toBe('cancelled');
+    expect((await post('/api/order/detail', { id: paidOrder.id }, bearer(token))).body.state).toBe('paid');
+    expect((await post('/api/pay/detail', { id: pay.body.id }, bearer(token))).body.state).toBe('paid');
+    expect((await post('/api/product/detail', { id: pid }, admin)).body).toMatchObject({ stock: 8, sales: 2 });
+  });
+
+  it('keeps a record whose time has not come: a revoked token stays revoked until it expires', async () => {
+    const user = await registerAndLogin('Fresh');
+    expect((await post('/api/user/logout', {}, bearer(user.token))).status).toBe(200);
+    // A day less a minute: the revocation (kept until the token expires) is not due yet.
+    await runTtl(new Date(Date.now() + DAY - 60_000));
+    expect((await post('/api/user/userinfo', {}, bearer(user.token))).status).toBe(401);
+  });
+});
