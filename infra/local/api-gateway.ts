@@ -13,6 +13,7 @@ const DEFAULT_STATUS: Record<string, number> = {
   MISSING_AUTHENTICATION_TOKEN: 403,
   AUTHORIZER_FAILURE: 500,
   AUTHORIZER_CONFIGURATION_ERROR: 500,
+  API_CONFIGURATION_ERROR: 500,
   REQUEST_TOO_LARGE: 413,
   THROTTLED: 429,
   DEFAULT_5XX: 502,
@@ -136,10 +137,14 @@ export class LocalRestApi {
       body: body.length ? body.toString('utf8') : null,
       isBase64Encoded: false,
     };
-    const outcome = await this.lambdas.invoke(match.route.functionId, event, traceId);
+    const outcome = await this.lambdas.invoke(match.route.functionId, event, traceId, {
+      service: 'apigateway.amazonaws.com',
+      sourceArn: `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.apiId}/${this.stage}/${method}${match.route.path}`,
+    });
     if (!outcome.ok) {
       console.error(`${this.lambdas.name(match.route.functionId)} failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
-      return this.gatewayResponse('DEFAULT_5XX', 'Internal server error');
+      // No permission to invoke the function is a configuration error (500); a failed function, 502.
+      return this.gatewayResponse(outcome.error.errorType === 'AccessDeniedException' ? 'API_CONFIGURATION_ERROR' : 'DEFAULT_5XX', 'Internal server error');
     }
     return proxyResponse(outcome.result) ?? this.gatewayResponse('DEFAULT_5XX', 'Internal server error');
   }
@@ -159,7 +164,10 @@ export class LocalRestApi {
     const cached = this.cache.get(cacheKey);
     let policy = cached && cached.expires > Date.now() ? cached.policy : undefined;
     if (!policy) {
-      const outcome = await this.lambdas.invoke(authorizer.functionId, { type: 'TOKEN', authorizationToken: token, methodArn }, traceId);
+      const outcome = await this.lambdas.invoke(authorizer.functionId, { type: 'TOKEN', authorizationToken: token, methodArn }, traceId, {
+        service: 'apigateway.amazonaws.com',
+        sourceArn: `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.apiId}/authorizers/${authorizerId}`,
+      });
       if (!outcome.ok) {
         return outcome.error.errorMessage === 'Unauthorized'
           ? { refusal: this.gatewayResponse('UNAUTHORIZED', 'Unauthorized') }

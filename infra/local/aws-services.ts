@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { accessKeyIn } from './iam';
 
 /**
  * The local cloud's AWS endpoint. Functions reach it through the standard AWS_ENDPOINT_URL
@@ -25,7 +26,19 @@ export class AwsServiceError extends Error {
   }
 }
 
+/** One call to the endpoint, as IAM sees it: who (access key) asks for what. */
+export interface AwsCall {
+  accessKey: string | undefined;
+  /** X-Amz-Target of a JSON-protocol call, e.g. AWSStepFunctions.StartExecution. */
+  target?: string;
+  method: string;
+  path: string;
+  body: any;
+}
+
 export class LocalAwsEndpoint {
+  /** Refuses a call its caller may not make (throws AwsServiceError); set by the local IAM. */
+  authorize: (call: AwsCall) => void = () => {};
   private readonly json = new Map<string, JsonOperation>();
   private readonly rest: Array<{ method: string; path: RegExp; operation: RestOperation }> = [];
   private server: Server | undefined;
@@ -60,6 +73,8 @@ export class LocalAwsEndpoint {
     const body = text ? safeJson(text) : {};
     const target = req.headers['x-amz-target'];
     try {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      this.authorize({ accessKey: accessKeyIn(req.headers.authorization), ...(typeof target === 'string' ? { target } : {}), method: req.method ?? 'GET', path, body });
       if (typeof target === 'string') {
         const operation = this.json.get(target);
         if (!operation) throw new AwsServiceError('UnknownOperationException', `the local cloud does not implement ${target}`);
@@ -67,7 +82,6 @@ export class LocalAwsEndpoint {
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(out ?? {}));
         return;
       }
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       for (const route of this.rest) {
         const match = route.method === req.method ? route.path.exec(path) : null;
         if (match) {

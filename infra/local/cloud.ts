@@ -18,6 +18,8 @@ import { LocalSchedules } from './schedules';
 import { LocalStepFunctions } from './step-functions';
 import { serveSecrets } from './secrets';
 import { LOCAL_REGION, SynthesizedTemplate } from './template';
+import { DynamoDbIam } from './dynamodb-iam';
+import { AccessDenied, endpointPermissions, LocalIam } from './iam';
 import { LocalTtl } from './ttl';
 import { LocalXRayDaemon } from './xray-daemon';
 
@@ -34,6 +36,8 @@ export interface LocalCloudOptions {
   /** Put a metering proxy between the functions and DynamoDB (benchmarks). */
   meterDynamo?: boolean;
   onRequest?: (entry: RequestLog) => void;
+  /** Changes the synthesized templates before they run (tests: a variant with a grant removed). */
+  alterTemplate?: (template: SynthesizedTemplate) => void;
 }
 
 export interface LocalCloud {
@@ -71,6 +75,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     fs.rmSync(assemblyDir, { recursive: true, force: true });
     const { app, api: mallApi } = buildApp(config, { outdir: assemblyDir });
     const template = new SynthesizedTemplate(assemblyDir, app.synth().stacks.map((s) => s.stackName));
+    options.alterTemplate?.(template);
+    const iam = new LocalIam(template);
 
     progress(`starting DynamoDB Local (${options.dataDir ? `data in ${path.join(workDir, 'dynamodb')}` : 'in memory'})...`);
     const dynamo = await DynamoDbLocal.start(options.dataDir ? path.join(workDir, 'dynamodb') : undefined);
@@ -94,15 +100,34 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stops.push(() => dynamoMeter!.stop());
     }
 
+    const functionLogFile = path.join(workDir, 'functions.log');
+    const logStream = fs.createWriteStream(functionLogFile, { flags: 'a' });
+    stops.push(() => new Promise((resolve) => logStream.end(resolve)));
+    const denied = (error: AccessDenied) => logStream.write(`local-iam AccessDeniedException: ${error.message}\n`);
+    // Every function's DynamoDB call passes IAM first, as on AWS.
+    const dynamoIam = new DynamoDbIam(iam, functionDynamoEndpoint, denied);
+    functionDynamoEndpoint = await dynamoIam.start();
+    stops.push(() => dynamoIam.stop());
+
     const aws = new LocalAwsEndpoint();
+    aws.authorize = (call) => {
+      for (const [action, resources] of endpointPermissions(call)) {
+        try {
+          iam.authorize(call.accessKey, action, resources);
+        } catch (error) {
+          if (!(error instanceof AccessDenied)) throw error;
+          denied(error);
+          // Lambda and API Gateway (REST) answer 403; the JSON-protocol services 400.
+          throw new AwsServiceError('AccessDeniedException', error.message, call.target ? 400 : 403);
+        }
+      }
+    };
     serveSecrets(template, aws, options.dataDir ? path.join(workDir, 'secrets.json') : undefined);
     const awsEndpoint = await aws.start();
     stops.push(() => aws.stop());
 
-    const functionLogFile = path.join(workDir, 'functions.log');
-    const logStream = fs.createWriteStream(functionLogFile, { flags: 'a' });
-    stops.push(() => new Promise((resolve) => logStream.end(resolve)));
-    const functions = template.functions();
+    // Each function calls AWS with credentials of its own, which IAM knows as its role.
+    const functions = template.functions().map((f) => ({ ...f, environment: { ...f.environment, AWS_ACCESS_KEY_ID: iam.accessKeyOf(f.functionName) } }));
     const telemetry = new LocalTelemetry();
     const xray = new LocalXRayDaemon();
     const xrayAddress = await xray.start();
@@ -129,6 +154,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       telemetry,
     );
     stops.push(() => lambdas.stop());
+    lambdas.useIam(iam);
     progress(`functions ready: ${functions.length} (logs in ${functionLogFile})`);
 
     const api = new LocalRestApi(template, lambdas, telemetry, options.onRequest);

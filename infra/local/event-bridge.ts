@@ -12,6 +12,7 @@ interface Target {
 
 interface Rule {
   name: string;
+  arn: string;
   bus: string;
   pattern: Record<string, unknown>;
   targets: Target[];
@@ -51,6 +52,7 @@ export class LocalEventBridge {
       if (!p.EventPattern) continue; // schedules are LocalSchedules' business
       this.rules.push({
         name: String(resource.Metadata?.['aws:cdk:path'] ?? logicalId),
+        arn: String(template.resolve({ 'Fn::GetAtt': [logicalId, 'Arn'] })),
         bus: p.EventBusName ? String(template.resolve(p.EventBusName)) : 'default',
         pattern: p.EventPattern,
         targets: (p.Targets ?? []).map((t: any) => ({
@@ -104,18 +106,18 @@ export class LocalEventBridge {
     for (const rule of this.rules) {
       if (rule.bus !== bus || !matches(rule.pattern, event as unknown as Record<string, unknown>)) continue;
       for (const target of rule.targets) {
-        const delivery = this.deliver(target, event, traceId).finally(() => this.inFlight.delete(delivery));
+        const delivery = this.deliver(target, event, traceId, rule.arn).finally(() => this.inFlight.delete(delivery));
         this.inFlight.add(delivery);
       }
     }
   }
 
   /** Asynchronous invocation: retried with backoff, then dead-lettered, as EventBridge does. */
-  private async deliver(target: Target, event: BusEvent, traceId: string): Promise<void> {
+  private async deliver(target: Target, event: BusEvent, traceId: string, ruleArn: string): Promise<void> {
     let error = '';
     for (let attempt = 0; attempt <= target.maxRetries; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, this.retryPauseMs * attempt));
-      const outcome = await this.lambdas.invoke(target.functionId, event, traceId);
+      const outcome = await this.lambdas.invoke(target.functionId, event, traceId, { service: 'events.amazonaws.com', sourceArn: ruleArn });
       if (outcome.ok) return;
       error = `${outcome.error.errorType}: ${outcome.error.errorMessage}`;
     }

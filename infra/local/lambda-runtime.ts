@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { LocalIam } from './iam';
 import { LocalTelemetry, orderIdOf } from './telemetry';
 import type { FunctionSpec } from './template';
 
@@ -17,6 +18,9 @@ export type InvokeResult = { ok: true; result: unknown } | { ok: false; error: L
 
 export type LogSink = (functionName: string, line: string) => void;
 
+/** Who invokes: a service principal from a source ARN (checked against the function's permissions), or a state machine (its role). */
+export type InvokeSource = { service: string; sourceArn: string } | { stateMachineArn: string };
+
 /**
  * Runs the template's functions the way Lambda does: each execution environment is a worker
  * thread with only that function's environment, handling one invocation at a time. Busy
@@ -28,6 +32,7 @@ export class LocalLambdas {
   /** Function name (as an ARN or env var gives it) -> logical id. */
   private readonly byName = new Map<string, string>();
   private readonly faults = new Map<string, { remaining: number; errorType: string }>();
+  private iam: LocalIam | undefined;
 
   constructor(
     specs: FunctionSpec[],
@@ -42,15 +47,24 @@ export class LocalLambdas {
     }
   }
 
+  /** From now on, an invocation from a `source` runs only if IAM lets that source invoke the function. */
+  useIam(iam: LocalIam): void {
+    this.iam = iam;
+  }
+
   /** Invokes the function within trace `traceId` (a new trace if none), and records the span. */
-  async invoke(nameOrId: string, event: unknown, traceId = LocalTelemetry.newTraceId()): Promise<InvokeResult> {
+  async invoke(nameOrId: string, event: unknown, traceId = LocalTelemetry.newTraceId(), source?: InvokeSource): Promise<InvokeResult> {
     const logicalId = this.idOf(nameOrId);
     const pool = this.pools.get(logicalId);
     if (!pool) throw new Error(`no function ${nameOrId} in the template`);
     const start = Date.now();
     const fault = this.faults.get(logicalId);
+    const denied = source && this.iam?.invocationDenied(pool.spec.functionName, source);
     let result: InvokeResult;
-    if (fault && fault.remaining > 0) {
+    if (denied) {
+      pool.log(pool.spec.name, `AccessDeniedException: ${denied}`);
+      result = { ok: false, error: { errorType: 'AccessDeniedException', errorMessage: denied } };
+    } else if (fault && fault.remaining > 0) {
       fault.remaining--;
       result = { ok: false, error: { errorType: fault.errorType, errorMessage: 'fault injected by the local cloud' } };
     } else {
@@ -111,7 +125,7 @@ class FunctionPool {
   constructor(
     readonly spec: FunctionSpec,
     private readonly runtimeEnvironment: Record<string, string>,
-    private readonly log: LogSink,
+    readonly log: LogSink,
     private readonly maxConcurrency: number,
   ) {}
 

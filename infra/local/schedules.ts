@@ -4,6 +4,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, type SynthesizedTemplate } from './templat
 
 interface ScheduledRule {
   name: string;
+  arn: string;
   everyMs: number;
   targets: string[];
 }
@@ -27,7 +28,7 @@ export class LocalSchedules {
       if (!rate) continue;
       const unit = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[rate[2]!.replace(/s$/, '') as 'minute' | 'hour' | 'day'];
       const targets = (p.Targets ?? []).map((t: any) => String(template.resolve(t.Arn)).split(':function:')[1]).filter(Boolean);
-      this.rules.push({ name: String(resource.Metadata?.['aws:cdk:path'] ?? logicalId), everyMs: Number(rate[1]) * unit, targets });
+      this.rules.push({ name: String(resource.Metadata?.['aws:cdk:path'] ?? logicalId), arn: String(template.resolve({ 'Fn::GetAtt': [logicalId, 'Arn'] })), everyMs: Number(rate[1]) * unit, targets });
     }
   }
 
@@ -60,7 +61,7 @@ export class LocalSchedules {
           region: LOCAL_REGION,
           resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${rule.name}`],
           detail: {},
-        });
+        }, undefined, { service: 'events.amazonaws.com', sourceArn: rule.arn });
         results.push(outcome.ok ? outcome.result : { error: outcome.error });
       }
     }

@@ -138,7 +138,7 @@ export class LocalStepFunctions {
         state,
         async (stateInput: unknown) => {
           // The execution continues the trace of the request that started it.
-          const outcome = await this.lambdas.invoke(functionId, stateInput, record.traceId);
+          const outcome = await this.lambdas.invoke(functionId, stateInput, record.traceId, { stateMachineArn: machine.arn });
           if (outcome.ok) return outcome.result as never;
           // The Lambda error's type is the ASL error name, as Step Functions reports it.
           const error = new Error(outcome.error.errorMessage);

@@ -1,0 +1,89 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { accessKeyIn, AccessDenied, type LocalIam } from './iam';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
+
+/**
+ * IAM in front of DynamoDB Local, which accepts any credentials: each request is checked against
+ * its caller's role before it is passed on, with the actions AWS checks: the operation on the
+ * table, or on the index a Query or Scan names; for a batch, the operation on every table; for a
+ * transaction, each item's own action (Put -> dynamodb:PutItem, Update -> UpdateItem,
+ * Delete -> DeleteItem, ConditionCheck -> ConditionCheckItem; TransactGetItems -> GetItem).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+ */
+export class DynamoDbIam {
+  private server: Server | undefined;
+
+  constructor(
+    private readonly iam: LocalIam,
+    private readonly upstream: string,
+    private readonly onDenied: (error: AccessDenied) => void,
+  ) {}
+
+  async start(): Promise<string> {
+    const target = new URL(this.upstream);
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+        try {
+          for (const [action, resource] of requiredPermissions(operation, safeJson(body))) this.iam.authorize(accessKeyIn(req.headers.authorization), action, [resource]);
+        } catch (error) {
+          if (!(error instanceof AccessDenied)) throw error;
+          this.onDenied(error);
+          res
+            .writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' })
+            .end(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', Message: error.message }));
+          return;
+        }
+        const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(res);
+        });
+        upstream.on('error', () => res.writeHead(502).end());
+        upstream.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+const tableArn = (table: string) => `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${table}`;
+
+/** The (action, resource) pairs IAM checks for one DynamoDB request. */
+export function requiredPermissions(operation: string, input: any): Array<[string, string]> {
+  switch (operation) {
+    case 'Query':
+    case 'Scan':
+      return [[`dynamodb:${operation}`, tableArn(input.TableName) + (input.IndexName ? `/index/${input.IndexName}` : '')]];
+    case 'BatchGetItem':
+    case 'BatchWriteItem':
+      return Object.keys(input.RequestItems ?? {}).map((table) => [`dynamodb:${operation}`, tableArn(table)]);
+    case 'TransactWriteItems': {
+      const actions: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
+      return (input.TransactItems ?? []).map((item: Record<string, { TableName: string }>) => {
+        const [kind, spec] = Object.entries(item)[0]!;
+        return [`dynamodb:${actions[kind]}`, tableArn(spec.TableName)];
+      });
+    }
+    case 'TransactGetItems':
+      return (input.TransactItems ?? []).map((item: { Get: { TableName: string } }) => ['dynamodb:GetItem', tableArn(item.Get.TableName)]);
+    default:
+      return [[`dynamodb:${operation}`, input.TableName ? tableArn(input.TableName) : '*']];
+  }
+}
+
+function safeJson(body: Buffer): any {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return {};
+  }
+}
