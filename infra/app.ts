@@ -38,6 +38,9 @@ export function buildApp(
       // Construct paths in the template, as the CDK CLI writes them: the local cloud and the
       // infrastructure tests use them to name functions and tell services apart.
       'aws:cdk:enable-path-metadata': true,
+      // Imports of the data stack's tables, bus and secrets are CloudFormation exports: the data
+      // stack cannot drop one while a stateless stack still uses it.
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
       // Template-only tests need no bundled code.
       ...(options.skipBundling ? { 'aws:cdk:bundling-stacks': [] } : {}),
     },
