@@ -1,5 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { DynamoDbProxy } from './dynamodb-proxy';
 import { accessKeyIn, AccessDenied, type LocalIam } from './iam';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
 
@@ -11,47 +10,22 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
  * Delete -> DeleteItem, ConditionCheck -> ConditionCheckItem; TransactGetItems -> GetItem).
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
  */
-export class DynamoDbIam {
-  private server: Server | undefined;
-
-  constructor(
-    private readonly iam: LocalIam,
-    private readonly upstream: string,
-    private readonly onDenied: (error: AccessDenied) => void,
-  ) {}
-
-  async start(): Promise<string> {
-    const target = new URL(this.upstream);
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
-        try {
-          for (const [action, resource] of requiredPermissions(operation, safeJson(body))) this.iam.authorize(accessKeyIn(req.headers.authorization), action, [resource]);
-        } catch (error) {
-          if (!(error instanceof AccessDenied)) throw error;
-          this.onDenied(error);
-          res
-            .writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' })
-            .end(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', Message: error.message }));
-          return;
-        }
-        const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
-        });
-        upstream.on('error', () => res.writeHead(502).end());
-        upstream.end(body);
-      });
+export class DynamoDbIam extends DynamoDbProxy {
+  constructor(iam: LocalIam, upstream: string, onDenied: (error: AccessDenied) => void) {
+    super(upstream, (operation, body, req) => {
+      try {
+        for (const [action, resource] of requiredPermissions(operation, safeJson(body))) iam.authorize(accessKeyIn(req.headers.authorization), action, [resource]);
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof AccessDenied)) throw error;
+        onDenied(error);
+        return {
+          status: 400,
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' },
+          body: JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', Message: error.message }),
+        };
+      }
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
 

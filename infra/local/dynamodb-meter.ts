@@ -1,5 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { DynamoDbProxy } from './dynamodb-proxy';
 
 export interface DynamoStats {
   requests: Record<string, number>;
@@ -17,40 +16,26 @@ const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
  * count too, as they do on AWS). Estimates assume items under 1 KB, which the mall's are.
  */
 export class DynamoMeter {
-  private server: Server | undefined;
+  private readonly proxy: DynamoDbProxy;
   stats: DynamoStats = { requests: {}, writeUnits: 0, readUnits: 0 };
 
-  constructor(private readonly target: string) {}
-
-  async start(): Promise<string> {
-    const target = new URL(this.target);
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        this.count(String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '', body);
-        const upstream = request(
-          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 500, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', () => res.writeHead(502).end());
-        upstream.end(body);
-      });
+  constructor(target: string) {
+    this.proxy = new DynamoDbProxy(target, (operation, body) => {
+      this.count(operation, body);
+      return undefined;
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  start(): Promise<string> {
+    return this.proxy.start();
   }
 
   reset(): void {
     this.stats = { requests: {}, writeUnits: 0, readUnits: 0 };
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  stop(): Promise<void> {
+    return this.proxy.stop();
   }
 
   private count(operation: string, body: Buffer): void {

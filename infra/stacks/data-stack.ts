@@ -62,24 +62,27 @@ export class DataStack extends Stack {
     this.events = new MallEvents(this, 'Events', config);
 
     // Both keys are created by Secrets Manager at deploy time: no value exists in code or template.
-    this.jwtSigningSecret = new secretsmanager.Secret(this, 'JwtSigningSecret', {
-      description: 'HMAC key that signs the mall access tokens',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.jwtSigningSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Rotating the HMAC key would sign out every user at once; rotate by redeploying with a new secret when needed.',
-    });
-    this.paymentProviderKey = new secretsmanager.Secret(paymentsScope, 'CallbackSecret', {
-      description: 'HMAC key the payment provider signs notifications with',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.paymentProviderKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'The key is shared with the payment provider; it is rotated together with the provider, not on a schedule.',
-    });
+    const secret = (scope: Construct, id: string, description: string, whyNotRotated: string) => {
+      const created = new secretsmanager.Secret(scope, id, {
+        description,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+        removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      Validations.of(created).acknowledge({ id: 'AwsSolutions-SMG4', reason: whyNotRotated });
+      return created;
+    };
+    this.jwtSigningSecret = secret(
+      this,
+      'JwtSigningSecret',
+      'HMAC key that signs the mall access tokens',
+      'Rotating the HMAC key would sign out every user at once; rotate by redeploying with a new secret when needed.',
+    );
+    this.paymentProviderKey = secret(
+      paymentsScope,
+      'CallbackSecret',
+      'HMAC key the payment provider signs notifications with',
+      'The key is shared with the payment provider; it is rotated together with the provider, not on a schedule.',
+    );
   }
 }
 
