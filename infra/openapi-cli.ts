@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openApiDocument } from './api-docs';
+import { openApiDocument } from './routes';
 import { buildApp } from './app';
 import { stageConfig } from './config';
 

@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { failedCondition } from './conditions';
 
 /**
  * DTM's sub-transaction barrier on DynamoDB. Every saga step and compensation writes a barrier
@@ -65,14 +65,12 @@ export class Barrier {
       );
       return { status: 'done', data };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      const failed = failedCondition(error);
+      if (failed === 0) {
         const existing = await this.read(gid, branch, 'action');
         if (!existing) throw error; // vanished meanwhile: let the caller's retry decide
         return existing.origin === 'action' ? { status: 'done', data: existing.data as T } : { status: 'blocked' };
       }
-      const failed = reasons.findIndex((r, i) => i > 0 && r.Code === 'ConditionalCheckFailed');
       if (failed > 0) return { status: 'refused', failedItem: failed - 1 };
       throw error; // a conflict with another transaction, a throttle...: transient, retried by the saga
     }
@@ -114,8 +112,7 @@ export class Barrier {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const failedItem = (error.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      const failedItem = failedCondition(error);
       if (failedItem < 0) throw error;
       return { failedItem };
     }

@@ -5,24 +5,16 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
+import type { Caller } from './caller';
+import { requireEnv } from './env';
 import { AppError, badRequest, forbidden, unauthorized } from './errors';
 import { logger, metrics, tracer } from './powertools';
-
-/** Who is calling, as the API's JWT authorizer put it into the request context. */
-export interface Caller {
-  uid: number;
-  role: 'user' | 'admin';
-  /** Display name at login, for records that show who wrote them (comments). */
-  name: string;
-  /** The token's id and expiry (seconds), so logout can revoke exactly this token. */
-  jti: string;
-  exp: number;
-}
 
 export interface Request<Input> {
   input: Input;
   /** Present on routes behind the authorizer. */
   caller: Caller | undefined;
+  /** The request's headers, by lower-cased name (HTTP header names are case-insensitive). */
   headers: Record<string, string | undefined>;
   /** The body as sent, for signature checks. */
   rawBody: string;
@@ -35,9 +27,12 @@ type Logic<Input> = (request: Request<Input>) => Promise<object>;
 /**
  * Builds an API Gateway handler: powertools context, tracing and metrics, then the input
  * validated by `schema` (the JSON body; for GET, the query string, as lebron's `form` fields),
- * then `logic`, whose result is answered with 200. Errors become `{ code, message }`.
+ * then the route's access level (ROUTE_ACCESS, from infra/routes.ts: a user route needs a
+ * caller, an admin route the admin role), then `logic`, whose result is answered with 200.
+ * Errors become `{ code, message }`.
  */
 export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<S>>) {
+  const access = routeAccess();
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
@@ -45,8 +40,11 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
     .use(errorResponses())
     .handler(async (event) => {
       const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(event, schema);
+      const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
       const caller = callerOf(event);
-      const correlationId = headerOf(event, 'x-correlation-id') ?? event.requestContext?.requestId ?? 'none';
+      if (access === 'admin') requireAdmin(caller);
+      else if (access === 'user') requireCaller(caller);
+      const correlationId = correlationIdIn(headers['x-correlation-id']) ?? event.requestContext?.requestId ?? 'none';
       logger.appendKeys({ correlation_id: correlationId });
       tracer.putAnnotation('correlationId', correlationId);
       if (caller) {
@@ -54,11 +52,18 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
         tracer.putAnnotation('uid', caller.uid);
       }
       const rawBody = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-      const result = await logic({ input, caller, headers: event.headers ?? {}, rawBody, correlationId });
+      const result = await logic({ input, caller, headers, rawBody, correlationId });
       // One line per request, never with its body: bodies carry passwords and tokens.
       logger.info('request handled', { method: event.httpMethod, route: event.resource });
       return json(200, result);
     });
+}
+
+/** Who may call this function's route, as infra/routes.ts declares it (the construct sets ROUTE_ACCESS). */
+function routeAccess(): 'public' | 'user' | 'admin' {
+  const access = requireEnv('ROUTE_ACCESS');
+  if (access !== 'public' && access !== 'user' && access !== 'admin') throw new Error(`ROUTE_ACCESS must be public, user or admin, got ${access}`);
+  return access;
 }
 
 /** A route behind the authorizer always has a caller; this narrows the type and guards misconfiguration. */
@@ -68,15 +73,15 @@ export function requireCaller(caller: Caller | undefined): Caller {
 }
 
 /** Shop-keeping actions: only callers whose token carries the admin role. */
-export function requireAdmin(caller: Caller | undefined): Caller {
+function requireAdmin(caller: Caller | undefined): Caller {
   const known = requireCaller(caller);
   if (known.role !== 'admin') throw forbidden('ADMIN_ONLY', 'this action needs the admin role');
   return known;
 }
 
-function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const found = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
-  return found && /^[\w.:-]{1,100}$/.test(found) ? found : undefined;
+/** A client's X-Correlation-Id, if it is a plain token (it goes into logs and traces). */
+function correlationIdIn(header: string | undefined): string | undefined {
+  return header && /^[\w.:-]{1,100}$/.test(header) ? header : undefined;
 }
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {

@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed } from '../../shared/conditions';
 import type { Barrier } from '../../shared/barrier';
 import { MAX_CART_PRODUCTS, MAX_COUNT } from './schemas';
 
@@ -20,7 +20,6 @@ export type AddOutcome = { ok: true; count: number } | { ok: false; reason: 'CAR
 const cartKey = (uid: number) => `CART#${uid}`;
 const itemKey = (uid: number, productId: number) => ({ pk: cartKey(uid), sk: `ITEM#${productId}` });
 const metaKey = (uid: number) => ({ pk: cartKey(uid), sk: 'META' });
-const conditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 export class CartRepository {
   constructor(
@@ -77,11 +76,9 @@ export class CartRepository {
         );
         return { ok: true, count };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [line, meta] = error.CancellationReasons ?? [];
-        if (meta?.Code === 'ConditionalCheckFailed') return { ok: false, reason: 'CART_FULL' };
+        if (conditionFailed(error, 1)) return { ok: false, reason: 'CART_FULL' };
         // Another request put the same product in first: add to its line instead.
-        if (line?.Code !== 'ConditionalCheckFailed') throw error;
+        if (!conditionFailed(error, 0)) throw error;
       }
     }
   }
@@ -125,8 +122,7 @@ export class CartRepository {
         }),
       );
     } catch (error) {
-      const absent = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
-      if (!absent) throw error;
+      if (!conditionFailed(error, 0)) throw error;
     }
   }
 

@@ -9,7 +9,7 @@ import { createRequest } from './schemas';
 const deps = orderDeps();
 
 export const handler = apiHandler(createRequest, async ({ input, caller, headers, correlationId }) => {
-  const key = Object.entries(headers).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+  const key = headers['idempotency-key'];
   if (key !== undefined && !/^[A-Za-z0-9_.:-]{1,100}$/.test(key)) {
     throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 100 letters, digits or _ . : -');
   }

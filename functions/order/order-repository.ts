@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed } from '../../shared/conditions';
 import { newBarrier, type Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import type { OrderItem, OrderState } from './schemas';
@@ -47,7 +47,6 @@ const orderKey = (id: number) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 export const listKeyOf = (o: { createdAt: number; id: number }) => o.createdAt * 1000 + (o.id % 1000);
 const openKeys = (o: OrderRecord) => ({ openPk: `OPEN#${o.id % OPEN_SHARDS}`, openKey: o.createdAt });
 const visibleKeys = (o: OrderRecord) => ({ userPk: `USER#${o.uid}`, listKey: listKeyOf(o) });
-const conditionFailed = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 
 export class OrderRepository {
   private readonly ids: IdAllocator;
@@ -103,7 +102,7 @@ export class OrderRepository {
       );
       return {};
     } catch (error) {
-      if (idempotency && error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      if (idempotency && conditionFailed(error, 0)) {
         const existing = await this.idempotencyKey(order.uid, idempotency.key);
         if (existing) return { existing };
       }
@@ -267,7 +266,7 @@ export class OrderRepository {
       );
     } catch (error) {
       // Cancelled before (the barrier), or no longer cancellable (already cancelled or paid): done.
-      const refused = error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed');
+      const refused = conditionFailed(error);
       if (!refused) throw error;
     }
   }

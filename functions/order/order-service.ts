@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import type { Barrier } from '../../shared/barrier';
-import type { Caller } from '../../shared/http';
+import type { Caller } from '../../shared/caller';
 import { failure, success, type SagaInput, type StepOutcome } from '../../shared/saga';
 import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';

@@ -17,7 +17,7 @@ const secretArn = requireEnv('PAY_CALLBACK_SECRET_ARN');
  * with the key kept in Secrets Manager, before anything else.
  */
 export const handler = apiHandler(callbackRequest, async ({ input, headers, rawBody, correlationId }) => {
-  const header = Object.entries(headers).find(([name]) => name.toLowerCase() === 'x-mall-signature')?.[1] ?? '';
+  const header = headers['x-mall-signature'] ?? '';
   const sent = Buffer.from(header.replace(/^sha256=/, ''), 'hex');
   const expected = createHmac('sha256', await getSecret(secretArn)).update(rawBody).digest();
   if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {

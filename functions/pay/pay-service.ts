@@ -1,7 +1,7 @@
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import { publish } from '../../shared/event-bus';
 import { paymentSucceeded } from '../../shared/events';
-import type { Caller } from '../../shared/http';
+import type { Caller } from '../../shared/caller';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/powertools';
 import type { OrderLookup } from '../order/client';

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed } from '../../shared/conditions';
 import type { Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 
@@ -112,7 +113,7 @@ export class PaymentRepository {
       );
       return 'paid';
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!conditionFailed(error)) throw error;
     }
     const current = await this.get(id);
     if (!current || current.amount !== amount) return 'amount-mismatch';
@@ -151,7 +152,7 @@ export class PaymentRepository {
       );
       return 'closed';
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!conditionFailed(error)) throw error;
       return 'paid';
     }
   }

@@ -1,11 +1,10 @@
-import { apiHandler, requireAdmin } from '../../shared/http';
+import { apiHandler } from '../../shared/http';
 import { catalog } from './dependencies';
 import { idRequest } from './schemas';
 
 const repo = catalog();
 
-export const handler = apiHandler(idRequest, async ({ input, caller }) => {
-  requireAdmin(caller);
+export const handler = apiHandler(idRequest, async ({ input }) => {
   await repo.removeBanner(input.id);
   return {};
 });

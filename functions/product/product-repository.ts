@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed } from '../../shared/conditions';
 import { newBarrier, type Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import { ON_SALE, type Sort } from './schemas';
@@ -295,7 +296,7 @@ export class CatalogRepository {
       );
       return 'confirmed';
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-confirmed';
+      if (conditionFailed(error, 0)) return 'already-confirmed';
       throw error;
     }
   }
@@ -390,7 +391,7 @@ export class CatalogRepository {
         }),
       );
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException' && banner.id) return undefined;
+      if (conditionFailed(error) && banner.id) return undefined;
       throw error;
     }
     return saved;

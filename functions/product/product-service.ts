@@ -1,5 +1,5 @@
 import { badRequest, conflict, notFound } from '../../shared/errors';
-import type { Caller } from '../../shared/http';
+import type { Caller } from '../../shared/caller';
 import {
   ConcurrentUpdateError,
   type Banner,

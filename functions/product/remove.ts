@@ -1,11 +1,8 @@
-import { apiHandler, requireAdmin } from '../../shared/http';
+import { apiHandler } from '../../shared/http';
 import { catalog } from './dependencies';
 import { removeProduct } from './product-service';
 import { idRequest } from './schemas';
 
 const repo = catalog();
 
-export const handler = apiHandler(idRequest, async ({ input, caller }) => {
-  requireAdmin(caller);
-  return removeProduct(repo, input.id);
-});
+export const handler = apiHandler(idRequest, ({ input }) => removeProduct(repo, input.id));

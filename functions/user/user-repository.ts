@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
 import type { UserProfile } from './schemas';
 
@@ -68,7 +68,7 @@ export class DynamoUserStore implements UserStore {
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
+      if (conditionFailed(error, 1)) {
         throw new MobileTakenError();
       }
       throw error;

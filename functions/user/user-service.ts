@@ -1,7 +1,7 @@
 import { errors } from 'jose';
 import { ZodError } from 'zod';
 import { conflict, notFound, unauthorized } from '../../shared/errors';
-import type { Caller } from '../../shared/http';
+import type { Caller } from '../../shared/caller';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import type { LoginRequest, LoginResponse, RegisterRequest, UserProfile } from './schemas';
 import { bearerToken, issueToken, verifyToken, type Role, type TokenClaims, type TokenSettings } from './tokens';

@@ -25,20 +25,20 @@ export class CartService extends Construct {
     const list = fn('list', withCatalog);
     list.grantTable(table, ['Query']);
     list.grantInvokeOf(catalogBatchGet);
-    api.route('GET', '/api/cart/list', list);
+    api.route(list);
 
     const add = fn('add', withCatalog);
     add.grantTable(table, ['UpdateItem', 'PutItem']);
     add.grantInvokeOf(catalogBatchGet);
-    api.route('POST', '/api/cart/add', add);
+    api.route(add);
 
     const update = fn('update');
     update.grantTable(table, ['UpdateItem']);
-    api.route('POST', '/api/cart/update', update);
+    api.route(update);
 
     const remove = fn('remove');
     remove.grantTable(table, ['DeleteItem', 'UpdateItem']);
-    api.route('POST', '/api/cart/remove', remove);
+    api.route(remove);
 
     const checkout = fn('checkout');
     checkout.grantTable(table, ['Query', 'GetItem', 'PutItem', 'DeleteItem', 'UpdateItem']);

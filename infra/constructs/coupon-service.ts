@@ -16,11 +16,11 @@ export class CouponService extends Construct {
 
     const issue = fn('issue');
     issue.grantTable(table, ['UpdateItem', 'PutItem']);
-    api.route('POST', '/api/coupon/issue', issue);
+    api.route(issue);
 
     const list = fn('list');
     list.grantTable(table, ['Query']);
-    api.route('GET', '/api/coupon/list', list);
+    api.route(list);
 
     const quote = fn('quote');
     quote.grantTable(table, ['GetItem']);

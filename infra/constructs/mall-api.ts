@@ -1,18 +1,12 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_DOCS } from '../api-docs';
+import { routeOf, type Route } from '../routes';
 import type { StageConfig } from '../config';
-
-export interface RouteOptions {
-  /** Public routes (register, login, the payment provider's notification) skip the authorizer. */
-  public?: boolean;
-  /** Why a public route is public. */
-  reason?: string;
-}
+import type { ServiceFunction } from './service-function';
 
 /**
  * The mall's REST API (API Gateway v1, which LocalStack's free tier supports) with a JWT
@@ -26,8 +20,8 @@ export interface RouteOptions {
  */
 export class MallApi extends Construct {
   readonly restApi: apigw.RestApi;
-  /** Every route, as declared: the dashboard graphs them and the OpenAPI document lists them. */
-  readonly routes: Array<{ method: string; path: string; public: boolean; handler: string }> = [];
+  /** Every route deployed: the dashboard graphs them and the OpenAPI document lists them. */
+  readonly routes: Route[] = [];
   /** The `/api` resource, under which every route hangs. */
   private readonly apiResource: apigw.Resource;
   private readonly methods: apigw.Method[] = [];
@@ -71,8 +65,12 @@ export class MallApi extends Construct {
     }
   }
 
-  route(method: 'GET' | 'POST', path: string, handler: lambda.IFunction, options: RouteOptions = {}): void {
-    if (!API_DOCS[`${method} ${path}`]) throw new Error(`${method} ${path} has no entry in infra/api-docs.ts`);
+  /** Serves the route infra/routes.ts declares for the handler's file, with its access level. */
+  route(handler: ServiceFunction): void {
+    const route = routeOf(handler.entryPoint);
+    if (!route) throw new Error(`functions/${handler.entryPoint}.ts serves no route of infra/routes.ts`);
+    const { method, path } = route;
+    handler.addEnvironment('ROUTE_ACCESS', route.access);
     const relative = /^\/api\/(.+)$/.exec(path)?.[1];
     if (!relative) throw new Error(`route ${path} must start with /api/`);
     const stack = Stack.of(handler);
@@ -80,7 +78,7 @@ export class MallApi extends Construct {
     const owner = this.segmentOwners.get(segment) ?? stack;
     if (owner !== stack) throw new Error(`route ${path} is in stack ${stack.stackName}, but /api/${segment} belongs to ${owner.stackName}`);
     this.segmentOwners.set(segment, stack);
-    this.routes.push({ method, path, public: Boolean(options.public), handler: handler.node.path });
+    this.routes.push(route);
 
     const resource = this.rootIn(stack).resourceForPath(relative);
     // Exactly the permission the route needs; no second one for the console's test button.
@@ -95,9 +93,9 @@ export class MallApi extends Construct {
       integrationHttpMethod: 'POST',
       uri: `arn:${Aws.PARTITION}:apigateway:${Stack.of(handler).region}:lambda:path/2015-03-31/functions/${handler.functionArn}/invocations`,
     });
-    if (options.public) {
+    if (route.access === 'public') {
       const m = resource.addMethod(method, integration, { authorizationType: apigw.AuthorizationType.NONE });
-      const reason = `${path} is public by design: ${options.reason ?? 'it is how a caller gets a token'}.`;
+      const reason = `${path} is public by design: ${route.publicBecause ?? 'it is how a caller gets a token'}.`;
       Validations.of(m).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       Validations.of(m).acknowledge({ id: 'AwsSolutions-COG4', reason });
       this.methods.push(m);
@@ -121,7 +119,9 @@ export class MallApi extends Construct {
     const api = apigw.RestApi.fromRestApiId(scope, 'RestApi', this.restApi.restApiId);
     const deployment = new apigw.Deployment(scope, 'Deployment', { api, description: `serverless-mall ${this.config.stage}` });
     for (const m of this.methods) deployment.node.addDependency(m);
-    deployment.addToLogicalId({ routes: this.routes, authorizerCacheTtl: this.config.authorizerCacheTtlSeconds, responses: ERROR_RESPONSES });
+    // Read at synth, so that it sees every route, whenever it was added.
+    const routes = Lazy.any({ produce: () => this.routes.map(({ method, path, access, handler }) => ({ method, path, access, handler })) });
+    deployment.addToLogicalId({ routes, authorizerCacheTtl: this.config.authorizerCacheTtlSeconds, responses: ERROR_RESPONSES });
     const accessLogs = new logs.LogGroup(scope, 'AccessLogs', {
       retention: this.config.logRetentionDays,
       removalPolicy: this.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

@@ -61,29 +61,29 @@ export class OrderService extends Construct {
     create.grantInvokeOf(catalogBatchGet);
     create.grantInvokeOf(couponQuote);
     stateMachine.grantStartExecution(create);
-    api.route('POST', '/api/order/create', create);
+    api.route(create);
 
     const detail = fn('detail', apiEnv);
     detail.grantTable(table, ['GetItem']);
-    api.route('POST', '/api/order/detail', detail);
+    api.route(detail);
 
     const list = fn('list', apiEnv);
     list.grantTable(table, ['Query'], ['ByUser']);
-    api.route('POST', '/api/order/list', list);
+    api.route(list);
 
     const cancel = fn('cancel', apiEnv);
     cancel.grantTable(table, ['GetItem', 'UpdateItem']);
     stateMachine.grantStartExecution(cancel);
     cancel.grantInvokeOf(paymentCloseForOrder);
-    api.route('POST', '/api/order/cancel', cancel);
+    api.route(cancel);
 
     const update = fn('update', apiEnv);
     update.grantTable(table, ['GetItem', 'UpdateItem']);
-    api.route('POST', '/api/order/update', update);
+    api.route(update);
 
     const remove = fn('remove', apiEnv);
     remove.grantTable(table, ['GetItem', 'UpdateItem']);
-    api.route('POST', '/api/order/remove', remove);
+    api.route(remove);
 
     const sweep = fn('sweep', {
       environment: { ...apiEnv.environment, OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds) },

@@ -42,23 +42,23 @@ export class PaymentService extends Construct {
     const create = fn('create', { environment: { ORDER_GET_FUNCTION: orderGet.literalName } });
     grant(create, ['GetItem', 'UpdateItem', 'PutItem']);
     create.grantInvokeOf(orderGet);
-    api.route('POST', '/api/pay/create', create);
+    api.route(create);
 
     const detail = fn('detail');
     grant(detail, ['GetItem']);
-    api.route('POST', '/api/pay/detail', detail);
+    api.route(detail);
 
     const bus = { EVENT_BUS_NAME: events.bus.eventBusName };
     const callback = fn('callback', { environment: { ...bus, PAY_SANDBOX: String(config.paymentSandbox) } });
     grant(callback, ['GetItem', 'UpdateItem']);
     events.grantPublish(callback);
-    api.route('POST', '/api/pay/callback', callback);
+    api.route(callback);
 
     // The provider's HMAC key (data stack), shared with the provider out of band.
     const notify = fn('notify', { environment: { ...bus, PAY_CALLBACK_SECRET_ARN: providerKey.secretArn } });
     grant(notify, ['GetItem', 'UpdateItem']);
     events.grantPublish(notify);
     providerKey.grantRead(notify);
-    api.route('POST', '/api/pay/notify', notify, { public: true, reason: 'the payment provider calls it; the body is HMAC-signed' });
+    api.route(notify);
   }
 }

@@ -25,53 +25,53 @@ export class ProductService extends Construct {
 
     const create = fn('create');
     create.grantTable(table, ['UpdateItem', 'PutItem']);
-    route('POST', '/api/product/create', create);
+    route(create);
 
-    for (const [handler, path] of [['update', '/api/product/update'], ['remove', '/api/product/remove']] as const) {
+    for (const handler of ['update', 'remove']) {
       const f = fn(handler);
       f.grantTable(table, ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem']);
-      route('POST', path, f);
+      route(f);
     }
 
     const detail = fn('detail');
     detail.grantTable(table, ['GetItem', 'BatchGetItem']);
-    route('POST', '/api/product/detail', detail);
+    route(detail);
 
     const recommend = fn('recommend');
     recommend.grantTable(table, ['Query', 'BatchGetItem'], ['ByRecommend']);
-    route('GET', '/api/home/recommend', recommend);
+    route(recommend);
 
     const categoryList = fn('category-list');
     categoryList.grantTable(table, ['Query', 'BatchGetItem'], ['ByNewest', 'ByPrice', 'BySales']);
-    route('GET', '/api/category/list', categoryList);
+    route(categoryList);
 
     const comments = fn('comments');
     comments.grantTable(table, ['GetItem', 'Query']);
-    route('GET', '/api/product/comment/list', comments);
+    route(comments);
 
     const commentAdd = fn('comment-add');
     commentAdd.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
-    route('POST', '/api/product/comment/add', commentAdd);
+    route(commentAdd);
 
     const banners = fn('banners');
     banners.grantTable(table, ['Query']);
-    route('GET', '/api/home/banners', banners);
+    route(banners);
 
     const bannerSave = fn('banner-save');
     bannerSave.grantTable(table, ['UpdateItem', 'PutItem']);
-    route('POST', '/api/home/banner/save', bannerSave);
+    route(bannerSave);
 
     const bannerRemove = fn('banner-remove');
     bannerRemove.grantTable(table, ['DeleteItem']);
-    route('POST', '/api/home/banner/remove', bannerRemove);
+    route(bannerRemove);
 
     const flashSale = fn('flashsale');
     flashSale.grantTable(table, ['GetItem', 'BatchGetItem']);
-    route('GET', '/api/home/flashsale', flashSale);
+    route(flashSale);
 
     const flashSaleSet = fn('flashsale-set');
     flashSaleSet.grantTable(table, ['BatchGetItem', 'PutItem']);
-    route('POST', '/api/home/flashsale/set', flashSaleSet);
+    route(flashSaleSet);
 
     const batchGet = fn('batch-get');
     batchGet.grantTable(table, ['BatchGetItem']);

@@ -43,6 +43,8 @@ export function functionNameOf(config: StageConfig, service: string, handler: st
 export class ServiceFunction extends NodejsFunction {
   /** The function's name as a plain string (functionName is a token). */
   readonly literalName: string;
+  /** Its handler file, functions/<entryPoint>.ts, as infra/routes.ts names it: "order/create". */
+  readonly entryPoint: string;
 
   /**
    * Least-privilege table access: exactly these DynamoDB actions, on the table and only on the
@@ -127,6 +129,7 @@ export class ServiceFunction extends NodejsFunction {
     });
 
     this.literalName = functionName;
+    this.entryPoint = `${props.service}/${props.handler}`;
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Node.js 22 is the runtime the mission fixes for every function; code is also run locally on Node 20.',

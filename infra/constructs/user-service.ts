@@ -46,9 +46,9 @@ export class UserService extends Construct {
     api.grantFlushAuthorizerCache(logout);
 
     api.useAuthorizer(authorizer);
-    api.route('POST', '/api/user/register', register, { public: true });
-    api.route('POST', '/api/user/login', login, { public: true });
-    api.route('POST', '/api/user/userinfo', userinfo);
-    api.route('POST', '/api/user/logout', logout);
+    api.route(register);
+    api.route(login);
+    api.route(userinfo);
+    api.route(logout);
   }
 }

@@ -10,7 +10,7 @@ import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
 import { DynamoDbLocal } from './dynamodb-local';
 import { DynamoMeter } from './dynamodb-meter';
 import { LocalLambdas } from './lambda-runtime';
-import { openApiDocument } from '../api-docs';
+import { openApiDocument } from '../routes';
 import { serveApiDocs, serveConsole } from './console';
 import { LocalEventBridge } from './event-bridge';
 import { LocalTelemetry } from './telemetry';

@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STACK_RESOURCE_BUDGET } from '../../infra/app';
+import { ROUTES } from '../../infra/routes';
 import { synthStage } from './synth';
 import { stageConfig } from '../../infra/config';
 
@@ -214,6 +215,17 @@ describe('functions', () => {
     }
   });
 
+  it('serving a route are told its access level from the one route table', () => {
+    const byPath = new Map(ROUTES.map((r) => [`${r.method} ${r.path}`, r.access]));
+    const methods = ofType('AWS::ApiGateway::Method');
+    for (const [, m] of methods) {
+      const route = `${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`;
+      const fn = refs(m.Properties.Integration.Uri).find((id) => resources[id].Type === 'AWS::Lambda::Function')!;
+      expect(resources[fn].Properties.Environment.Variables.ROUTE_ACCESS, route).toBe(byPath.get(route));
+    }
+    expect(methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin')).toHaveLength(8);
+  });
+
   it('take admin mobiles from stage configuration', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { ADMIN_MOBILES: '13800000000' } },
@@ -385,7 +397,7 @@ describe('stacks', () => {
     const deploymentIdOf = (built: ReturnType<typeof synthStage>) =>
       Object.entries<any>(built.templates.find((t) => t.stackName.endsWith('-Ops'))!.template.Resources).find(([, r]) => r.Type === 'AWS::ApiGateway::Deployment')![0];
     expect(deploymentIdOf(synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' }))).toBe(deploymentId);
-    const moved = synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' }, ({ api }) => api.routes.push({ method: 'GET', path: '/api/new', public: true, handler: 'x' }));
+    const moved = synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' }, ({ api }) => api.routes.push({ ...api.routes[0]!, path: '/api/new' }));
     expect(deploymentIdOf(moved)).not.toBe(deploymentId);
     const ops = built.app.node.findChild('ServerlessMall-prod-Ops') as Stack;
     expect(ops.dependencies.map((s) => s.stackName).sort()).toEqual(['ServerlessMall-prod-Catalog', 'ServerlessMall-prod-Data', 'ServerlessMall-prod-Orders', 'ServerlessMall-prod-Users']);

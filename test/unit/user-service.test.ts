@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../shared/errors';
-import type { Caller } from '../../shared/http';
+import type { Caller } from '../../shared/caller';
 import type { TokenSettings } from '../../functions/user/tokens';
 import { MobileTakenError, type Credential, type UserStore } from '../../functions/user/user-repository';
 import { authorize, login, logout, register, userInfo } from '../../functions/user/user-service';

@@ -1,0 +1,10 @@
+/** Who is calling, as the API's JWT authorizer put it into the request context. */
+export interface Caller {
+  uid: number;
+  role: 'user' | 'admin';
+  /** Display name at login, for records that show who wrote them (comments). */
+  name: string;
+  /** The token's id and expiry (seconds), so logout can revoke exactly this token. */
+  jti: string;
+  exp: number;
+}
