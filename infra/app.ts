@@ -1,4 +1,4 @@
-import { App, Validations, type IPolicyValidationPlugin, type Stack } from 'aws-cdk-lib';
+import { App, type IPolicyValidationPlugin, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from './config';
 import type { MallApi } from './constructs/mall-api';

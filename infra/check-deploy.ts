@@ -30,7 +30,14 @@ async function synth({ stage, region, guard }: Run): Promise<string[]> {
   const outdir = path.join(outRoot, `${stage}-${region}`);
   // The CLI takes the region from AWS_REGION (it overwrites CDK_DEFAULT_REGION with it) and
   // keeps CDK_DEFAULT_ACCOUNT when no credentials name another account.
-  const env = { ...process.env, MALL_STAGE: stage, AWS_REGION: region, AWS_DEFAULT_REGION: region, CDK_DEFAULT_ACCOUNT: ACCOUNT, MALL_CFN_GUARD: guard ? '1' : '0' };
+  const env = {
+    ...process.env,
+    MALL_STAGE: stage,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    CDK_DEFAULT_ACCOUNT: ACCOUNT,
+    MALL_CFN_GUARD: guard ? '1' : '0',
+  };
   const args = ['cdk', 'synth', '--quiet', '--output', outdir];
   const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
     const child = spawn('npx', args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,15 +58,20 @@ async function synth({ stage, region, guard }: Run): Promise<string[]> {
 function check(outdir: string, stage: string, region: string): string[] {
   const lines: string[] = [];
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-  const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+  const artifacts: Record<string, { type: string; environment: string; properties: { templateFile: string } }> = manifest.artifacts;
+  const stacks = Object.entries(artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
   for (const [name, artifact] of stacks) {
-    if (artifact.environment !== `aws://${ACCOUNT}/${region}`) problems.push(`${name} targets ${artifact.environment}, not aws://${ACCOUNT}/${region}`);
+    if (artifact.environment !== `aws://${ACCOUNT}/${region}`)
+      problems.push(`${name} targets ${artifact.environment}, not aws://${ACCOUNT}/${region}`);
     const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8'));
     const count = Object.keys(template.Resources ?? {}).length;
     lines.push(`  ${name}: ${count} resources`);
     if (count > STACK_RESOURCE_BUDGET) problems.push(`${name} has ${count} resources, over the budget of ${STACK_RESOURCE_BUDGET}`);
   }
-  const merged = new SynthesizedTemplate(outdir, stacks.map(([name]) => name));
+  const merged = new SynthesizedTemplate(
+    outdir,
+    stacks.map(([name]) => name),
+  );
   for (const [id, machine] of merged.ofType('AWS::StepFunctions::StateMachine')) {
     const definition = JSON.parse(String(merged.resolve(machine.Properties!.DefinitionString)));
     const { isValid, errors } = aslValidator(definition, { checkArn: true, checkPaths: true });
@@ -84,4 +96,6 @@ if (problems.length) {
   console.error(`\ncheck:deploy found ${problems.length} problem(s):\n${problems.join('\n\n')}`);
   process.exit(1);
 }
-console.log(`\ncheck:deploy: ${runs.length} synths through the CDK CLI passed (stages dev, prod, localstack; regions us-east-1, eu-west-1).`);
+console.log(
+  `\ncheck:deploy: ${runs.length} synths through the CDK CLI passed (stages dev, prod, localstack; regions us-east-1, eu-west-1).`,
+);

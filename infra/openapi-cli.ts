@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openApiDocument } from './routes';
 import { buildApp } from './app';
 import { stageConfig } from './config';
+import { openApiDocument } from './routes';
 
 /** `npm run openapi [file]`: writes the OpenAPI document (import it into Postman), default cdk.out/openapi.json. */
 const target = path.resolve(process.argv[2] ?? 'cdk.out/openapi.json');

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { failedCondition } from './conditions';
 
 /**
@@ -33,7 +33,9 @@ const stamp = () => ({ at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) 
  * operations beyond action/compensate (CancelOrder's, inventory's confirm).
  */
 export function newBarrier(table: string, gid: string, branch: string, op: string) {
-  return { Put: { TableName: table, Item: { ...barrierKey(gid, branch, op), ...stamp() }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  return {
+    Put: { TableName: table, Item: { ...barrierKey(gid, branch, op), ...stamp() }, ConditionExpression: 'attribute_not_exists(pk)' },
+  };
 }
 
 export class Barrier {
@@ -83,11 +85,23 @@ export class Barrier {
   async compensate<T>(gid: string, branch: string, undo: (actionData: T) => TransactItem[]): Promise<CompensationResult> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const action = await this.read(gid, branch, 'action');
-      const compensation = { Put: { TableName: this.table, Item: { ...barrierKey(gid, branch, 'compensate'), ...stamp() }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      const compensation = {
+        Put: {
+          TableName: this.table,
+          Item: { ...barrierKey(gid, branch, 'compensate'), ...stamp() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
       if (!action) {
         // The action never ran: record it as done-by-compensation so it is blocked if it comes late.
         const blocked = await this.write([
-          { Put: { TableName: this.table, Item: { ...barrierKey(gid, branch, 'action'), origin: 'compensation', ...stamp() }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...barrierKey(gid, branch, 'action'), origin: 'compensation', ...stamp() },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           compensation,
         ]);
         if (blocked === 'ok') return 'empty';

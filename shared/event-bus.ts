@@ -1,9 +1,9 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { z } from 'zod';
-import { received, type Contract } from './events';
+import { type Contract, received } from './events';
 import { logger, tracer } from './powertools';
 
 let client: EventBridgeClient | undefined;
@@ -28,7 +28,6 @@ export async function publish<S extends z.ZodType>(contract: Contract<S>, detail
   );
   if (out.FailedEntryCount) throw new Error(`EventBridge refused ${contract.detailType}: ${JSON.stringify(out.Entries)}`);
 }
-
 
 /**
  * An event consumer's Lambda: powertools, the event validated against its contract, and the

@@ -27,6 +27,8 @@ export type Contract<S extends z.ZodType> = { source: string; detailType: string
 
 /** Reads a delivered event's detail, refusing one that does not match the contract. */
 export function received<S extends z.ZodType>(contract: Contract<S>, event: unknown): z.infer<S> {
-  const envelope = z.object({ source: z.literal(contract.source), 'detail-type': z.literal(contract.detailType), detail: z.unknown() }).parse(event);
+  const envelope = z
+    .object({ source: z.literal(contract.source), 'detail-type': z.literal(contract.detailType), detail: z.unknown() })
+    .parse(event);
   return contract.schema.parse(envelope.detail);
 }

@@ -1,10 +1,10 @@
-import middy from '@middy/core';
-import type { MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Caller } from './caller';
 import { requireEnv } from './env';
 import { AppError, badRequest, forbidden, unauthorized } from './errors';
@@ -62,7 +62,8 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
 /** Who may call this function's route, as infra/routes.ts declares it (the construct sets ROUTE_ACCESS). */
 function routeAccess(): 'public' | 'user' | 'admin' {
   const access = requireEnv('ROUTE_ACCESS');
-  if (access !== 'public' && access !== 'user' && access !== 'admin') throw new Error(`ROUTE_ACCESS must be public, user or admin, got ${access}`);
+  if (access !== 'public' && access !== 'user' && access !== 'admin')
+    throw new Error(`ROUTE_ACCESS must be public, user or admin, got ${access}`);
   return access;
 }
 

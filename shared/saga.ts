@@ -1,8 +1,8 @@
-import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import { z } from 'zod';
 import { logger, metrics, tracer } from './powertools';
 
@@ -15,9 +15,7 @@ import { logger, metrics, tracer } from './powertools';
 export const sagaInput = z.object({
   orderId: z.number().int().positive(),
   uid: z.number().int().positive(),
-  items: z
-    .array(z.object({ pid: z.number().int().positive(), num: z.number().int().positive(), price: z.number().int().min(0) }))
-    .min(1),
+  items: z.array(z.object({ pid: z.number().int().positive(), num: z.number().int().positive(), price: z.number().int().min(0) })).min(1),
   /** Sum of price x num, before the coupon. */
   total: z.number().int().min(0),
   /** What the customer pays. */
@@ -53,7 +51,11 @@ export function sagaStep(
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const input = sagaInput.extend({ failure: z.object({ reason: z.string().optional() }).optional() }).parse(event);
-      logger.appendKeys({ orderId: input.orderId, sagaStep: step, ...(input.correlationId ? { correlation_id: input.correlationId } : {}) });
+      logger.appendKeys({
+        orderId: input.orderId,
+        sagaStep: step,
+        ...(input.correlationId ? { correlation_id: input.correlationId } : {}),
+      });
       tracer.putAnnotation('orderId', input.orderId);
       tracer.putAnnotation('sagaStep', step);
       const outcome = await run(input, event);

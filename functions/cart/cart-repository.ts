@@ -1,6 +1,6 @@
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { conditionFailed } from '../../shared/conditions';
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Barrier } from '../../shared/barrier';
+import { conditionFailed } from '../../shared/conditions';
 import { MAX_CART_PRODUCTS, MAX_COUNT } from './schemas';
 
 /**
@@ -138,7 +138,16 @@ export class CartRepository {
           Delete: { TableName: this.table, Key: itemKey(uid, pid), ConditionExpression: 'attribute_exists(pk)' },
         })),
         ...(present.length
-          ? [{ Update: { TableName: this.table, Key: metaKey(uid), UpdateExpression: 'ADD size :minus', ExpressionAttributeValues: { ':minus': -present.length } } }]
+          ? [
+              {
+                Update: {
+                  TableName: this.table,
+                  Key: metaKey(uid),
+                  UpdateExpression: 'ADD size :minus',
+                  ExpressionAttributeValues: { ':minus': -present.length },
+                },
+              },
+            ]
           : []),
       ]);
       if (result.status !== 'refused') return; // done now, done before, or cancelled

@@ -1,8 +1,8 @@
 import { badRequest, conflict, notFound } from '../../shared/errors';
-import { ON_SALE, type CatalogEntry } from '../product/schemas';
 import type { Catalog } from '../product/client';
+import { type CatalogEntry, ON_SALE } from '../product/schemas';
 import type { CartRepository } from './cart-repository';
-import { MAX_CART_PRODUCTS, MAX_COUNT, type CartProduct } from './schemas';
+import { type CartProduct, MAX_CART_PRODUCTS, MAX_COUNT } from './schemas';
 
 export async function addToCart(repo: CartRepository, catalog: Catalog, uid: number, productId: number, count: number) {
   const [product] = await catalog.products([productId]);
@@ -37,6 +37,17 @@ export async function listCart(repo: CartRepository, catalog: Catalog, uid: numb
 
 /** A product the catalogue no longer knows at all (never expected, since removal is soft). */
 function unknownProduct(id: number): CatalogEntry {
-  return { id, name: '', description: '', price: 0, stock: 0, category: '', status: 0, sales: 0, create_time: 0, update_time: 0, removed: true };
+  return {
+    id,
+    name: '',
+    description: '',
+    price: 0,
+    stock: 0,
+    category: '',
+    status: 0,
+    sales: 0,
+    create_time: 0,
+    update_time: 0,
+    removed: true,
+  };
 }
-

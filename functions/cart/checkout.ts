@@ -12,6 +12,11 @@ const barrier = new Barrier(dynamo, requireEnv('CART_TABLE'));
  * leave it, once. It has no compensation (a cancelled order does not refill the cart).
  */
 export const handler = sagaStep('RemoveFromCart', async (input) => {
-  await repo.checkout(barrier, gidOf(input), input.uid, input.items.map((i) => i.pid));
+  await repo.checkout(
+    barrier,
+    gidOf(input),
+    input.uid,
+    input.items.map((i) => i.pid),
+  );
   return success();
 });

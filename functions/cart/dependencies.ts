@@ -1,7 +1,7 @@
 import { dynamo } from '../../shared/aws';
 import { requireEnv } from '../../shared/env';
+import { type Catalog, catalogFunction } from '../product/client';
 import { CartRepository } from './cart-repository';
-import { catalogFunction, type Catalog } from '../product/client';
 
 export function cartRepository(): CartRepository {
   return new CartRepository(dynamo, requireEnv('CART_TABLE'));

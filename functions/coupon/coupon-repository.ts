@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import type { CouponState, CouponView } from './schemas';

@@ -1,6 +1,6 @@
 import type { Barrier } from '../../shared/barrier';
-import { failure, success, type SagaInput, type StepOutcome } from '../../shared/saga';
-import { stateOf, toView, type CouponRepository } from './coupon-repository';
+import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
+import { type CouponRepository, stateOf, toView } from './coupon-repository';
 import type { Quote } from './schemas';
 
 export async function issueCoupon(repo: CouponRepository, input: { uid: number; value: number; min_spend: number; expires_at: number }) {

@@ -5,4 +5,6 @@ import { idRequest } from './schemas';
 
 const deps = orderDeps();
 
-export const handler = apiHandler(idRequest, ({ input, caller, correlationId }) => cancelOrder(deps, requireCaller(caller), input.id, correlationId));
+export const handler = apiHandler(idRequest, ({ input, caller, correlationId }) =>
+  cancelOrder(deps, requireCaller(caller), input.id, correlationId),
+);

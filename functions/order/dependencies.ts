@@ -30,7 +30,9 @@ export function sagaRunner(): SagaRunner {
       try {
         // The request's X-Ray trace continues into the saga (Lambda sets _X_AMZN_TRACE_ID per invocation).
         const traceHeader = process.env._X_AMZN_TRACE_ID;
-        await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input), ...(traceHeader ? { traceHeader } : {}) }));
+        await client.send(
+          new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input), ...(traceHeader ? { traceHeader } : {}) }),
+        );
       } catch (error) {
         if (!(error instanceof ExecutionAlreadyExists)) throw error;
       }

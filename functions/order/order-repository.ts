@@ -1,6 +1,13 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type NativeAttributeValue,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Barrier, newBarrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
-import { newBarrier, type Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import type { OrderItem, OrderState } from './schemas';
 
@@ -66,7 +73,10 @@ export class OrderRepository {
    * Writes a new pending order and, with an Idempotency-Key, the key, in one transaction.
    * Returns the id of the order the key already created, if it did.
    */
-  async create(order: OrderRecord, idempotency?: { key: string; bodyHash: string }): Promise<{ existing?: { orderId: number; bodyHash: string } }> {
+  async create(
+    order: OrderRecord,
+    idempotency?: { key: string; bodyHash: string },
+  ): Promise<{ existing?: { orderId: number; bodyHash: string } }> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -111,7 +121,9 @@ export class OrderRepository {
   }
 
   async idempotencyKey(uid: number, key: string): Promise<{ orderId: number; bodyHash: string } | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `IDEMPOTENCY#${uid}#${key}`, sk: 'KEY' }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `IDEMPOTENCY#${uid}#${key}`, sk: 'KEY' }, ConsistentRead: true }),
+    );
     const live = out.Item && !(typeof out.Item.expiresAt === 'number' && out.Item.expiresAt <= nowSeconds());
     return live ? { orderId: out.Item!.orderId, bodyHash: out.Item!.bodyHash } : undefined;
   }
@@ -151,7 +163,9 @@ export class OrderRepository {
       values[`:v${i}`] = value;
       assignments.push(`#f${i} = :v${i}`);
     });
-    from.forEach((state, i) => (values[`:from${i}`] = state));
+    from.forEach((state, i) => {
+      values[`:from${i}`] = state;
+    });
     try {
       await this.db.send(
         new UpdateCommand({
@@ -194,7 +208,8 @@ export class OrderRepository {
         Update: {
           TableName: this.table,
           Key: orderKey(id),
-          UpdateExpression: 'SET #state = :awaiting, paymentId = :payment, updatedAt = :now, payPk = :payPk, payDue = :payDue REMOVE openPk, openKey',
+          UpdateExpression:
+            'SET #state = :awaiting, paymentId = :payment, updatedAt = :now, payPk = :payPk, payDue = :payDue REMOVE openPk, openKey',
           ConditionExpression: '#state = :pending',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -273,7 +288,12 @@ export class OrderRepository {
 
   async setRemark(id: number, remark: string): Promise<void> {
     await this.db.send(
-      new UpdateCommand({ TableName: this.table, Key: orderKey(id), UpdateExpression: 'SET remark = :r, updatedAt = :now', ExpressionAttributeValues: { ':r': remark, ':now': Date.now() } }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: orderKey(id),
+        UpdateExpression: 'SET remark = :r, updatedAt = :now',
+        ExpressionAttributeValues: { ':r': remark, ':now': Date.now() },
+      }),
     );
   }
 
@@ -298,7 +318,7 @@ export class OrderRepository {
   }
 }
 
-function strip(item: Record<string, any>): OrderRecord {
+function strip(item: Record<string, NativeAttributeValue>): OrderRecord {
   const { pk: _pk, sk: _sk, userPk: _u, listKey: _l, openPk: _p, openKey: _k, payPk: _pp, payDue: _pd, sagaAt: _s, ...order } = item;
   return order as OrderRecord;
 }

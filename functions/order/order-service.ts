@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import type { Barrier } from '../../shared/barrier';
 import type { Caller } from '../../shared/caller';
-import { failure, success, type SagaInput, type StepOutcome } from '../../shared/saga';
+import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
+import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
 import { listKeyOf, type OrderRecord, type OrderRepository } from './order-repository';
-import { STATUS, type CreateRequest, type OrderState, type OrderView } from './schemas';
+import { type CreateRequest, type OrderState, type OrderView, STATUS } from './schemas';
 
 /** Starts executions of the order saga (Step Functions) and reads their status. */
 export interface SagaRunner {
@@ -135,7 +135,11 @@ export async function orderDetail(deps: OrderDeps, caller: Caller, id: number): 
   return toView(await visibleOrder(deps, caller, id));
 }
 
-export async function listOrders(deps: OrderDeps, caller: Caller, input: { uid?: number; cursor: number; ps: number }): Promise<OrderView[]> {
+export async function listOrders(
+  deps: OrderDeps,
+  caller: Caller,
+  input: { uid?: number; cursor: number; ps: number },
+): Promise<OrderView[]> {
   const uid = input.uid ?? caller.uid;
   if (uid !== caller.uid && caller.role !== 'admin') throw forbidden('ADMIN_ONLY', "only an admin may list another user's orders");
   return (await deps.orders.listByUser(uid, input.cursor, input.ps)).map(toView);
@@ -162,7 +166,10 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number, c
  * Admin only. Money, items and state belong to the saga and payments, so go-zero-mall's
  * uid/pid/amount/status are accepted only unchanged; the remark can be set.
  */
-export async function updateOrder(deps: OrderDeps, input: { id: number; uid?: number; pid?: number; amount?: number; status?: number; remark?: string }) {
+export async function updateOrder(
+  deps: OrderDeps,
+  input: { id: number; uid?: number; pid?: number; amount?: number; status?: number; remark?: string },
+) {
   const order = await deps.orders.get(input.id);
   if (!order) throw orderNotFound();
   const view = toView(order);
@@ -192,7 +199,14 @@ export async function openOrderStep(orders: OrderRepository, barrier: Barrier, g
   return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
 }
 
-export async function awaitPaymentStep(orders: OrderRepository, barrier: Barrier, gid: string, input: SagaInput, paymentId: number, payDue: number): Promise<StepOutcome> {
+export async function awaitPaymentStep(
+  orders: OrderRepository,
+  barrier: Barrier,
+  gid: string,
+  input: SagaInput,
+  paymentId: number,
+  payDue: number,
+): Promise<StepOutcome> {
   const result = await orders.awaitPayment(barrier, gid, input.orderId, paymentId, payDue);
   if (result.status === 'done') return success();
   return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
@@ -228,7 +242,13 @@ export async function sweepOpenOrders(orders: OrderRepository, saga: SagaRunner,
  * record, which is where a racing callback is decided: if the payment won, the order is left
  * to be marked paid; otherwise the saga's compensations release stock and coupon.
  */
-export async function closeUnpaidOrders(orders: OrderRepository, payments: PaymentCloser, saga: SagaRunner, now = Date.now(), stopAt = Infinity) {
+export async function closeUnpaidOrders(
+  orders: OrderRepository,
+  payments: PaymentCloser,
+  saga: SagaRunner,
+  now = Date.now(),
+  stopAt = Infinity,
+) {
   let closed = 0;
   for (const order of await orders.unpaidBefore(now)) {
     if (Date.now() >= stopAt) break; // the next run goes on
@@ -242,7 +262,12 @@ export async function closeUnpaidOrders(orders: OrderRepository, payments: Payme
 }
 
 /** PaymentSucceeded: the order is paid. Idempotent; an order still being placed is retried later. */
-export async function markPaid(orders: OrderRepository, orderId: number, paymentId: number, paidAt: number): Promise<'paid' | 'already-paid' | 'not-payable'> {
+export async function markPaid(
+  orders: OrderRepository,
+  orderId: number,
+  paymentId: number,
+  paidAt: number,
+): Promise<'paid' | 'already-paid' | 'not-payable'> {
   if (await orders.transition(orderId, ['awaiting_payment'], 'paid', { paidAt, paymentId })) return 'paid';
   const order = await orders.get(orderId);
   if (order?.state === 'paid') return 'already-paid';

@@ -14,7 +14,11 @@ export const createRequest = z
     uid: id.optional(),
     pid: id.optional(),
     num: num.optional(),
-    items: z.array(z.object({ pid: id, num: num.default(1) })).min(1).max(MAX_ITEMS).optional(),
+    items: z
+      .array(z.object({ pid: id, num: num.default(1) }))
+      .min(1)
+      .max(MAX_ITEMS)
+      .optional(),
     amount: z.number().int().min(0).optional(),
     status: z.number().int().optional(),
     couponId: id.optional(),
@@ -32,7 +36,10 @@ export const listRequest = z.object({
   uid: id.optional(),
   /** The `cursor` of the last order of the previous page; 0 or absent for the first page. */
   cursor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-  ps: z.unknown().optional().transform((raw) => (Number.isInteger(raw) && (raw as number) >= 1 && (raw as number) <= 50 ? (raw as number) : 20)),
+  ps: z
+    .unknown()
+    .optional()
+    .transform((raw) => (Number.isInteger(raw) && (raw as number) >= 1 && (raw as number) <= 50 ? (raw as number) : 20)),
 });
 
 export const updateRequest = z.object({

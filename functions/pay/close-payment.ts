@@ -5,7 +5,11 @@ const repo = paymentRepository();
 const barrier = paymentBarrier();
 
 /** Compensation ClosePayment: empty if CreatePayment never ran. */
-export const handler = sagaStep('ClosePayment', async (input) => {
-  await repo.close(barrier, gidOf(input));
-  return success();
-}, { compensation: true });
+export const handler = sagaStep(
+  'ClosePayment',
+  async (input) => {
+    await repo.close(barrier, gidOf(input));
+    return success();
+  },
+  { compensation: true },
+);

@@ -1,5 +1,5 @@
-import { apiHandler, requireCaller } from '../../shared/http';
 import { requireEnv } from '../../shared/env';
+import { apiHandler, requireCaller } from '../../shared/http';
 import { orderGetFunction } from '../order/client';
 import { paymentRepository } from './dependencies';
 import { createPayment } from './pay-service';

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { requireEnv } from '../../shared/env';
 import { unauthorized } from '../../shared/errors';
 import { apiHandler } from '../../shared/http';
-import { requireEnv } from '../../shared/env';
 import { getSecret } from '../../shared/secrets';
 import { eventBusName, paymentRepository } from './dependencies';
 import { handleCallback } from './pay-service';
@@ -19,7 +19,9 @@ const secretArn = requireEnv('PAY_CALLBACK_SECRET_ARN');
 export const handler = apiHandler(callbackRequest, async ({ input, headers, rawBody, correlationId }) => {
   const header = headers['x-mall-signature'] ?? '';
   const sent = Buffer.from(header.replace(/^sha256=/, ''), 'hex');
-  const expected = createHmac('sha256', await getSecret(secretArn)).update(rawBody).digest();
+  const expected = createHmac('sha256', await getSecret(secretArn))
+    .update(rawBody)
+    .digest();
   if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
     throw unauthorized('BAD_SIGNATURE', 'the notification is not signed with the provider key');
   }

@@ -1,12 +1,12 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Caller } from '../../shared/caller';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import { publish } from '../../shared/event-bus';
 import { paymentSucceeded } from '../../shared/events';
-import type { Caller } from '../../shared/caller';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/powertools';
 import type { OrderLookup } from '../order/client';
 import type { PaymentRecord, PaymentRepository } from './payment-repository';
-import { PAY_STATUS, PROVIDER_PAID, type CallbackRequest, type PaymentState, type PaymentView } from './schemas';
+import { type CallbackRequest, PAY_STATUS, type PaymentState, type PaymentView, PROVIDER_PAID } from './schemas';
 
 const paymentNotFound = () => notFound('PAYMENT_NOT_FOUND', 'payment not found');
 
@@ -16,7 +16,12 @@ export function toView(p: PaymentRecord): PaymentView {
 }
 
 /** Returns the order's payment (the saga made it), or makes it if missing; never a second one. */
-export async function createPayment(repo: PaymentRepository, orders: OrderLookup, caller: Caller, input: { uid?: number; oid: number; amount: number }) {
+export async function createPayment(
+  repo: PaymentRepository,
+  orders: OrderLookup,
+  caller: Caller,
+  input: { uid?: number; oid: number; amount: number },
+) {
   if (input.uid !== undefined && input.uid !== caller.uid) throw forbidden('UID_MISMATCH', 'uid must be your own user id');
   const order = await orders.get(input.oid);
   if (!order || order.uid !== caller.uid) throw notFound('ORDER_NOT_FOUND', 'order not found');
@@ -24,10 +29,19 @@ export async function createPayment(repo: PaymentRepository, orders: OrderLookup
   if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment');
   const existing = await repo.forOrder(order.id);
   if (existing?.status === 'paid' || order.state === 'paid') throw conflict('ALREADY_PAID', 'this order is already paid');
-  if (order.state !== 'awaiting_payment' || existing?.status === 'closed') throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.state} cannot be paid`);
+  if (order.state !== 'awaiting_payment' || existing?.status === 'closed')
+    throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.state} cannot be paid`);
   const payment =
     existing ??
-    (await repo.createForOrder({ id: await repo.nextId(), uid: order.uid, oid: order.id, amount: order.amount, source: 0, status: 'awaiting', createdAt: Date.now() }));
+    (await repo.createForOrder({
+      id: await repo.nextId(),
+      uid: order.uid,
+      oid: order.id,
+      amount: order.amount,
+      source: 0,
+      status: 'awaiting',
+      createdAt: Date.now(),
+    }));
   return { id: payment.id };
 }
 
@@ -52,7 +66,8 @@ export async function handleCallback(
   const payment = await repo.get(input.id);
   if (!payment || (caller && payment.uid !== caller.uid)) throw paymentNotFound();
   if (payment.uid !== input.uid || payment.oid !== input.oid) throw badRequest('PAYMENT_MISMATCH', 'uid and oid do not match this payment');
-  if (input.amount !== payment.amount) throw badRequest('AMOUNT_MISMATCH', `the payment's amount is ${payment.amount}, not ${input.amount}`);
+  if (input.amount !== payment.amount)
+    throw badRequest('AMOUNT_MISMATCH', `the payment's amount is ${payment.amount}, not ${input.amount}`);
   if (input.status !== PROVIDER_PAID) return toView(payment); // a failed attempt changes nothing; the order stays payable
 
   const outcome = await repo.markPaid(input.id, input.amount, input.source);
@@ -64,7 +79,15 @@ export async function handleCallback(
     // The outbox flag makes a retried callback publish what a failed publish left behind.
     await publish(
       paymentSucceeded,
-      { version: 1, paymentId: now.id, orderId: now.oid, uid: now.uid, amount: now.amount, paidAt: now.paidAt!, ...(correlationId ? { correlationId } : {}) },
+      {
+        version: 1,
+        paymentId: now.id,
+        orderId: now.oid,
+        uid: now.uid,
+        amount: now.amount,
+        paidAt: now.paidAt!,
+        ...(correlationId ? { correlationId } : {}),
+      },
       busName,
     );
     await repo.markEventPublished(now.id);

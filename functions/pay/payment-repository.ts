@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { conditionFailed } from '../../shared/conditions';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Barrier } from '../../shared/barrier';
+import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
 
 /**
@@ -51,7 +51,13 @@ export class PaymentRepository {
   create(barrier: Barrier, gid: string, payment: PaymentRecord) {
     return barrier.action(gid, 'payment', { paymentId: payment.id }, [
       { Put: { TableName: this.table, Item: { ...paymentKey(payment.id), ...payment }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.table, Item: { ...orderKey(payment.oid), paymentId: payment.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...orderKey(payment.oid), paymentId: payment.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ]);
   }
 
@@ -80,8 +86,20 @@ export class PaymentRepository {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.table, Item: { ...paymentKey(payment.id), ...payment }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.table, Item: { ...orderKey(payment.oid), paymentId: payment.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...paymentKey(payment.id), ...payment },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...orderKey(payment.oid), paymentId: payment.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
           ],
         }),
       );
@@ -108,7 +126,14 @@ export class PaymentRepository {
           UpdateExpression: 'SET #status = :paid, paidAt = :now, #source = :source, eventPending = :yes',
           ConditionExpression: '#status = :awaiting AND amount = :amount',
           ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
-          ExpressionAttributeValues: { ':paid': 'paid', ':awaiting': 'awaiting', ':now': now, ':source': source, ':yes': true, ':amount': amount },
+          ExpressionAttributeValues: {
+            ':paid': 'paid',
+            ':awaiting': 'awaiting',
+            ':now': now,
+            ':source': source,
+            ':yes': true,
+            ':amount': amount,
+          },
         }),
       );
       return 'paid';

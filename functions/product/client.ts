@@ -8,7 +8,6 @@ export interface Catalog {
 
 export function catalogFunction(functionName: string): Catalog {
   return {
-    products: async (ids) =>
-      ids.length ? (await invokeFunction<{ products: CatalogEntry[] }>(functionName, { ids })).products : [],
+    products: async (ids) => (ids.length ? (await invokeFunction<{ products: CatalogEntry[] }>(functionName, { ids })).products : []),
   };
 }

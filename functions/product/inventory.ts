@@ -1,8 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Barrier } from '../../shared/barrier';
 import { metrics } from '../../shared/powertools';
-import { failure, success, type StepOutcome } from '../../shared/saga';
+import { failure, type StepOutcome, success } from '../../shared/saga';
 import type { CatalogRepository, Reservation } from './product-repository';
 import { ON_SALE } from './schemas';
 

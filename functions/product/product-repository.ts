@@ -3,15 +3,16 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   DeleteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
+  type NativeAttributeValue,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
   type QueryCommandInput,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type Barrier, newBarrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
-import { newBarrier, type Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import { ON_SALE, type Sort } from './schemas';
 
@@ -114,7 +115,7 @@ const productKey = (id: number) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' });
 const shardKey = (id: number, shard: number) => ({ pk: `STOCK#${id}#${shard}`, sk: 'STOCK' });
 const commentSortKey = (key: number) => String(key).padStart(17, '0');
 
-function toRecord(item: Record<string, any>): ProductRecord {
+function toRecord(item: Record<string, NativeAttributeValue>): ProductRecord {
   return {
     id: item.id,
     name: item.name,
@@ -287,7 +288,8 @@ export class CatalogRepository {
                 TableName: this.table,
                 Key: productKey(pid),
                 // updatedAt moves too, so an admin's concurrent read-modify-write cannot undo the count.
-                UpdateExpression: 'SET sales = if_not_exists(sales, :zero) + :n, salesKey = if_not_exists(salesKey, :tie) + :key, updatedAt = updatedAt + :one',
+                UpdateExpression:
+                  'SET sales = if_not_exists(sales, :zero) + :n, salesKey = if_not_exists(salesKey, :tie) + :key, updatedAt = updatedAt + :one',
                 ExpressionAttributeValues: { ':zero': 0, ':n': num, ':tie': pid % SHARE, ':key': num * SHARE, ':one': 1 },
               },
             })),
@@ -319,7 +321,12 @@ export class CatalogRepository {
     return items.map(toRecord);
   }
 
-  async listProducts(index: keyof typeof INDEXES | Sort, partition: string, cursor: number, pageSize: number): Promise<Page<ProductRecord>> {
+  async listProducts(
+    index: keyof typeof INDEXES | Sort,
+    partition: string,
+    cursor: number,
+    pageSize: number,
+  ): Promise<Page<ProductRecord>> {
     const spec = INDEXES[index === 'price_desc' ? 'price' : index];
     const ascending = index === 'price';
     const input: QueryCommandInput = {
@@ -413,10 +420,10 @@ export class CatalogRepository {
   }
 
   /** BatchGetItem in chunks of 100, retrying unprocessed keys. Order of results is not kept. */
-  private async batchGet(keys: Array<Record<string, string>>, consistent: boolean): Promise<Array<Record<string, any>>> {
-    const results: Array<Record<string, any>> = [];
+  private async batchGet(keys: Array<Record<string, string>>, consistent: boolean): Promise<Array<Record<string, NativeAttributeValue>>> {
+    const results: Array<Record<string, NativeAttributeValue>> = [];
     for (let i = 0; i < keys.length; i += 100) {
-      let pending: Array<Record<string, any>> | undefined = keys.slice(i, i + 100);
+      let pending: Array<Record<string, NativeAttributeValue>> | undefined = keys.slice(i, i + 100);
       for (let attempt = 0; pending?.length; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
         if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');

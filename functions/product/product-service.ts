@@ -1,23 +1,19 @@
-import { badRequest, conflict, notFound } from '../../shared/errors';
+import type { z } from 'zod';
 import type { Caller } from '../../shared/caller';
-import {
-  ConcurrentUpdateError,
-  type Banner,
-  type CatalogRepository,
-  type CommentRecord,
-  type ProductRecord,
-} from './product-repository';
-import { ON_SALE } from './schemas';
+import { badRequest, conflict, notFound } from '../../shared/errors';
+import { type Banner, type CatalogRepository, type CommentRecord, ConcurrentUpdateError, type ProductRecord } from './product-repository';
 import type {
+  addCommentRequest,
   CatalogEntry,
   CreateProductRequest,
   ProductDetail,
   Sort,
   StorefrontProduct,
+  saveBannerRequest,
+  setFlashSaleRequest,
   UpdateProductRequest,
 } from './schemas';
-import type { z } from 'zod';
-import type { addCommentRequest, saveBannerRequest, setFlashSaleRequest } from './schemas';
+import { ON_SALE } from './schemas';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const productNotFound = () => notFound('PRODUCT_NOT_FOUND', 'product not found');
@@ -201,9 +197,7 @@ export async function flashSale(repo: CatalogRepository) {
   if (!sale) return { start_time: 0, products: [] };
   const byId = new Map((await repo.getProducts(sale.productIds, false)).map((p) => [p.id, p]));
   // Like every list: only what is on sale and not removed.
-  const listed = sale.productIds
-    .map((id) => byId.get(id))
-    .filter((p): p is ProductRecord => !!p && !p.removedAt && p.status === ON_SALE);
+  const listed = sale.productIds.map((id) => byId.get(id)).filter((p): p is ProductRecord => !!p && !p.removedAt && p.status === ON_SALE);
   return { start_time: sale.startTime, products: await storefront(repo, listed) };
 }
 

@@ -13,7 +13,12 @@ const stock = z.number().int().min(0).max(10_000_000);
 /** At least 1 (nothing is free) and at most 10 million currency units, so sort keys stay exact. */
 const amount = z.number().int().min(1).max(1_000_000_000);
 const status = z.union([z.literal(ON_SALE), z.literal(OFF_SALE)]);
-const category = z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, space, _ or -');
+const category = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, space, _ or -');
 /** How many items the stock is spread over; more shards let a hot product take more orders per second. */
 const stockShards = z.number().int().min(1).max(16);
 
@@ -50,10 +55,13 @@ export const idRequest = z.object({ id });
  */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
-const pageSize = z.unknown().optional().transform((raw) => {
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : DEFAULT_PAGE_SIZE;
-});
+const pageSize = z
+  .unknown()
+  .optional()
+  .transform((raw) => {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : DEFAULT_PAGE_SIZE;
+  });
 /** 0 or absent: the first page; otherwise the last value of the previous page. */
 const cursor = z
   .string()
@@ -74,12 +82,21 @@ export const categoryListRequest = z.object({
 });
 
 export const commentsRequest = z.object({
-  product_id: z.string().regex(/^\d{1,16}$/, 'must be a product id').transform(Number).pipe(id),
+  product_id: z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a product id')
+    .transform(Number)
+    .pipe(id),
   cursor,
   ps: pageSize,
 });
 
-const imageUrl = z.string().trim().max(500).url().regex(/^https?:\/\//, 'must be an http(s) URL');
+const imageUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .url()
+  .regex(/^https?:\/\//, 'must be an http(s) URL');
 export const addCommentRequest = z.object({
   product_id: id,
   content: z.string().trim().min(1).max(1000),
@@ -91,7 +108,12 @@ export const saveBannerRequest = z.object({
   title: z.string().trim().min(1).max(100),
   image_url: imageUrl,
   /** An in-app path or an http(s) URL; nothing that a client could run as script. */
-  link_url: z.string().trim().max(500).regex(/^$|^\/|^https?:\/\//, 'must be empty, a path starting with /, or an http(s) URL').default(''),
+  link_url: z
+    .string()
+    .trim()
+    .max(500)
+    .regex(/^$|^\/|^https?:\/\//, 'must be empty, a path starting with /, or an http(s) URL')
+    .default(''),
   sort: z.number().int().min(0).max(9999).default(0),
 });
 

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 // go-zero-mall's user API (seed 000, chapter 3): same routes and JSON field names.
 
-const mobile = z.string().trim().regex(/^\+?[0-9]{6,20}$/, 'must be 6 to 20 digits, optionally starting with +');
+const mobile = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9]{6,20}$/, 'must be 6 to 20 digits, optionally starting with +');
 
 export const registerRequest = z.object({
   name: z.string().trim().min(1).max(64),

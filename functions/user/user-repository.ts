@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
 import type { UserProfile } from './schemas';
@@ -60,7 +60,14 @@ export class DynamoUserStore implements UserStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: `MOBILE#${profile.mobile}`, uid: profile.id, mobile: profile.mobile, name: profile.name, passwordHash, createdAt: now },
+                Item: {
+                  pk: `MOBILE#${profile.mobile}`,
+                  uid: profile.id,
+                  mobile: profile.mobile,
+                  name: profile.name,
+                  passwordHash,
+                  createdAt: now,
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

@@ -1,10 +1,10 @@
 import { errors } from 'jose';
 import { ZodError } from 'zod';
-import { conflict, notFound, unauthorized } from '../../shared/errors';
 import type { Caller } from '../../shared/caller';
+import { conflict, notFound, unauthorized } from '../../shared/errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import type { LoginRequest, LoginResponse, RegisterRequest, UserProfile } from './schemas';
-import { bearerToken, issueToken, verifyToken, type Role, type TokenClaims, type TokenSettings } from './tokens';
+import { bearerToken, issueToken, type Role, type TokenClaims, type TokenSettings, verifyToken } from './tokens';
 import { MobileTakenError, type UserStore } from './user-repository';
 
 /** Forgets cached authorizer decisions, so a revoked token is refused at once rather than after the cache TTL. */
@@ -40,9 +40,7 @@ export async function login(
   const credential = await users.findCredential(input.mobile);
   // One answer for an unknown mobile and a wrong password, in the same time, so login cannot
   // be used to find out who is registered.
-  const valid = credential
-    ? await verifyPassword(input.password, credential.passwordHash)
-    : await burnPasswordCheck(input.password);
+  const valid = credential ? await verifyPassword(input.password, credential.passwordHash) : await burnPasswordCheck(input.password);
   if (!credential || !valid) {
     throw unauthorized('INVALID_CREDENTIALS', 'mobile or password is wrong');
   }

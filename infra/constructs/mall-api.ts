@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeOf, type Route } from '../routes';
 import type { StageConfig } from '../config';
+import { type Route, routeOf } from '../routes';
 import type { ServiceFunction } from './service-function';
 
 /**
@@ -29,7 +29,11 @@ export class MallApi extends Construct {
   private readonly segmentOwners = new Map<string, Stack>();
   private authorizer: apigw.IAuthorizer | undefined;
 
-  constructor(scope: Construct, id: string, private readonly config: StageConfig) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: StageConfig,
+  ) {
     super(scope, id);
     this.restApi = new apigw.RestApi(this, 'RestApi', {
       restApiName: `serverless-mall-${config.stage}`,
@@ -105,7 +109,7 @@ export class MallApi extends Construct {
     const m = resource.addMethod(method, integration, { authorizer: this.authorizer });
     Validations.of(m).acknowledge({
       id: 'AwsSolutions-COG4',
-      reason: 'Users are the mall\'s own (go-zero-mall wire format); a Lambda authorizer verifies their JWT.',
+      reason: "Users are the mall's own (go-zero-mall wire format); a Lambda authorizer verifies their JWT.",
     });
     this.methods.push(m);
   }
@@ -149,7 +153,10 @@ export class MallApi extends Construct {
   private rootIn(stack: Stack): apigw.IResource {
     let root = this.roots.get(stack);
     if (!root) {
-      root = apigw.RestApi.fromRestApiAttributes(stack, 'Api', { restApiId: this.restApi.restApiId, rootResourceId: this.apiResource.resourceId }).root;
+      root = apigw.RestApi.fromRestApiAttributes(stack, 'Api', {
+        restApiId: this.restApi.restApiId,
+        rootResourceId: this.apiResource.resourceId,
+      }).root;
       this.roots.set(stack, root);
     }
     return root;
@@ -189,6 +196,11 @@ const ERROR_RESPONSES: Array<[string, apigw.ResponseType, string, Record<string,
   ['RouteNotFound', apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', body('ROUTE_NOT_FOUND', 'no such route')],
   ['TooLarge', apigw.ResponseType.REQUEST_TOO_LARGE, '413', body('PAYLOAD_TOO_LARGE', 'request body too large')],
   ['Throttled', apigw.ResponseType.THROTTLED, '429', body('THROTTLED', 'too many requests, retry shortly')],
-  ['Default4xx', apigw.ResponseType.DEFAULT_4XX, '', { 'application/json': '{"code":"BAD_REQUEST","message":$context.error.messageString}' }],
+  [
+    'Default4xx',
+    apigw.ResponseType.DEFAULT_4XX,
+    '',
+    { 'application/json': '{"code":"BAD_REQUEST","message":$context.error.messageString}' },
+  ],
   ['Default5xx', apigw.ResponseType.DEFAULT_5XX, '', body('INTERNAL', 'internal error')],
 ];

@@ -17,7 +17,11 @@ export class MallEvents extends Construct {
   /** Every subscription's dead-letter queue, by name, for the alarms. */
   readonly deadLetterQueues: Array<{ id: string; name: string; consumer: string }> = [];
 
-  constructor(scope: Construct, id: string, private readonly config: StageConfig) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: StageConfig,
+  ) {
     super(scope, id);
     this.bus = new events.EventBus(this, 'Bus');
     const archive = this.bus.archive('Archive', {
@@ -55,7 +59,9 @@ export class MallEvents extends Construct {
     new events.Rule(scope, id, {
       eventBus: this.bus,
       eventPattern: { source: [contract.source], detailType: [contract.detailType] },
-      targets: [new targets.LambdaFunction(consumer, { deadLetterQueue: deadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new targets.LambdaFunction(consumer, { deadLetterQueue: deadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
+      ],
     });
     return deadLetters;
   }

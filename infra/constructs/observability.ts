@@ -44,7 +44,14 @@ export class Observability extends Construct {
     const queues = events.deadLetterQueues;
     const period = Duration.minutes(1);
     const lambdaMetric = (f: ServiceFunction, metricName: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, statistic: 'Sum', period, dimensionsMap: { FunctionName: f.literalName }, label: functionName(f) });
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName,
+        statistic: 'Sum',
+        period,
+        dimensionsMap: { FunctionName: f.literalName },
+        label: functionName(f),
+      });
     const queueDepth = (queue: { name: string; id: string }, metricPeriod = period) =>
       new cloudwatch.Metric({
         namespace: 'AWS/SQS',
@@ -54,17 +61,40 @@ export class Observability extends Construct {
         dimensionsMap: { QueueName: queue.name },
         label: queue.id,
       });
-    const sagaArn = Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: sagaNameOf(config), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const sagaArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: sagaNameOf(config),
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const sagaMetric = (metricName: string, label: string, metricPeriod = period) =>
-      new cloudwatch.Metric({ namespace: 'AWS/States', metricName, statistic: 'Sum', period: metricPeriod, dimensionsMap: { StateMachineArn: sagaArn }, label });
+      new cloudwatch.Metric({
+        namespace: 'AWS/States',
+        metricName,
+        statistic: 'Sum',
+        period: metricPeriod,
+        dimensionsMap: { StateMachineArn: sagaArn },
+        label,
+      });
     const apiDims = { ApiName: api.restApi.restApiName, Stage: config.stage };
     const apiMetric = (metricName: string, statistic: string, extra: Record<string, string> = {}, label?: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, statistic, period, dimensionsMap: { ...apiDims, ...extra }, ...(label ? { label } : {}) });
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        statistic,
+        period,
+        dimensionsMap: { ...apiDims, ...extra },
+        ...(label ? { label } : {}),
+      });
     const perRoute = (metricName: string, statistic: string) =>
       api.routes.map((r) => apiMetric(metricName, statistic, { Method: r.method, Resource: r.path }, `${r.method} ${r.path}`));
-    const chunks = <T>(items: T[], size = 20) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+    const chunks = <T>(items: T[], size = 20) =>
+      Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
     const graphs = (title: string, metrics: cloudwatch.IMetric[]) =>
-      chunks(metrics).map((part, i, all) => new cloudwatch.GraphWidget({ title: all.length > 1 ? `${title} (${i + 1}/${all.length})` : title, left: part, width: 12 }));
+      chunks(metrics).map(
+        (part, i, all) =>
+          new cloudwatch.GraphWidget({ title: all.length > 1 ? `${title} (${i + 1}/${all.length})` : title, left: part, width: 12 }),
+      );
     function functionName(f: ServiceFunction) {
       return f.node.path.split('/').slice(1, 3).join('/');
     }
@@ -97,8 +127,14 @@ export class Observability extends Construct {
         left: [apiMetric('Count', 'Sum', {}, 'requests'), apiMetric('4XXError', 'Sum', {}, '4xx'), apiMetric('5XXError', 'Sum', {}, '5xx')],
         width: 12,
       }),
-      ...graphs('Invocations per function ("rpc QPS")', functions.map((f) => lambdaMetric(f, 'Invocations'))),
-      ...graphs('Errors per function', functions.map((f) => lambdaMetric(f, 'Errors'))),
+      ...graphs(
+        'Invocations per function ("rpc QPS")',
+        functions.map((f) => lambdaMetric(f, 'Invocations')),
+      ),
+      ...graphs(
+        'Errors per function',
+        functions.map((f) => lambdaMetric(f, 'Errors')),
+      ),
       // ...and what the serverless mall needs besides.
       ...graphs('p50 latency by route (ms)', perRoute('Latency', 'p50')),
       ...graphs('p99 latency by route (ms)', perRoute('Latency', 'p99')),

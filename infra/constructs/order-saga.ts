@@ -1,4 +1,4 @@
-import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -67,7 +67,9 @@ export class OrderSaga extends Construct {
       .addRetry(COMPENSATION_RETRY)
       .next(new sfn.Choice(this, 'CouponToRestore').when(sfn.Condition.isPresent('$.couponId'), restoreCoupon).otherwise(releaseStock));
     const refused = (key: string, label: string) =>
-      new sfn.Pass(this, `${label}Refused`, { parameters: { 'reason.$': `$.results.${key}.reason` }, resultPath: '$.failure' }).next(closePayment);
+      new sfn.Pass(this, `${label}Refused`, { parameters: { 'reason.$': `$.results.${key}.reason` }, resultPath: '$.failure' }).next(
+        closePayment,
+      );
     const stepFailed = new sfn.Pass(this, 'StepFailed', {
       parameters: { reason: 'SYSTEM_ERROR', 'error.$': '$.error.Error' },
       resultPath: '$.failure',
@@ -102,9 +104,13 @@ export class OrderSaga extends Construct {
     const createOrder = action('CreateOrder', steps.createOrder, 'order').next(
       new sfn.Choice(this, 'OrderOpened').when(succeeded('order'), reserveStock).otherwise(refused('order', 'CreateOrder')),
     );
-    const cancelRequested = new sfn.Pass(this, 'CancelRequested', { parameters: { 'reason.$': '$.reason' }, resultPath: '$.failure' }).next(closePayment);
+    const cancelRequested = new sfn.Pass(this, 'CancelRequested', { parameters: { 'reason.$': '$.reason' }, resultPath: '$.failure' }).next(
+      closePayment,
+    );
 
-    const start = new sfn.Choice(this, 'Mode').when(sfn.Condition.stringEquals('$.action', 'cancel'), cancelRequested).otherwise(createOrder);
+    const start = new sfn.Choice(this, 'Mode')
+      .when(sfn.Condition.stringEquals('$.action', 'cancel'), cancelRequested)
+      .otherwise(createOrder);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: config.logRetentionDays,
@@ -123,7 +129,10 @@ export class OrderSaga extends Construct {
     });
     for (const fn of Object.values(steps)) {
       // A step of this stack is named by its logical id, another stack's by its literal ARN.
-      const resource = Stack.of(fn) === Stack.of(this) ? `<${Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>` : nagArn(Stack.of(this), 'lambda', `function:${fn.literalName}`);
+      const resource =
+        Stack.of(fn) === Stack.of(this)
+          ? `<${Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>`
+          : nagArn(Stack.of(this), 'lambda', `function:${fn.literalName}`);
       Validations.of(this.stateMachine).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${resource}:*]`,
         reason: 'Invoking a Lambda by its qualified ARN (versions) is how Step Functions calls the saga participants.',

@@ -1,14 +1,14 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
 import { paymentSucceeded } from '../../shared/events';
+import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
-import { OrderSaga, sagaNameOf, type SagaParticipants } from './order-saga';
+import { OrderSaga, type SagaParticipants, sagaNameOf } from './order-saga';
 import { functionFactory, nagArn, type ServiceFunction } from './service-function';
 
 export interface OrderServiceProps {
@@ -31,14 +31,20 @@ export class OrderService extends Construct {
   /** Internal: an order's owner, amount and state, for the payment service. */
   readonly get: ServiceFunction;
 
-  constructor(scope: Construct, id: string, { api, config, table, participants, catalogBatchGet, couponQuote, paymentCloseForOrder, events }: OrderServiceProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { api, config, table, participants, catalogBatchGet, couponQuote, paymentCloseForOrder, events }: OrderServiceProps,
+  ) {
     super(scope, id);
 
     const fn = functionFactory(this, 'order', config, { ORDER_TABLE: table.tableName });
 
     const createOrder = fn('open-order');
     createOrder.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
-    const markAwaitingPayment = fn('await-payment', { environment: { PAYMENT_TIMEOUT_SECONDS: String(config.paymentTimeoutMinutes * 60) } });
+    const markAwaitingPayment = fn('await-payment', {
+      environment: { PAYMENT_TIMEOUT_SECONDS: String(config.paymentTimeoutMinutes * 60) },
+    });
     markAwaitingPayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     const cancelOrder = fn('cancel-order');
     cancelOrder.grantTable(table, ['UpdateItem', 'PutItem']);

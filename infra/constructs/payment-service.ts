@@ -18,7 +18,12 @@ export class PaymentService extends Construct {
   private readonly fn: ReturnType<typeof functionFactory>;
   private readonly grant: (f: ServiceFunction, actions: string[]) => void;
 
-  constructor(scope: Construct, id: string, private readonly config: StageConfig, table: dynamodb.ITable) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: StageConfig,
+    table: dynamodb.ITable,
+  ) {
     super(scope, id);
     this.fn = functionFactory(this, 'pay', config, { PAYMENT_TABLE: table.tableName });
     this.grant = (f, actions) => f.grantTable(table, actions);
@@ -37,7 +42,17 @@ export class PaymentService extends Construct {
   }
 
   /** The pay API; it asks the order service (`orderGet`) about the order being paid. */
-  addApi({ api, orderGet, events, providerKey }: { api: MallApi; orderGet: ServiceFunction; events: MallEvents; providerKey: secretsmanager.ISecret }): void {
+  addApi({
+    api,
+    orderGet,
+    events,
+    providerKey,
+  }: {
+    api: MallApi;
+    orderGet: ServiceFunction;
+    events: MallEvents;
+    providerKey: secretsmanager.ISecret;
+  }): void {
     const { fn, grant, config } = this;
     const create = fn('create', { environment: { ORDER_GET_FUNCTION: orderGet.literalName } });
     grant(create, ['GetItem', 'UpdateItem', 'PutItem']);

@@ -1,7 +1,7 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
 import { paymentSucceeded } from '../../shared/events';
+import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
 import { functionFactory, type ServiceFunction } from './service-function';
@@ -17,7 +17,11 @@ export class ProductService extends Construct {
   readonly reserveStock: ServiceFunction;
   readonly releaseStock: ServiceFunction;
 
-  constructor(scope: Construct, id: string, { api, config, table, events }: { api: MallApi; config: StageConfig; table: dynamodb.ITable; events: MallEvents }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { api, config, table, events }: { api: MallApi; config: StageConfig; table: dynamodb.ITable; events: MallEvents },
+  ) {
     super(scope, id);
 
     const fn = functionFactory(this, 'product', config, { CATALOG_TABLE: table.tableName });
@@ -90,4 +94,3 @@ export class ProductService extends Construct {
     this.releaseStock = releaseStock;
   }
 }
-

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,7 +31,8 @@ export interface ServiceFunctionProps {
  */
 export function functionNameOf(config: StageConfig, service: string, handler: string): string {
   const name = `serverless-mall-${config.stage}-${service}-${handler}`;
-  if (name.length > 64 || !/^[a-zA-Z0-9-_]+$/.test(name)) throw new Error(`function name ${name} is not a valid Lambda name (64 characters at most)`);
+  if (name.length > 64 || !/^[a-zA-Z0-9-_]+$/.test(name))
+    throw new Error(`function name ${name} is not a valid Lambda name (64 characters at most)`);
   return name;
 }
 
@@ -67,7 +68,12 @@ export class ServiceFunction extends NodejsFunction {
   static referenceIn(scope: Construct, fn: ServiceFunction): lambda.IFunction {
     const stack = Stack.of(scope);
     if (Stack.of(fn) === stack) return fn;
-    const functionArn = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: fn.literalName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const functionArn = stack.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: fn.literalName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     return lambda.Function.fromFunctionAttributes(scope, `${fn.node.id}Ref`, { functionArn, sameEnvironment: true });
   }
 
@@ -147,14 +153,18 @@ export class ServiceFunction extends NodejsFunction {
  */
 export function functionFactory(scope: Construct, service: string, config: StageConfig, environment: Record<string, string>) {
   return (handler: string, options: { environment?: Record<string, string>; memorySize?: number; timeout?: Duration } = {}) =>
-    new ServiceFunction(scope, handler.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()), {
-      service,
-      handler,
-      config,
-      memorySize: options.memorySize,
-      ...(options.timeout ? { timeout: options.timeout } : {}),
-      environment: { ...environment, ...options.environment },
-    });
+    new ServiceFunction(
+      scope,
+      handler.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
+      {
+        service,
+        handler,
+        config,
+        memorySize: options.memorySize,
+        ...(options.timeout ? { timeout: options.timeout } : {}),
+        environment: { ...environment, ...options.environment },
+      },
+    );
 }
 
 /**

@@ -14,12 +14,41 @@ export interface DemoProduct {
 }
 
 export const DEMO_PRODUCTS: DemoProduct[] = [
-  { name: 'Aurora X1 Phone', desc: '6.1" OLED, 128 GB', category: 'phones', amount: 399_900, stock: 120, comments: ['Fast and light.', 'Battery lasts two days.'] },
+  {
+    name: 'Aurora X1 Phone',
+    desc: '6.1" OLED, 128 GB',
+    category: 'phones',
+    amount: 399_900,
+    stock: 120,
+    comments: ['Fast and light.', 'Battery lasts two days.'],
+  },
   { name: 'Aurora X1 Pro Phone', desc: '6.7" OLED, 256 GB, three cameras', category: 'phones', amount: 599_900, stock: 80 },
-  { name: 'Pocket Lite Phone', desc: 'A small phone with a big battery', category: 'phones', amount: 149_900, stock: 300, comments: ['Great value.'] },
-  { name: 'Flash Deal Earbuds', desc: 'Wireless earbuds, the flash-sale item', category: 'audio', amount: 9_900, stock: 500, stock_shards: 8, comments: ['Got them in the flash sale!'] },
+  {
+    name: 'Pocket Lite Phone',
+    desc: 'A small phone with a big battery',
+    category: 'phones',
+    amount: 149_900,
+    stock: 300,
+    comments: ['Great value.'],
+  },
+  {
+    name: 'Flash Deal Earbuds',
+    desc: 'Wireless earbuds, the flash-sale item',
+    category: 'audio',
+    amount: 9_900,
+    stock: 500,
+    stock_shards: 8,
+    comments: ['Got them in the flash sale!'],
+  },
   { name: 'Studio Headphones', desc: 'Closed-back, 40 mm drivers', category: 'audio', amount: 89_900, stock: 40 },
-  { name: 'Go Microservices in Ten Days', desc: 'The go-zero mall, chapter by chapter', category: 'books', amount: 5_900, stock: 200, comments: ['Clear and practical.'] },
+  {
+    name: 'Go Microservices in Ten Days',
+    desc: 'The go-zero mall, chapter by chapter',
+    category: 'books',
+    amount: 5_900,
+    stock: 200,
+    comments: ['Clear and practical.'],
+  },
   { name: 'Designing Data-Intensive Applications', desc: 'Reliable, scalable, maintainable', category: 'books', amount: 8_900, stock: 150 },
   { name: 'Serverless Patterns', desc: 'Sagas, events and idempotency on AWS', category: 'books', amount: 6_900, stock: 90 },
   { name: 'Green Tea, 100 bags', desc: 'Spring harvest', category: 'food', amount: 2_500, stock: 1_000 },
@@ -27,7 +56,12 @@ export const DEMO_PRODUCTS: DemoProduct[] = [
 ];
 
 export const DEMO_BANNERS = [
-  { title: 'Welcome to the serverless mall', image_url: 'https://example.com/banners/welcome.png', link_url: '/api/home/recommend', sort: 1 },
+  {
+    title: 'Welcome to the serverless mall',
+    image_url: 'https://example.com/banners/welcome.png',
+    link_url: '/api/home/recommend',
+    sort: 1,
+  },
   { title: 'Flash sale: earbuds for 99.00', image_url: 'https://example.com/banners/flash.png', link_url: '/api/home/flashsale', sort: 2 },
 ];
 

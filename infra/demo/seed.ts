@@ -1,11 +1,4 @@
-import {
-  DEMO_ADMIN,
-  DEMO_BANNERS,
-  DEMO_FLASH_SALE_DELAY_SECONDS,
-  DEMO_FLASH_SALE_PRODUCTS,
-  DEMO_PRODUCTS,
-  DEMO_USER,
-} from './demo-shop';
+import { DEMO_ADMIN, DEMO_BANNERS, DEMO_FLASH_SALE_DELAY_SECONDS, DEMO_FLASH_SALE_PRODUCTS, DEMO_PRODUCTS, DEMO_USER } from './demo-shop';
 
 interface Account {
   mobile: string;
@@ -25,7 +18,8 @@ export async function seedDemoShop(apiUrl: string, admin: Account = DEMO_ADMIN, 
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const reply = (await res.json().catch(() => ({}))) as Record<string, any>;
+    // The fields the seed reads: a token, an id, the banners.
+    const reply = (await res.json().catch(() => ({}))) as { accessToken?: string; id?: number; banners?: Array<{ title: string }> };
     return { status: res.status, body: reply };
   };
   const must = async (method: 'GET' | 'POST', route: string, body?: unknown, token?: string) => {
@@ -35,7 +29,8 @@ export async function seedDemoShop(apiUrl: string, admin: Account = DEMO_ADMIN, 
   };
   const signIn = async (account: Account & { name: string; gender: number }) => {
     const registered = await call('POST', '/api/user/register', account);
-    if (registered.status !== 200 && registered.status !== 409) throw new Error(`register ${account.mobile}: ${JSON.stringify(registered.body)}`);
+    if (registered.status !== 200 && registered.status !== 409)
+      throw new Error(`register ${account.mobile}: ${JSON.stringify(registered.body)}`);
     const login = await call('POST', '/api/user/login', { mobile: account.mobile, password: account.password });
     if (login.status !== 200) throw new Error(`login ${account.mobile} failed: ${JSON.stringify(login.body)}`);
     return login.body.accessToken as string;
@@ -46,8 +41,8 @@ export async function seedDemoShop(apiUrl: string, admin: Account = DEMO_ADMIN, 
   if (role !== 'admin') {
     throw new Error(`${admin.mobile} has no admin role: list it in the stage's admin mobiles (MALL_ADMIN_MOBILES) and redeploy`);
   }
-  const { banners } = await must('GET', '/api/home/banners', undefined, adminToken);
-  if (banners.some((b: { title: string }) => b.title === DEMO_BANNERS[0]!.title)) {
+  const { banners = [] } = await must('GET', '/api/home/banners', undefined, adminToken);
+  if (banners.some((b) => b.title === DEMO_BANNERS[0]!.title)) {
     log('demo shop already loaded');
     return false;
   }
@@ -56,7 +51,7 @@ export async function seedDemoShop(apiUrl: string, admin: Account = DEMO_ADMIN, 
   const ids = new Map<string, number>();
   for (const { comments = [], ...product } of DEMO_PRODUCTS) {
     const { id } = await must('POST', '/api/product/create', { ...product, status: 1 }, adminToken);
-    ids.set(product.name, id);
+    ids.set(product.name, id!);
     for (const content of comments) await must('POST', '/api/product/comment/add', { product_id: id, content }, userToken);
   }
   for (const banner of DEMO_BANNERS) await must('POST', '/api/home/banner/save', banner, adminToken);
@@ -69,6 +64,8 @@ export async function seedDemoShop(apiUrl: string, admin: Account = DEMO_ADMIN, 
     },
     adminToken,
   );
-  log(`demo shop loaded: ${DEMO_PRODUCTS.length} products in ${new Set(DEMO_PRODUCTS.map((p) => p.category)).size} categories, ${DEMO_BANNERS.length} banners, a flash sale`);
+  log(
+    `demo shop loaded: ${DEMO_PRODUCTS.length} products in ${new Set(DEMO_PRODUCTS.map((p) => p.category)).size} categories, ${DEMO_BANNERS.length} banners, a flash sale`,
+  );
   return true;
 }

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalLambdas } from './lambda-runtime';
 import { LocalTelemetry } from './telemetry';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type AuthorizerSpec, type GatewayResponseSpec, type RouteSpec, type SynthesizedTemplate } from './template';
+import {
+  type AuthorizerSpec,
+  type GatewayResponseSpec,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  type RouteSpec,
+  type SynthesizedTemplate,
+} from './template';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway's payload limit
 
@@ -90,7 +97,16 @@ export class LocalRestApi {
     } finally {
       const ms = Date.now() - started;
       this.onRequest({ method, path: url.pathname, status, ms });
-      this.telemetry.record({ traceId, kind: 'api', name: `${method} ${url.pathname}`, start: started, ms, ok: status < 500, detail: String(status), ...(orderId ? { orderId } : {}) });
+      this.telemetry.record({
+        traceId,
+        kind: 'api',
+        name: `${method} ${url.pathname}`,
+        start: started,
+        ms,
+        ok: status < 500,
+        detail: String(status),
+        ...(orderId ? { orderId } : {}),
+      });
     }
   };
 
@@ -107,7 +123,12 @@ export class LocalRestApi {
     const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.apiId}/${this.stage}/${method}${url.pathname}`;
     let authorizerContext: Record<string, string> | undefined;
     if (match.route.authorizerId) {
-      const decision = await this.authorize(match.route.authorizerId, headerValue(req, this.authorizers.get(match.route.authorizerId)?.header), methodArn, traceId);
+      const decision = await this.authorize(
+        match.route.authorizerId,
+        headerValue(req, this.authorizers.get(match.route.authorizerId)?.header),
+        methodArn,
+        traceId,
+      );
       if ('refusal' in decision) return decision.refusal;
       authorizerContext = { principalId: decision.policy.principalId, ...decision.policy.context };
     }
@@ -144,7 +165,10 @@ export class LocalRestApi {
     if (!outcome.ok) {
       console.error(`${this.lambdas.name(match.route.functionId)} failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
       // No permission to invoke the function is a configuration error (500); a failed function, 502.
-      return this.gatewayResponse(outcome.error.errorType === 'AccessDeniedException' ? 'API_CONFIGURATION_ERROR' : 'DEFAULT_5XX', 'Internal server error');
+      return this.gatewayResponse(
+        outcome.error.errorType === 'AccessDeniedException' ? 'API_CONFIGURATION_ERROR' : 'DEFAULT_5XX',
+        'Internal server error',
+      );
     }
     return proxyResponse(outcome.result) ?? this.gatewayResponse('DEFAULT_5XX', 'Internal server error');
   }
@@ -248,7 +272,10 @@ function parsePolicy(result: any): Policy | undefined {
 }
 
 function wildcard(pattern: string): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`);
 }
 
@@ -276,13 +303,16 @@ function singleHeaders(req: IncomingMessage): Record<string, string> {
 
 function multiHeaders(req: IncomingMessage): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) (out[req.rawHeaders[i]!] ??= []).push(req.rawHeaders[i + 1]!);
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    out[name] = [...(out[name] ?? []), req.rawHeaders[i + 1]!];
+  }
   return out;
 }
 
 function groupParams(params: URLSearchParams): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [k, v] of params) (out[k] ??= []).push(v);
+  for (const [k, v] of params) out[k] = [...(out[k] ?? []), v];
   return out;
 }
 

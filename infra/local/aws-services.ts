@@ -74,7 +74,13 @@ export class LocalAwsEndpoint {
     const target = req.headers['x-amz-target'];
     try {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      this.authorize({ accessKey: accessKeyIn(req.headers.authorization), ...(typeof target === 'string' ? { target } : {}), method: req.method ?? 'GET', path, body });
+      this.authorize({
+        accessKey: accessKeyIn(req.headers.authorization),
+        ...(typeof target === 'string' ? { target } : {}),
+        method: req.method ?? 'GET',
+        path,
+        body,
+      });
       if (typeof target === 'string') {
         const operation = this.json.get(target);
         if (!operation) throw new AwsServiceError('UnknownOperationException', `the local cloud does not implement ${target}`);

@@ -5,21 +5,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../app';
 import { stageConfig } from '../config';
+import { openApiDocument } from '../routes';
 import { LocalRestApi, type RequestLog } from './api-gateway';
 import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
+import { serveApiDocs, serveConsole } from './console';
+import { DynamoDbIam } from './dynamodb-iam';
 import { DynamoDbLocal } from './dynamodb-local';
 import { DynamoMeter } from './dynamodb-meter';
-import { LocalLambdas } from './lambda-runtime';
-import { openApiDocument } from '../routes';
-import { serveApiDocs, serveConsole } from './console';
 import { LocalEventBridge } from './event-bridge';
-import { LocalTelemetry } from './telemetry';
-import { LocalSchedules } from './schedules';
-import { LocalStepFunctions } from './step-functions';
-import { serveSecrets } from './secrets';
-import { LOCAL_REGION, SynthesizedTemplate } from './template';
-import { DynamoDbIam } from './dynamodb-iam';
 import { AccessDenied, endpointPermissions, LocalIam } from './iam';
+import { LocalLambdas } from './lambda-runtime';
+import { LocalSchedules } from './schedules';
+import { serveSecrets } from './secrets';
+import { LocalStepFunctions } from './step-functions';
+import { LocalTelemetry } from './telemetry';
+import { LOCAL_REGION, SynthesizedTemplate } from './template';
 import { LocalTtl } from './ttl';
 import { LocalXRayDaemon } from './xray-daemon';
 
@@ -74,7 +74,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const assemblyDir = path.join(workDir, 'cdk.out');
     fs.rmSync(assemblyDir, { recursive: true, force: true });
     const { app, api: mallApi } = buildApp(config, { outdir: assemblyDir });
-    const template = new SynthesizedTemplate(assemblyDir, app.synth().stacks.map((s) => s.stackName));
+    const template = new SynthesizedTemplate(
+      assemblyDir,
+      app.synth().stacks.map((s) => s.stackName),
+    );
     options.alterTemplate?.(template);
     const iam = new LocalIam(template);
 
@@ -127,7 +130,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => aws.stop());
 
     // Each function calls AWS with credentials of its own, which IAM knows as its role.
-    const functions = template.functions().map((f) => ({ ...f, environment: { ...f.environment, AWS_ACCESS_KEY_ID: iam.accessKeyOf(f.functionName) } }));
+    const functions = template
+      .functions()
+      .map((f) => ({ ...f, environment: { ...f.environment, AWS_ACCESS_KEY_ID: iam.accessKeyOf(f.functionName) } }));
     const telemetry = new LocalTelemetry();
     const xray = new LocalXRayDaemon();
     const xrayAddress = await xray.start();
@@ -159,7 +164,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const api = new LocalRestApi(template, lambdas, telemetry, options.onRequest);
     aws.onRest('DELETE', /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/, async (match) => {
-      if (match[1] !== api.apiId || match[2] !== api.stage) throw new AwsServiceError('NotFoundException', 'Invalid stage identifier specified', 404);
+      if (match[1] !== api.apiId || match[2] !== api.stage)
+        throw new AwsServiceError('NotFoundException', 'Invalid stage identifier specified', 404);
       api.flushAuthorizerCache();
       return { status: 202 };
     });
@@ -187,7 +193,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(async () => schedules.stop());
     serveControl(aws, lambdas, schedules, stepFunctions, eventBridge, ttl);
     aws.onRest('GET', /^\/_local\/traces\/segments$/, async () => ({ status: 200, body: xray.segments() }));
-    aws.onRest('GET', /^\/_local\/logs$/, async () => ({ status: 200, body: { lines: fs.readFileSync(functionLogFile, 'utf8').split('\n') } }));
+    aws.onRest('GET', /^\/_local\/logs$/, async () => ({
+      status: 200,
+      body: { lines: fs.readFileSync(functionLogFile, 'utf8').split('\n') },
+    }));
     serveConsole(aws, telemetry, stepFunctions);
 
     const server: Server = createServer((req, res) => void api.handle(req, res));
@@ -195,12 +204,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       server.once('error', reject);
       server.listen(options.port, resolve);
     });
-    stops.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    stops.push(
+      () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
     const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
     const openApi = openApiDocument(mallApi.routes, apiUrl);
     fs.writeFileSync(path.join(workDir, 'openapi.json'), JSON.stringify(openApi, null, 2));
     serveApiDocs(aws, openApi);
-    return { apiUrl, consoleUrl: `${awsEndpoint}/_console`, awsEndpoint, dynamoEndpoint: dynamo.endpoint, functionLogFile, ...(dynamoMeter ? { dynamoMeter } : {}), stop };
+    return {
+      apiUrl,
+      consoleUrl: `${awsEndpoint}/_console`,
+      awsEndpoint,
+      dynamoEndpoint: dynamo.endpoint,
+      functionLogFile,
+      ...(dynamoMeter ? { dynamoMeter } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -261,6 +284,13 @@ function serveControl(
     .onRest('GET', /^\/_local\/dead-letters$/, async () => ({ status: 200, body: Object.fromEntries(eventBridge.deadLetters) }))
     .onRest('GET', /^\/_local\/executions$/, async () => ({
       status: 200,
-      body: [...stepFunctions.executions.values()].map(({ name, status, error, cause, startDate, stopDate }) => ({ name, status, error, cause, startDate, stopDate })),
+      body: [...stepFunctions.executions.values()].map(({ name, status, error, cause, startDate, stopDate }) => ({
+        name,
+        status,
+        error,
+        cause,
+        startDate,
+        stopDate,
+      })),
     }));
 }

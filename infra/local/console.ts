@@ -39,11 +39,12 @@ export function serveApiDocs(aws: LocalAwsEndpoint, document: object): void {
     }));
 }
 
-const escape = (text: unknown) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-const page = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title>
+const escapeHtml = (text: unknown) =>
+  String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const page = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 .bar{background:#4a90d9;height:10px;display:inline-block}.fail{color:#c0392b}.kind{color:#777}code{font-size:12px}</style></head>
-<body><p><a href="/_console">serverless mall, local console</a></p><h1>${escape(title)}</h1>${body}</body></html>`;
+<body><p><a href="/_console">serverless mall, local console</a></p><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 
 function home(telemetry: LocalTelemetry): string {
   const orders = telemetry.recentOrders();
@@ -53,7 +54,7 @@ function home(telemetry: LocalTelemetry): string {
     `${orders.length ? `<ul>${orders.map((id) => `<li><a href="/_console/order/${id}">order ${id}</a></li>`).join('')}</ul>` : '<p>No orders yet.</p>'}
 <h2>Metrics (since start)</h2>
 <table><tr><th>namespace</th><th>metric</th><th>dimensions</th><th>sum</th><th>samples</th></tr>
-${metrics.map((m) => `<tr><td>${escape(m.namespace)}</td><td>${escape(m.name)}</td><td><code>${escape(JSON.stringify(m.dimensions))}</code></td><td>${m.sum}</td><td>${m.count}</td></tr>`).join('')}</table>`,
+${metrics.map((m) => `<tr><td>${escapeHtml(m.namespace)}</td><td>${escapeHtml(m.name)}</td><td><code>${escapeHtml(JSON.stringify(m.dimensions))}</code></td><td>${m.sum}</td><td>${m.count}</td></tr>`).join('')}</table>`,
   );
 }
 
@@ -69,21 +70,29 @@ function orderPage(orderId: number, telemetry: LocalTelemetry, stepFunctions: Lo
         .map(
           (s) => `<tr class="${s.ok ? '' : 'fail'}"><td>+${s.start - t0} ms</td><td>${s.ms} ms</td>
 <td><span class="bar" style="margin-left:${(300 * (s.start - t0)) / total}px;width:${Math.max(2, (300 * s.ms) / total)}px"></span></td>
-<td class="kind">${s.kind}</td><td>${escape(s.name)}</td><td>${escape(s.detail ?? '')}</td></tr>`,
+<td class="kind">${s.kind}</td><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.detail ?? '')}</td></tr>`,
         )
         .join('');
-      return `<h3>trace <code>${escape(traceId)}</code></h3><table><tr><th>start</th><th>took</th><th></th><th>kind</th><th>what</th><th></th></tr>${rows}</table>`;
+      return `<h3>trace <code>${escapeHtml(traceId)}</code></h3><table><tr><th>start</th><th>took</th><th></th><th>kind</th><th>what</th><th></th></tr>${rows}</table>`;
     })
     .join('');
-  const executions = [...stepFunctions.executions.values()].filter((e) => new RegExp(`^(order|cancel|timeout|repair)-${orderId}(-|$)`).test(e.name));
+  const executions = [...stepFunctions.executions.values()].filter((e) =>
+    new RegExp(`^(order|cancel|timeout|repair)-${orderId}(-|$)`).test(e.name),
+  );
   const histories = executions
     .map((e) => {
       const rows = e.events
         .filter((ev) => ['StateEntered', 'StateExited', 'StateFailed', 'StateRetried', 'StateCaught'].includes(String(ev.type)))
-        .map((ev: any) => `<tr><td>+${Number(ev.timestamp) - e.startDate} ms</td><td>${escape(ev.type)}</td><td>${escape(ev.state?.name ?? '')}</td><td><code>${escape(ev.Error ?? '')}</code></td></tr>`)
+        .map(
+          (ev: any) =>
+            `<tr><td>+${Number(ev.timestamp) - e.startDate} ms</td><td>${escapeHtml(ev.type)}</td><td>${escapeHtml(ev.state?.name ?? '')}</td><td><code>${escapeHtml(ev.Error ?? '')}</code></td></tr>`,
+        )
         .join('');
-      return `<h3>${escape(e.name)}: ${escape(e.status)}${e.error ? ` (${escape(e.error)})` : ''}</h3><table>${rows}</table>`;
+      return `<h3>${escapeHtml(e.name)}: ${escapeHtml(e.status)}${e.error ? ` (${escapeHtml(e.error)})` : ''}</h3><table>${rows}</table>`;
     })
     .join('');
-  return page(`Order ${orderId}`, `<h2>Traces</h2>${traceTables || '<p>No spans recorded for this order.</p>'}<h2>Saga executions</h2>${histories || '<p>None.</p>'}`);
+  return page(
+    `Order ${orderId}`,
+    `<h2>Traces</h2>${traceTables || '<p>No spans recorded for this order.</p>'}<h2>Saga executions</h2>${histories || '<p>None.</p>'}`,
+  );
 }

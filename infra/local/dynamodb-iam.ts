@@ -1,5 +1,5 @@
 import { DynamoDbProxy } from './dynamodb-proxy';
-import { accessKeyIn, AccessDenied, type LocalIam } from './iam';
+import { AccessDenied, accessKeyIn, type LocalIam } from './iam';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
 
 /**
@@ -14,7 +14,8 @@ export class DynamoDbIam extends DynamoDbProxy {
   constructor(iam: LocalIam, upstream: string, onDenied: (error: AccessDenied) => void) {
     super(upstream, (operation, body, req) => {
       try {
-        for (const [action, resource] of requiredPermissions(operation, safeJson(body))) iam.authorize(accessKeyIn(req.headers.authorization), action, [resource]);
+        for (const [action, resource] of requiredPermissions(operation, safeJson(body)))
+          iam.authorize(accessKeyIn(req.headers.authorization), action, [resource]);
         return undefined;
       } catch (error) {
         if (!(error instanceof AccessDenied)) throw error;
@@ -41,7 +42,12 @@ export function requiredPermissions(operation: string, input: any): Array<[strin
     case 'BatchWriteItem':
       return Object.keys(input.RequestItems ?? {}).map((table) => [`dynamodb:${operation}`, tableArn(table)]);
     case 'TransactWriteItems': {
-      const actions: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
+      const actions: Record<string, string> = {
+        Put: 'PutItem',
+        Update: 'UpdateItem',
+        Delete: 'DeleteItem',
+        ConditionCheck: 'ConditionCheckItem',
+      };
       return (input.TransactItems ?? []).map((item: Record<string, { TableName: string }>) => {
         const [kind, spec] = Object.entries(item)[0]!;
         return [`dynamodb:${actions[kind]}`, tableArn(spec.TableName)];

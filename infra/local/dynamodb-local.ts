@@ -1,15 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
-  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { TableSpec } from './template';
 
@@ -52,9 +52,7 @@ export class DynamoDbLocal {
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     const spawnError = new Promise<never>((_, reject) => {
-      child.once('error', (e) =>
-        reject(new Error(`could not start Java for DynamoDB Local (Java 17+ must be on PATH): ${e.message}`)),
-      );
+      child.once('error', (e) => reject(new Error(`could not start Java for DynamoDB Local (Java 17+ must be on PATH): ${e.message}`)));
       child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code}:\n${output}`)));
     });
     spawnError.catch(() => {});
@@ -87,10 +85,18 @@ export class DynamoDbLocal {
         AttributeDefinitions: p.AttributeDefinitions,
         BillingMode: 'PAY_PER_REQUEST',
         ...(p.GlobalSecondaryIndexes?.length
-          ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes.map(({ IndexName, KeySchema, Projection }: any) => ({ IndexName, KeySchema, Projection })) }
+          ? {
+              GlobalSecondaryIndexes: p.GlobalSecondaryIndexes.map(({ IndexName, KeySchema, Projection }: any) => ({
+                IndexName,
+                KeySchema,
+                Projection,
+              })),
+            }
           : {}),
         ...(p.LocalSecondaryIndexes?.length ? { LocalSecondaryIndexes: p.LocalSecondaryIndexes } : {}),
-        ...(p.StreamSpecification ? { StreamSpecification: { StreamEnabled: true, StreamViewType: p.StreamSpecification.StreamViewType } } : {}),
+        ...(p.StreamSpecification
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: p.StreamSpecification.StreamViewType } }
+          : {}),
       };
       await client.send(new CreateTableCommand(input));
       if (p.TimeToLiveSpecification?.Enabled) {

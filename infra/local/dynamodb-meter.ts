@@ -50,9 +50,11 @@ export class DynamoMeter {
     const read = (consistent: boolean | undefined, items = 1) => (this.stats.readUnits += items * (consistent ? 1 : 0.5));
     if (SINGLE_WRITES.has(operation)) this.stats.writeUnits += 1;
     else if (operation === 'TransactWriteItems') this.stats.writeUnits += 2 * (input.TransactItems?.length ?? 0);
-    else if (operation === 'BatchWriteItem') this.stats.writeUnits += Object.values<any[]>(input.RequestItems ?? {}).reduce((n, r) => n + r.length, 0);
+    else if (operation === 'BatchWriteItem')
+      this.stats.writeUnits += Object.values<unknown[]>(input.RequestItems ?? {}).reduce((n, r) => n + r.length, 0);
     else if (operation === 'GetItem') read(input.ConsistentRead);
-    else if (operation === 'BatchGetItem') Object.values<any>(input.RequestItems ?? {}).forEach((r) => read(r.ConsistentRead, r.Keys?.length ?? 0));
+    else if (operation === 'BatchGetItem')
+      for (const r of Object.values<any>(input.RequestItems ?? {})) read(r.ConsistentRead, r.Keys?.length ?? 0);
     else if (operation === 'Query') read(input.ConsistentRead, 1);
   }
 }

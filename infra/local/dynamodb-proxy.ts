@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** An answer a proxy gives instead of passing the request on. */
@@ -28,15 +28,24 @@ export class DynamoDbProxy {
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        const refusal = this.inspect(String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '', body, req);
+        const refusal = this.inspect(
+          String(req.headers['x-amz-target'] ?? '')
+            .split('.')
+            .pop() ?? '',
+          body,
+          req,
+        );
         if (refusal) {
           res.writeHead(refusal.status, refusal.headers).end(refusal.body);
           return;
         }
-        const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
-        });
+        const upstream = request(
+          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            answer.pipe(res);
+          },
+        );
         upstream.on('error', () => res.writeHead(502).end());
         upstream.end(body);
       });

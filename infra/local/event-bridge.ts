@@ -83,7 +83,10 @@ export class LocalEventBridge {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
-  private put(bus: string, entry: { Source: string; DetailType: string; Detail: string; Resources?: string[]; Time?: string; TraceHeader?: string }): string {
+  private put(
+    bus: string,
+    entry: { Source: string; DetailType: string; Detail: string; Resources?: string[]; Time?: string; TraceHeader?: string },
+  ): string {
     const event: BusEvent = {
       version: '0',
       id: randomUUID(),
@@ -97,7 +100,15 @@ export class LocalEventBridge {
     };
     this.archive.push({ bus, event });
     const traceId = entry.TraceHeader?.match(/Root=[^;]+/)?.[0] ?? LocalTelemetry.newTraceId();
-    this.telemetry.record({ traceId, kind: 'event', name: `${event.source} ${event['detail-type']}`, start: Date.now(), ms: 0, ok: true, ...(orderIdOf(event) !== undefined ? { orderId: orderIdOf(event)! } : {}) });
+    this.telemetry.record({
+      traceId,
+      kind: 'event',
+      name: `${event.source} ${event['detail-type']}`,
+      start: Date.now(),
+      ms: 0,
+      ok: true,
+      ...(orderIdOf(event) !== undefined ? { orderId: orderIdOf(event)! } : {}),
+    });
     this.route(bus, event, traceId);
     return event.id;
   }
@@ -131,7 +142,8 @@ function matches(pattern: Record<string, unknown>, event: Record<string, unknown
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = event[key];
     if (Array.isArray(expected)) return expected.some((value) => value === actual);
-    if (expected && typeof expected === 'object') return !!actual && typeof actual === 'object' && matches(expected as Record<string, unknown>, actual as Record<string, unknown>);
+    if (expected && typeof expected === 'object')
+      return !!actual && typeof actual === 'object' && matches(expected as Record<string, unknown>, actual as Record<string, unknown>);
     return expected === actual;
   });
 }

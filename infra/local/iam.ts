@@ -56,7 +56,8 @@ export class LocalIam {
       if (role?.Properties?.ManagedPolicyArns?.length) throw new Error(`role ${roleId}: managed policies are not modelled locally`);
       const statements = template.resolve([...inline, ...attached]) as unknown as Statement[];
       const conditional = statements.find((st) => st.Condition);
-      if (conditional) throw new Error(`role ${roleId} has a condition (${JSON.stringify(conditional.Condition)}) the local cloud does not model yet`);
+      if (conditional)
+        throw new Error(`role ${roleId} has a condition (${JSON.stringify(conditional.Condition)}) the local cloud does not model yet`);
       return statements;
     };
     const roleIdOf = (arn: any) => (arn?.['Fn::GetAtt'] ? String(arn['Fn::GetAtt'][0]) : undefined);
@@ -77,7 +78,10 @@ export class LocalIam {
       const p = template.resolve(permission.Properties) as Record<string, string>;
       if (p.Action !== 'lambda:InvokeFunction') continue;
       const name = String(p.FunctionName).split(':function:').pop()!.split(':')[0]!;
-      this.permissions.set(name, [...(this.permissions.get(name) ?? []), { principal: p.Principal!, sourceArn: p.SourceArn, sourceAccount: p.SourceAccount }]);
+      this.permissions.set(name, [
+        ...(this.permissions.get(name) ?? []),
+        { principal: p.Principal!, sourceArn: p.SourceArn, sourceAccount: p.SourceAccount },
+      ]);
     }
   }
 
@@ -102,7 +106,9 @@ export class LocalIam {
    * role. Answers why not, or undefined when allowed.
    */
   invocationDenied(functionName: string, source: { service: string; sourceArn: string } | { stateMachineArn: string }): string | undefined {
-    const functionArn = this.template.resolve({ 'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${functionName}` }) as string;
+    const functionArn = this.template.resolve({
+      'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${functionName}`,
+    }) as string;
     if ('stateMachineArn' in source) {
       const role = this.roles.get(source.stateMachineArn);
       if (!role) return `state machine ${source.stateMachineArn} has no role in the template`;
@@ -119,7 +125,9 @@ export class LocalIam {
         (p.sourceArn === undefined || wildcardMatch(p.sourceArn, source.sourceArn, true)) &&
         (p.sourceAccount === undefined || p.sourceAccount === LOCAL_ACCOUNT),
     );
-    return allowed ? undefined : `${source.service} (source ${source.sourceArn}) is not allowed to invoke ${functionArn}: no resource-based policy of the function allows it`;
+    return allowed
+      ? undefined
+      : `${source.service} (source ${source.sourceArn}) is not allowed to invoke ${functionArn}: no resource-based policy of the function allows it`;
   }
 
   private check(principal: Principal, action: string, resource: string): void {
@@ -144,11 +152,15 @@ function statementMatches(s: Statement, action: string, resource: string): boole
   const list = (v: string | string[] | undefined) => (v === undefined ? undefined : [v].flat());
   const actions = list(s.Action);
   const notActions = list(s.NotAction);
-  const actionOk = actions ? actions.some((a) => wildcardMatch(a, action, false)) : !!notActions && !notActions.some((a) => wildcardMatch(a, action, false));
+  const actionOk = actions
+    ? actions.some((a) => wildcardMatch(a, action, false))
+    : !!notActions && !notActions.some((a) => wildcardMatch(a, action, false));
   if (!actionOk) return false;
   const resources = list(s.Resource);
   const notResources = list(s.NotResource);
-  const resourceOk = resources ? resources.some((r) => wildcardMatch(r, resource, true)) : !!notResources && !notResources.some((r) => wildcardMatch(r, resource, true));
+  const resourceOk = resources
+    ? resources.some((r) => wildcardMatch(r, resource, true))
+    : !!notResources && !notResources.some((r) => wildcardMatch(r, resource, true));
   return resourceOk;
 }
 
@@ -182,7 +194,10 @@ export function endpointPermissions(call: AwsCall): Array<[string, string[]]> {
 
 /** IAM's wildcards: `*` any run of characters, `?` one. Actions match case-insensitively. */
 export function wildcardMatch(pattern: string, value: string, caseSensitive: boolean): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`, caseSensitive ? '' : 'i').test(value);
 }
 

@@ -163,7 +163,7 @@ class FunctionPool {
       this.all.delete(env);
       void env.terminate();
       const next = this.waiting.shift();
-      if (next) this.acquire().then(next);
+      if (next) void this.acquire().then(next);
       return;
     }
     const next = this.waiting.shift();
@@ -178,11 +178,7 @@ class Environment {
   private pending: { id: string; resolve: (r: InvokeResult) => void } | undefined;
   private exited = false;
 
-  constructor(
-    private readonly spec: FunctionSpec,
-    runtimeEnvironment: Record<string, string>,
-    log: LogSink,
-  ) {
+  constructor(spec: FunctionSpec, runtimeEnvironment: Record<string, string>, log: LogSink) {
     this.worker = new Worker(WORKER, {
       env: {
         ...runtimeEnvironment,

@@ -1,9 +1,10 @@
 // One local Lambda "execution environment": a worker thread with the function's own
 // environment variables, running the bundled asset that deploys. Plain JavaScript on purpose:
 // it must start without a TypeScript loader.
-import { parentPort, workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
+
 import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
 
 process.setSourceMapsEnabled?.(true);
 const { entry, handlerExport, functionName, memoryMb } = workerData;

@@ -28,13 +28,21 @@ export class LocalSchedules {
       if (!rate) continue;
       const unit = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[rate[2]!.replace(/s$/, '') as 'minute' | 'hour' | 'day'];
       const targets = (p.Targets ?? []).map((t: any) => String(template.resolve(t.Arn)).split(':function:')[1]).filter(Boolean);
-      this.rules.push({ name: String(resource.Metadata?.['aws:cdk:path'] ?? logicalId), arn: String(template.resolve({ 'Fn::GetAtt': [logicalId, 'Arn'] })), everyMs: Number(rate[1]) * unit, targets });
+      this.rules.push({
+        name: String(resource.Metadata?.['aws:cdk:path'] ?? logicalId),
+        arn: String(template.resolve({ 'Fn::GetAtt': [logicalId, 'Arn'] })),
+        everyMs: Number(rate[1]) * unit,
+        targets,
+      });
     }
   }
 
   start(): void {
     for (const rule of this.rules) {
-      const timer = setInterval(() => void this.fire(rule.name).catch((e) => console.error(`schedule ${rule.name} failed`, e)), rule.everyMs);
+      const timer = setInterval(
+        () => void this.fire(rule.name).catch((e) => console.error(`schedule ${rule.name} failed`, e)),
+        rule.everyMs,
+      );
       timer.unref();
       this.timers.push(timer);
     }
@@ -51,17 +59,22 @@ export class LocalSchedules {
     const results: unknown[] = [];
     for (const rule of rules) {
       for (const target of rule.targets) {
-        const outcome = await this.lambdas.invoke(target, {
-          version: '0',
-          id: randomUUID(),
-          'detail-type': 'Scheduled Event',
-          source: 'aws.events',
-          account: LOCAL_ACCOUNT,
-          time: time.toISOString(),
-          region: LOCAL_REGION,
-          resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${rule.name}`],
-          detail: {},
-        }, undefined, { service: 'events.amazonaws.com', sourceArn: rule.arn });
+        const outcome = await this.lambdas.invoke(
+          target,
+          {
+            version: '0',
+            id: randomUUID(),
+            'detail-type': 'Scheduled Event',
+            source: 'aws.events',
+            account: LOCAL_ACCOUNT,
+            time: time.toISOString(),
+            region: LOCAL_REGION,
+            resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${rule.name}`],
+            detail: {},
+          },
+          undefined,
+          { service: 'events.amazonaws.com', sourceArn: rule.arn },
+        );
         results.push(outcome.ok ? outcome.result : { error: outcome.error });
       }
     }

@@ -1,6 +1,6 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as fs from 'node:fs';
 import { DEMO_ADMIN, DEMO_USER } from '../demo/demo-shop';
 import { seedDemoShop } from '../demo/seed';
 import { startLocalCloud } from './cloud';
@@ -59,7 +59,10 @@ if (json) {
   say(`local console (traces, saga executions, metrics): ${cloud.consoleUrl}`);
   say(`API docs (Swagger UI): ${cloud.awsEndpoint}/_docs/  (OpenAPI file: ${path.join(dataDir ?? '<temp dir>', 'openapi.json')})`);
   const [mobile, password] = demo ? [DEMO_USER.mobile, DEMO_USER.password] : ['13900000009', 'your-password'];
-  if (!demo) say(`register: curl -s -X POST ${cloud.apiUrl}/api/user/register -d '{"name":"Ann","gender":2,"mobile":"${mobile}","password":"${password}"}'`);
+  if (!demo)
+    say(
+      `register: curl -s -X POST ${cloud.apiUrl}/api/user/register -d '{"name":"Ann","gender":2,"mobile":"${mobile}","password":"${password}"}'`,
+    );
   say(`log in:   curl -s -X POST ${cloud.apiUrl}/api/user/login -d '{"mobile":"${mobile}","password":"${password}"}'`);
   say(`browse:   curl -s ${cloud.apiUrl}/api/home/recommend -H "Authorization: Bearer <accessToken>"`);
 }

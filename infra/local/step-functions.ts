@@ -9,10 +9,9 @@ import type { SynthesizedTemplate } from './template';
 // and a States.ALL catch would silently turn that into compensation.
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
 promiseStatics.withResolvers ??= () => {
-  let resolve!: (value: unknown) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
-  return { promise, resolve, reject };
+  const parts: { resolve?: (value: unknown) => void; reject?: (reason: unknown) => void } = {};
+  const promise = new Promise((resolve, reject) => Object.assign(parts, { resolve, reject }));
+  return { promise, ...parts };
 };
 
 export interface ExecutionRecord {
@@ -36,6 +35,8 @@ interface Machine {
   definition: Record<string, any>;
   type: string;
   taskStates: Array<{ state: string; functionId: string }>;
+  /** Validated by its first execution; later ones skip the validation (ajv, ~95 ms of main-thread CPU each). */
+  validated?: boolean;
 }
 
 /**
@@ -97,7 +98,13 @@ export class LocalStepFunctions {
       .onTarget('AWSStepFunctions.ListExecutions', ({ stateMachineArn }) => ({
         executions: [...this.executions.values()]
           .filter((e) => !stateMachineArn || e.stateMachineArn === stateMachineArn)
-          .map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate: startDate / 1000, stopDate: stopDate && stopDate / 1000 })),
+          .map(({ executionArn, name, status, startDate, stopDate }) => ({
+            executionArn,
+            name,
+            status,
+            startDate: startDate / 1000,
+            stopDate: stopDate && stopDate / 1000,
+          })),
       }));
   }
 
@@ -110,7 +117,17 @@ export class LocalStepFunctions {
     for (const e of this.executions.values()) if (e.status === 'RUNNING') e.abort?.();
   }
 
-  private async start({ stateMachineArn, name, input = '{}', traceHeader }: { stateMachineArn: string; name?: string; input?: string; traceHeader?: string }) {
+  private async start({
+    stateMachineArn,
+    name,
+    input = '{}',
+    traceHeader,
+  }: {
+    stateMachineArn: string;
+    name?: string;
+    input?: string;
+    traceHeader?: string;
+  }) {
     const machine = this.machines.get(stateMachineArn);
     if (!machine) throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     const executionName = name ?? crypto.randomUUID();
@@ -148,12 +165,24 @@ export class LocalStepFunctions {
       ]),
     );
     const pause = this.options.retryPauseMs;
-    const execution = new StateMachine(machine.definition as never, { validationOptions: { checkPaths: false, checkArn: false } }).run(JSON.parse(input), {
+    const validationOptions = machine.validated ? { noValidate: true } : { checkPaths: false, checkArn: false };
+    const stateMachine = new StateMachine(machine.definition as never, { validationOptions });
+    machine.validated = true;
+    const execution = stateMachine.run(JSON.parse(input), {
       overrides: {
         taskResourceLocalHandlers: handlers,
-        ...(pause !== undefined ? { retryIntervalOverrides: Object.fromEntries(machine.taskStates.map(({ state }) => [state, pause])) } : {}),
+        ...(pause !== undefined
+          ? { retryIntervalOverrides: Object.fromEntries(machine.taskStates.map(({ state }) => [state, pause])) }
+          : {}),
       },
-      context: { Execution: { Id: executionArn, Name: executionName, Input: JSON.parse(input), StartTime: new Date(record.startDate).toISOString() } } as never,
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: executionName,
+          Input: JSON.parse(input),
+          StartTime: new Date(record.startDate).toISOString(),
+        },
+      } as never,
     });
     record.abort = () => execution.abort();
     void (async () => {

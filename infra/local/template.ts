@@ -98,7 +98,9 @@ export class SynthesizedTemplate {
     /** Physical values the local cloud chose for some resources, e.g. a secret's ARN. */
     private readonly physicalIds: Record<string, string> = {},
   ) {
-    this.resources = mergeStacks(stackNames.map((stackName) => ({ stackName, template: readJson(path.join(assemblyDir, `${stackName}.template.json`)) }))).Resources;
+    this.resources = mergeStacks(
+      stackNames.map((stackName) => ({ stackName, template: readJson(path.join(assemblyDir, `${stackName}.template.json`)) })),
+    ).Resources;
     for (const stackName of stackNames) {
       const assets = readJson(path.join(assemblyDir, `${stackName}.assets.json`));
       for (const [hash, file] of Object.entries<any>(assets.files ?? {})) this.assetDirs[hash] = path.join(assemblyDir, file.source.path);

@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { TableSpec } from './template';
 
 /**
@@ -40,15 +46,27 @@ export class LocalTtl {
     const now = String(Math.floor(time.getTime() / 1000));
     const deleted: Record<string, string[]> = {};
     for (const table of this.tables) {
-      const expired = { FilterExpression: 'attribute_type(#ttl, :n) AND #ttl < :now', ExpressionAttributeNames: { '#ttl': table.attribute }, ExpressionAttributeValues: { ':n': { S: 'N' }, ':now': { N: now } } };
+      const expired = {
+        FilterExpression: 'attribute_type(#ttl, :n) AND #ttl < :now',
+        ExpressionAttributeNames: { '#ttl': table.attribute },
+        ExpressionAttributeValues: { ':n': { S: 'N' }, ':now': { N: now } },
+      };
       let start: Record<string, AttributeValue> | undefined;
       do {
         const page = await this.client.send(new ScanCommand({ TableName: table.name, ...expired, ExclusiveStartKey: start }));
         for (const item of page.Items ?? []) {
           const key = Object.fromEntries(table.keys.map((k) => [k, item[k]!]));
           try {
-            await this.client.send(new DeleteItemCommand({ TableName: table.name, Key: key, ConditionExpression: expired.FilterExpression, ExpressionAttributeNames: expired.ExpressionAttributeNames, ExpressionAttributeValues: expired.ExpressionAttributeValues }));
-            (deleted[table.name] ??= []).push(table.keys.map((k) => Object.values(key[k]!)[0]).join('|'));
+            await this.client.send(
+              new DeleteItemCommand({
+                TableName: table.name,
+                Key: key,
+                ConditionExpression: expired.FilterExpression,
+                ExpressionAttributeNames: expired.ExpressionAttributeNames,
+                ExpressionAttributeValues: expired.ExpressionAttributeValues,
+              }),
+            );
+            deleted[table.name] = [...(deleted[table.name] ?? []), table.keys.map((k) => Object.values(key[k]!)[0]).join('|')];
           } catch (error) {
             if (!(error instanceof ConditionalCheckFailedException)) throw error;
           }

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -93,7 +93,11 @@ export class DataStack extends Stack {
  * tokens, idempotency keys): DynamoDB deletes an item once that time has passed, so no business
  * record may ever use the name.
  */
-function serviceTable(scope: Construct, config: StageConfig, options: { sortKey?: boolean; contributorInsights?: boolean } = {}): dynamodb.Table {
+function serviceTable(
+  scope: Construct,
+  config: StageConfig,
+  options: { sortKey?: boolean; contributorInsights?: boolean } = {},
+): dynamodb.Table {
   return new dynamodb.Table(scope, 'Table', {
     partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
     ...(options.sortKey === false ? {} : { sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } }),

@@ -10,7 +10,13 @@ import { startLocalCloud } from '../../infra/local/cloud';
 
 const ADMIN = { name: 'Bench Admin', gender: 0, mobile: '19911110000', password: 'bench-admin-pass' };
 // Prices in us-east-1 (on-demand after the November 2024 DynamoDB price cut).
-const PRICE = { standardTransition: 0.025 / 1000, expressRequest: 1.0 / 1e6, expressGbSecond: 0.00001667, dynamoWrite: 0.625 / 1e6, dynamoRead: 0.125 / 1e6 };
+const PRICE = {
+  standardTransition: 0.025 / 1000,
+  expressRequest: 1.0 / 1e6,
+  expressGbSecond: 0.00001667,
+  dynamoWrite: 0.625 / 1e6,
+  dynamoRead: 0.125 / 1e6,
+};
 
 const log = (line = '') => process.stdout.write(line + '\n');
 const cloud = await startLocalCloud({
@@ -67,21 +73,39 @@ async function inBatches<T, R>(inputs: T[], width: number, task: (input: T) => P
 
 try {
   const admin = await signIn(ADMIN);
-  const users = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn({ name: `Bench ${i}`, gender: 1, mobile: `1991111${String(i + 1).padStart(4, '0')}`, password: 'bench-user-pass' })));
-  const plenty = (await call('/api/product/create', { name: 'Bench item', stock: 100_000, amount: 1000, status: 1, stock_shards: 4 }, admin.token)).id;
+  const users = await Promise.all(
+    Array.from({ length: 8 }, (_, i) =>
+      signIn({ name: `Bench ${i}`, gender: 1, mobile: `1991111${String(i + 1).padStart(4, '0')}`, password: 'bench-user-pass' }),
+    ),
+  );
+  const plenty = (
+    await call('/api/product/create', { name: 'Bench item', stock: 100_000, amount: 1000, status: 1, stock_shards: 4 }, admin.token)
+  ).id;
 
   log('# Order saga figures (embedded local cloud, one run)');
   log();
   for (const withCoupon of [false, true]) {
     const orders = 40;
     const coupons = withCoupon
-      ? await inBatches(Array.from({ length: orders }, (_, i) => users[i % users.length]!), 8, (u) =>
-          call('/api/coupon/issue', { uid: u.id, value: 100, expires_at: Math.floor(Date.now() / 1000) + 3600 }, admin.token).then((c) => c.id as number),
+      ? await inBatches(
+          Array.from({ length: orders }, (_, i) => users[i % users.length]!),
+          8,
+          (u) =>
+            call('/api/coupon/issue', { uid: u.id, value: 100, expires_at: Math.floor(Date.now() / 1000) + 3600 }, admin.token).then(
+              (c) => c.id as number,
+            ),
         )
       : [];
     meter.reset();
-    const ids = await inBatches(Array.from({ length: orders }, (_, i) => i), 8, (i) =>
-      call('/api/order/create', { pid: plenty, num: 1, ...(withCoupon ? { couponId: coupons[i] } : {}) }, users[i % users.length]!.token).then((o) => o.id as number),
+    const ids = await inBatches(
+      Array.from({ length: orders }, (_, i) => i),
+      8,
+      (i) =>
+        call(
+          '/api/order/create',
+          { pid: plenty, num: 1, ...(withCoupon ? { couponId: coupons[i] } : {}) },
+          users[i % users.length]!.token,
+        ).then((o) => o.id as number),
     );
     const executions = await finished(ids);
     const succeeded = executions.filter((e) => e.status === 'SUCCEEDED').length;
@@ -91,28 +115,45 @@ try {
     const avgTransitions = counts.reduce((a, b) => a + b, 0) / counts.length;
     const requests = Object.values(stats.requests).reduce((a, b) => a + b, 0);
     log(`## ${withCoupon ? 'With' : 'Without'} a coupon (${succeeded} of ${orders} orders placed)`);
-    log(`- DynamoDB requests per order: ${perOrder(requests)} (${Object.entries(stats.requests).map(([op, n]) => `${op} ${perOrder(n)}`).join(', ')})`);
-    log(`- DynamoDB write units per order: ${perOrder(stats.writeUnits)}, read units: ${perOrder(stats.readUnits)} (estimated, items < 1 KB)`);
+    log(
+      `- DynamoDB requests per order: ${perOrder(requests)} (${Object.entries(stats.requests)
+        .map(([op, n]) => `${op} ${perOrder(n)}`)
+        .join(', ')})`,
+    );
+    log(
+      `- DynamoDB write units per order: ${perOrder(stats.writeUnits)}, read units: ${perOrder(stats.readUnits)} (estimated, items < 1 KB)`,
+    );
     log(`- Step Functions state transitions per order: ${avgTransitions.toFixed(1)}`);
     const standard = avgTransitions * PRICE.standardTransition * 1e6;
     const express = (PRICE.expressRequest + 1 * 0.0625 * PRICE.expressGbSecond) * 1e6;
     const dynamo = ((stats.writeUnits * PRICE.dynamoWrite + stats.readUnits * PRICE.dynamoRead) / succeeded) * 1e6;
-    log(`- Per million orders: Step Functions Standard $${standard.toFixed(0)}, Express ≈ $${express.toFixed(2)} (assuming 1 s at 64 MB), DynamoDB on-demand $${dynamo.toFixed(2)}`);
+    log(
+      `- Per million orders: Step Functions Standard $${standard.toFixed(0)}, Express ≈ $${express.toFixed(2)} (assuming 1 s at 64 MB), DynamoDB on-demand $${dynamo.toFixed(2)}`,
+    );
     log();
   }
 
   log('## Throughput through the whole saga');
-  for (const [label, stock, count] of [['ample stock', 100_000, 200], ['200 orders racing for 50 in stock', 50, 200]] as const) {
+  for (const [label, stock, count] of [
+    ['ample stock', 100_000, 200],
+    ['200 orders racing for 50 in stock', 50, 200],
+  ] as const) {
     const pid = (await call('/api/product/create', { name: 'Race item', stock, amount: 100, status: 1, stock_shards: 4 }, admin.token)).id;
     const started = Date.now();
-    const ids = await Promise.all(Array.from({ length: count }, (_, i) => call('/api/order/create', { pid, num: 1 }, users[i % users.length]!.token).then((o) => o.id as number)));
+    const ids = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        call('/api/order/create', { pid, num: 1 }, users[i % users.length]!.token).then((o) => o.id as number),
+      ),
+    );
     const executions = await finished(ids);
     const seconds = (Date.now() - started) / 1000;
     const placed = executions.filter((e) => e.status === 'SUCCEEDED').length;
     const states = await Promise.all(ids.map((id) => call('/api/order/detail', { id }, admin.token).then((o) => o.state as string)));
     const awaiting = states.filter((s) => s === 'awaiting_payment').length;
     const stockLeft = (await call('/api/product/detail', { id: pid }, admin.token)).stock;
-    log(`- ${label}: ${count} orders in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(1)} orders/s; ${awaiting} awaiting payment, ${count - awaiting} cancelled, stock left ${stockLeft} (${placed} executions succeeded)`);
+    log(
+      `- ${label}: ${count} orders in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(1)} orders/s; ${awaiting} awaiting payment, ${count - awaiting} cancelled, stock left ${stockLeft} (${placed} executions succeeded)`,
+    );
   }
 } finally {
   await cloud.stop();

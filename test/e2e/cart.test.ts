@@ -8,7 +8,11 @@ beforeAll(async () => {
 });
 
 async function createProduct(fields: Record<string, unknown> = {}): Promise<number> {
-  const reply = await post('/api/product/create', { name: 'Cart item', stock: 50, amount: 1999, status: 1, category: 'cart-tests', ...fields }, admin);
+  const reply = await post(
+    '/api/product/create',
+    { name: 'Cart item', stock: 50, amount: 1999, status: 1, category: 'cart-tests', ...fields },
+    admin,
+  );
   expect(reply.status).toBe(200);
   return reply.body.id;
 }
@@ -82,7 +86,11 @@ describe('cart', () => {
   it('holds at most 200 different products: the 201st gets 409 CART_FULL, even when added concurrently', async () => {
     const user = await registerAndLogin('Hoarder');
     const auth = bearer(user.token);
-    const ids = await inBatches(Array.from({ length: 205 }, () => ({})), 10, (fields) => createProduct(fields));
+    const ids = await inBatches(
+      Array.from({ length: 205 }, () => ({})),
+      10,
+      (fields) => createProduct(fields),
+    );
     const first = ids.slice(0, 195);
     const replies = await inBatches(first, 10, (id) => post('/api/cart/add', { product_id: id }, auth));
     expect(replies.every((r) => r.status === 200)).toBe(true);
@@ -130,7 +138,10 @@ describe('cart', () => {
       expect(reply.body.code).toMatch(/^(INVALID_INPUT|MALFORMED_JSON)$/);
     }
     await post('/api/cart/add', { product_id: product, count: 999 }, auth);
-    expect(await post('/api/cart/add', { product_id: product, count: 1 }, auth)).toMatchObject({ status: 400, body: { code: 'COUNT_TOO_LARGE' } });
+    expect(await post('/api/cart/add', { product_id: product, count: 1 }, auth)).toMatchObject({
+      status: 400,
+      body: { code: 'COUNT_TOO_LARGE' },
+    });
   });
 
   it('needs a token', async () => {

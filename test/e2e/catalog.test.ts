@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asAdmin, bearer, get, post, registerAndLogin, type Reply } from './client';
+import { asAdmin, bearer, get, post, type Reply, registerAndLogin } from './client';
 
 /*
  * The product catalogue over real HTTP: admin CRUD, role checks, the storefront lists and their
@@ -113,7 +113,11 @@ interface PageOptions {
  * Reads a list page by page, each page's cursor taken from the previous reply, until is_end.
  * Checks on the way that every page but the last is full and that cursors are positive.
  */
-async function pageAll(list: keyof typeof LISTS, query: Record<string, string | number>, options: PageOptions): Promise<{ items: any[]; pages: any[][] }> {
+async function pageAll(
+  list: keyof typeof LISTS,
+  query: Record<string, string | number>,
+  options: PageOptions,
+): Promise<{ items: any[]; pages: any[][] }> {
   const { route, items: field, cursor: cursorField } = LISTS[list];
   const pages: any[][] = [];
   let cursor = 0;
@@ -146,7 +150,11 @@ async function categoryIds(category: string, sort = 'newest'): Promise<number[]>
 
 /** Asserts each id occurs exactly once in `seen`. */
 function expectEachOnce(seen: number[], expected: number[]): void {
-  for (const id of expected) expect(seen.filter((s) => s === id), `product ${id}`).toHaveLength(1);
+  for (const id of expected)
+    expect(
+      seen.filter((s) => s === id),
+      `product ${id}`,
+    ).toHaveLength(1);
 }
 
 const STOREFRONT_KEYS = ['category', 'create_time', 'description', 'id', 'name', 'price', 'sales', 'status', 'stock', 'update_time'];
@@ -159,7 +167,15 @@ describe('admin product CRUD', () => {
   it('creates a product whose detail shows every field, stock summed over its shards', async () => {
     const category = uniqueCategory('crud');
     const before = Math.floor(Date.now() / 1000);
-    const id = await createProduct({ name: 'Desk lamp', desc: 'LED, warm white', stock: 10, amount: 2599, status: 1, category, stock_shards: 3 });
+    const id = await createProduct({
+      name: 'Desk lamp',
+      desc: 'LED, warm white',
+      stock: 10,
+      amount: 2599,
+      status: 1,
+      category,
+      stock_shards: 3,
+    });
     const after = Math.ceil(Date.now() / 1000);
 
     const detail = await detailOf(id);
@@ -209,7 +225,16 @@ describe('admin product CRUD', () => {
 
   it('fills in the defaults: empty desc, category "general", one shard', async () => {
     const id = await createProduct({ name: 'Plain', stock: 3, amount: 1, status: 2 });
-    expect(await detailBody(id)).toMatchObject({ id, name: 'Plain', desc: '', category: 'general', stock: 3, amount: 1, status: 2, sales: 0 });
+    expect(await detailBody(id)).toMatchObject({
+      id,
+      name: 'Plain',
+      desc: '',
+      category: 'general',
+      stock: 3,
+      amount: 1,
+      status: 2,
+      sales: 0,
+    });
   });
 
   it('sums stock over any number of shards, also fewer units than shards', async () => {
@@ -241,11 +266,25 @@ describe('admin product CRUD', () => {
     expect(await detailBody(id)).toEqual({ ...original, amount: 999, name: 'Big mug', desc: '', update_time: expect.any(Number) });
 
     await updateProduct(id, { status: 2 });
-    expect(await detailBody(id)).toEqual({ ...original, amount: 999, name: 'Big mug', desc: '', status: 2, update_time: expect.any(Number) });
+    expect(await detailBody(id)).toEqual({
+      ...original,
+      amount: 999,
+      name: 'Big mug',
+      desc: '',
+      status: 2,
+      update_time: expect.any(Number),
+    });
 
     // An update with nothing but the id changes no field.
     await updateProduct(id, {});
-    expect(await detailBody(id)).toEqual({ ...original, amount: 999, name: 'Big mug', desc: '', status: 2, update_time: expect.any(Number) });
+    expect(await detailBody(id)).toEqual({
+      ...original,
+      amount: 999,
+      name: 'Big mug',
+      desc: '',
+      status: 2,
+      update_time: expect.any(Number),
+    });
   });
 
   it('updates stock and shard count, together and apart', async () => {
@@ -300,9 +339,19 @@ describe('admin product CRUD', () => {
 
   it('concurrent updates of one product all succeed (or answer 409), never a 5xx, and none is lost', async () => {
     const id = await createProduct({ name: 'Contended', desc: 'before', amount: 100, stock: 10, stock_shards: 4 });
-    const changes = [{ name: 'After' }, { desc: 'after' }, { amount: 777 }, { stock: 33 }, { stock_shards: 2 }, { status: 2 }, { recommend: true }, { category: uniqueCategory('race') }];
+    const changes = [
+      { name: 'After' },
+      { desc: 'after' },
+      { amount: 777 },
+      { stock: 33 },
+      { stock_shards: 2 },
+      { status: 2 },
+      { recommend: true },
+      { category: uniqueCategory('race') },
+    ];
     const replies = await Promise.all(changes.map((change) => post('/api/product/update', { id, ...change }, admin)));
-    for (const [i, reply] of replies.entries()) expect([200, 409], `${JSON.stringify(changes[i])}: ${JSON.stringify(reply.body)}`).toContain(reply.status);
+    for (const [i, reply] of replies.entries())
+      expect([200, 409], `${JSON.stringify(changes[i])}: ${JSON.stringify(reply.body)}`).toContain(reply.status);
     const applied = Object.assign({}, ...changes.filter((_, i) => replies[i]!.status === 200));
     delete applied.recommend;
     delete applied.stock_shards;
@@ -311,7 +360,9 @@ describe('admin product CRUD', () => {
 
   it('concurrent updates of the same fields leave the values of exactly one of them, never a 5xx', async () => {
     const id = await createProduct({ amount: 100, stock: 10, stock_shards: 4 });
-    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => post('/api/product/update', { id, stock: i + 1, amount: 1000 + i + 1 }, admin)));
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => post('/api/product/update', { id, stock: i + 1, amount: 1000 + i + 1 }, admin)),
+    );
     for (const reply of replies) expect([200, 409], JSON.stringify(reply.body)).toContain(reply.status);
     const winners = replies.flatMap((reply, i) => (reply.status === 200 ? [i + 1] : []));
     expect(winners.length).toBeGreaterThan(0);
@@ -354,8 +405,16 @@ describe('admin-only routes answer 403 ADMIN_ONLY to a normal user and change no
     const banner = saved.body;
 
     const sneaky = `Sneaky banner ${randomBytes(4).toString('hex')}`;
-    expectError(await post('/api/home/banner/save', { title: sneaky, image_url: 'https://evil.example.com/x.png' }, shopper), 403, 'ADMIN_ONLY');
-    expectError(await post('/api/home/banner/save', { id: banner.id, title: sneaky, image_url: 'https://evil.example.com/x.png' }, shopper), 403, 'ADMIN_ONLY');
+    expectError(
+      await post('/api/home/banner/save', { title: sneaky, image_url: 'https://evil.example.com/x.png' }, shopper),
+      403,
+      'ADMIN_ONLY',
+    );
+    expectError(
+      await post('/api/home/banner/save', { id: banner.id, title: sneaky, image_url: 'https://evil.example.com/x.png' }, shopper),
+      403,
+      'ADMIN_ONLY',
+    );
     expectError(await post('/api/home/banner/remove', { id: banner.id }, shopper), 403, 'ADMIN_ONLY');
 
     const { banners } = (await get('/api/home/banners', {}, shopper)).body;
@@ -379,7 +438,9 @@ describe('admin-only routes answer 403 ADMIN_ONLY to a normal user and change no
 // ---------------------------------------------------------------------------------------------
 
 /** 25 prices with ties (100 x4, 300 x4, 200 x2, 500 x2) and both ends of the allowed range. */
-const PRICES = [300, 100, 700, 100, 500, 300, 900, 200, 100, 800, 400, 300, 600, 200, 1000, 500, 150, 100, 750, 250, 300, 999, 1, 1_000_000_000, 450];
+const PRICES = [
+  300, 100, 700, 100, 500, 300, 900, 200, 100, 800, 400, 300, 600, 200, 1000, 500, 150, 100, 750, 250, 300, 999, 1, 1_000_000_000, 450,
+];
 
 describe('category list: order and paging over a fixed set', () => {
   const category = uniqueCategory('paging');
@@ -493,12 +554,16 @@ describe('category list: products inserted while paging never repeat or hide exi
     const category = uniqueCategory('ins-new');
     const existing = await seedCategory(category, AMOUNTS);
     const inserted: number[] = [];
-    const { items } = await pageAll('category', { category, sort: 'newest' }, {
-      ps: 4,
-      between: async (page) => {
-        if (page < 2) inserted.push(await createProduct({ category, amount: 600 }), await createProduct({ category, amount: 90 }));
+    const { items } = await pageAll(
+      'category',
+      { category, sort: 'newest' },
+      {
+        ps: 4,
+        between: async (page) => {
+          if (page < 2) inserted.push(await createProduct({ category, amount: 600 }), await createProduct({ category, amount: 90 }));
+        },
       },
-    });
+    );
     expect(inserted).toHaveLength(4);
     expect(ids(items)).toEqual(ids(existing).reverse());
   });
@@ -508,14 +573,18 @@ describe('category list: products inserted while paging never repeat or hide exi
     const existing = await seedCategory(category, AMOUNTS);
     const above: number[] = [];
     const below: number[] = [];
-    const { items } = await pageAll('category', { category, sort: 'price' }, {
-      ps: 4,
-      between: async (page, last) => {
-        if (page >= 2) return;
-        below.push(await createProduct({ category, amount: last.price - 1 }));
-        above.push(await createProduct({ category, amount: last.price + 1 }));
+    const { items } = await pageAll(
+      'category',
+      { category, sort: 'price' },
+      {
+        ps: 4,
+        between: async (page, last) => {
+          if (page >= 2) return;
+          below.push(await createProduct({ category, amount: last.price - 1 }));
+          above.push(await createProduct({ category, amount: last.price + 1 }));
+        },
       },
-    });
+    );
     const seen = ids(items);
     expect(seen).toHaveLength(existing.length + above.length);
     expectEachOnce(seen, [...ids(existing), ...above]);
@@ -528,14 +597,18 @@ describe('category list: products inserted while paging never repeat or hide exi
     const existing = await seedCategory(category, AMOUNTS);
     const above: number[] = [];
     const below: number[] = [];
-    const { items } = await pageAll('category', { category, sort: 'price_desc' }, {
-      ps: 4,
-      between: async (page, last) => {
-        if (page >= 2) return;
-        above.push(await createProduct({ category, amount: last.price + 1 }));
-        below.push(await createProduct({ category, amount: last.price - 1 }));
+    const { items } = await pageAll(
+      'category',
+      { category, sort: 'price_desc' },
+      {
+        ps: 4,
+        between: async (page, last) => {
+          if (page >= 2) return;
+          above.push(await createProduct({ category, amount: last.price + 1 }));
+          below.push(await createProduct({ category, amount: last.price - 1 }));
+        },
       },
-    });
+    );
     const seen = ids(items);
     expect(seen).toHaveLength(existing.length + below.length);
     expectEachOnce(seen, [...ids(existing), ...below]);
@@ -566,13 +639,17 @@ describe('recommend', () => {
     const category = uniqueCategory('rec-ins');
     const existing = ids(await seedCategory(category, [10, 20, 30, 40, 50, 60, 70]));
     const inserted: number[] = [];
-    const { items } = await pageAll('recommend', {}, {
-      // Small pages while inserting, then large ones to get through the rest of the shared list.
-      ps: (page) => (page < 4 ? 3 : 50),
-      between: async (page) => {
-        if (page < 3) inserted.push(await createProduct({ category, amount: 15 }));
+    const { items } = await pageAll(
+      'recommend',
+      {},
+      {
+        // Small pages while inserting, then large ones to get through the rest of the shared list.
+        ps: (page) => (page < 4 ? 3 : 50),
+        between: async (page) => {
+          if (page < 3) inserted.push(await createProduct({ category, amount: 15 }));
+        },
       },
-    });
+    );
     const seen = ids(items);
     expect(seen).toHaveLength(new Set(seen).size); // nothing at all repeats
     expect(seen.filter((id) => existing.includes(id))).toEqual([...existing].reverse());
@@ -631,7 +708,7 @@ describe('off-sale and removed products leave the storefront', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('comments', () => {
-  it('adds comments with images and lists them newest first under the writer\'s name', async () => {
+  it("adds comments with images and lists them newest first under the writer's name", async () => {
     const product = await createProduct({ name: 'Commented' });
     const cleo = await registerAndLogin('Cleo Commenter');
     const dan = await registerAndLogin('Dan');
@@ -664,7 +741,11 @@ describe('comments', () => {
 
     // Another product's comments are its own.
     const other = await createProduct({ name: 'Uncommented' });
-    expect((await get('/api/product/comment/list', { product_id: other }, shopper)).body).toEqual({ comments: [], is_end: true, comment_time: 0 });
+    expect((await get('/api/product/comment/list', { product_id: other }, shopper)).body).toEqual({
+      comments: [],
+      is_end: true,
+      comment_time: 0,
+    });
   });
 
   it('pages with the comment_time cursor; comments added while paging do not disturb it', async () => {
@@ -687,12 +768,16 @@ describe('comments', () => {
     expect((await get('/api/product/comment/list', { product_id: product, ps: 10000 }, shopper)).body.comments).toHaveLength(20);
 
     const added: number[] = [];
-    const paged = await pageAll('comments', { product_id: product }, {
-      ps: 4,
-      between: async (page) => {
-        if (page < 3) added.push(await add(`late ${page}`));
+    const paged = await pageAll(
+      'comments',
+      { product_id: product },
+      {
+        ps: 4,
+        between: async (page) => {
+          if (page < 3) added.push(await add(`late ${page}`));
+        },
       },
-    });
+    );
     expect(added).toHaveLength(3);
     expect(ids(paged.items)).toEqual([...existing].reverse());
   });
@@ -728,7 +813,13 @@ describe('banners', () => {
 
   it('saves, orders by sort then id, updates in place and removes', async () => {
     const b1 = await save({ title: `B1 ${tag}`, image_url: 'https://img.example.com/1.png', link_url: '/category/shoes', sort: 5 });
-    expect(b1).toEqual({ id: expect.any(Number), title: `B1 ${tag}`, image_url: 'https://img.example.com/1.png', link_url: '/category/shoes', sort: 5 });
+    expect(b1).toEqual({
+      id: expect.any(Number),
+      title: `B1 ${tag}`,
+      image_url: 'https://img.example.com/1.png',
+      link_url: '/category/shoes',
+      sort: 5,
+    });
     const b2 = await save({ title: `B2 ${tag}`, image_url: 'https://img.example.com/2.png', sort: 1 });
     expect(b2).toMatchObject({ link_url: '', sort: 1 });
     const b3 = await save({ title: `B3 ${tag}`, image_url: 'http://img.example.com/3.png', sort: 5 });
@@ -754,7 +845,11 @@ describe('banners', () => {
 
   it('answers 404 when saving over a banner that does not exist, and creates nothing', async () => {
     const title = `Ghost ${tag}`;
-    expectError(await post('/api/home/banner/save', { id: 987_654_321, title, image_url: 'https://img.example.com/g.png' }, admin), 404, 'BANNER_NOT_FOUND');
+    expectError(
+      await post('/api/home/banner/save', { id: 987_654_321, title, image_url: 'https://img.example.com/g.png' }, admin),
+      404,
+      'BANNER_NOT_FOUND',
+    );
     expect((await listBanners()).some((b) => b.id === 987_654_321 || b.title === title)).toBe(false);
   });
 });
@@ -910,8 +1005,16 @@ describe('bad input gets a 400 with a stable code, never a 5xx', () => {
     ['comment add: javascript: image', '/api/product/comment/add', { ...comment, images: ['javascript:alert(1)'] }],
     ['comment add: ftp image', '/api/product/comment/add', { ...comment, images: ['ftp://img.example.com/a.png'] }],
     ['comment add: image not a URL', '/api/product/comment/add', { ...comment, images: ['not a url'] }],
-    ['comment add: image URL too long', '/api/product/comment/add', { ...comment, images: [`https://img.example.com/${'a'.repeat(600)}.png`] }],
-    ['comment add: ten images', '/api/product/comment/add', { ...comment, images: Array.from({ length: 10 }, (_, i) => `https://img.example.com/${i}.png`) }],
+    [
+      'comment add: image URL too long',
+      '/api/product/comment/add',
+      { ...comment, images: [`https://img.example.com/${'a'.repeat(600)}.png`] },
+    ],
+    [
+      'comment add: ten images',
+      '/api/product/comment/add',
+      { ...comment, images: Array.from({ length: 10 }, (_, i) => `https://img.example.com/${i}.png`) },
+    ],
     ['comment add: images as a string', '/api/product/comment/add', { ...comment, images: 'https://img.example.com/a.png' }],
     ['comment add: blank content', '/api/product/comment/add', { ...comment, content: '  ' }],
     ['comment add: huge content', '/api/product/comment/add', { ...comment, content: 'c'.repeat(100_000) }],
@@ -929,7 +1032,11 @@ describe('bad input gets a 400 with a stable code, never a 5xx', () => {
     ['flash sale set: start_time as a string', '/api/home/flashsale/set', { start_time: '2030-01-01', product_ids: [] }],
     ['flash sale set: product_ids not an array', '/api/home/flashsale/set', { start_time: 2_000_000_000, product_ids: 5 }],
     ['flash sale set: product ids as strings', '/api/home/flashsale/set', { start_time: 2_000_000_000, product_ids: ['1'] }],
-    ['flash sale set: 51 products', '/api/home/flashsale/set', { start_time: 2_000_000_000, product_ids: Array.from({ length: 51 }, (_, i) => i + 1) }],
+    [
+      'flash sale set: 51 products',
+      '/api/home/flashsale/set',
+      { start_time: 2_000_000_000, product_ids: Array.from({ length: 51 }, (_, i) => i + 1) },
+    ],
     ['flash sale set: malformed JSON', '/api/home/flashsale/set', '{"start_time": 1,', 'MALFORMED_JSON'],
   ];
   for (const [label, route, body, code = 'INVALID_INPUT'] of posts) {

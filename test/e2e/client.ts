@@ -32,7 +32,11 @@ async function request<T>(url: string, init: RequestInit): Promise<Reply<T>> {
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** GETs a storefront read, with lebron's query parameters. */
-export function get<T = any>(route: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}): Promise<Reply<T>> {
+export function get<T = any>(
+  route: string,
+  query: Record<string, string | number> = {},
+  headers: Record<string, string> = {},
+): Promise<Reply<T>> {
   const qs = new URLSearchParams(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))).toString();
   return request(`${apiUrl}${route}${qs ? `?${qs}` : ''}`, { headers });
 }

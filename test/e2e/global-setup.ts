@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TestProject } from 'vitest/node';
@@ -37,7 +37,14 @@ export async function setup(project: TestProject): Promise<void> {
   }
   child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/local/start.ts'), '--json'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', MALL_IN_MEMORY: '1', MALL_DEMO: 'off', MALL_ADMIN_MOBILES: TEST_ADMIN.mobile, MALL_LOCAL_RETRY_MS: '20' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      MALL_IN_MEMORY: '1',
+      MALL_DEMO: 'off',
+      MALL_ADMIN_MOBILES: TEST_ADMIN.mobile,
+      MALL_LOCAL_RETRY_MS: '20',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -66,7 +73,11 @@ export async function teardown(): Promise<void> {
 
 /** Reads the signing key from the local cloud's Secrets Manager, as a deployed function would. */
 async function localSigningSecret(endpoint: string): Promise<string> {
-  const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new SecretsManagerClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const { SecretList = [] } = await client.send(new ListSecretsCommand({}));
   const secret = SecretList.find((s) => s.Name?.startsWith('JwtSigningSecret'));
   if (!secret?.ARN) throw new Error('no JwtSigningSecret in the local cloud');

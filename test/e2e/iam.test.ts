@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
-import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '../../infra/local/cloud';
 import type { SynthesizedTemplate } from '../../infra/local/template';
 import { asAdmin, bearer, post, registerAndLogin } from './client';
 import { awsEndpoint } from './local-cloud';
@@ -34,7 +34,9 @@ function revoke(template: SynthesizedTemplate, constructPath: string, action: st
 /** Drops the permission that lets API Gateway invoke the route's function. */
 function dropRoutePermission(template: SynthesizedTemplate, constructPath: string): void {
   const fn = template.functions().find((f) => f.name.endsWith(constructPath))!;
-  const permissions = template.ofType('AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties!.FunctionName).includes(fn.logicalId));
+  const permissions = template
+    .ofType('AWS::Lambda::Permission')
+    .filter(([, p]) => JSON.stringify(p.Properties!.FunctionName).includes(fn.logicalId));
   if (!permissions.length) throw new Error(`${constructPath} has no permission`);
   for (const [id] of permissions) delete template.resources[id];
 }
@@ -42,7 +44,11 @@ function dropRoutePermission(template: SynthesizedTemplate, constructPath: strin
 describe.skipIf(!awsEndpoint)('IAM in the local cloud', () => {
   let variant: LocalCloud;
   const call = (route: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(variant.apiUrl + route, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => ({
+    fetch(variant.apiUrl + route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({
       status: r.status,
       body: (await r.json()) as any,
     }));
@@ -78,27 +84,44 @@ describe.skipIf(!awsEndpoint)('IAM in the local cloud', () => {
     const token = (await call('/api/user/login', { mobile, password: 'correct horse battery' })).body.accessToken;
     const info = await call('/api/user/userinfo', {}, { authorization: `Bearer ${token}` });
     expect(info).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });
-    await expectLogged(/AccessDeniedException: User: arn:aws:sts::000000000000:assumed-role\/\w+\/serverless-mall-local-user-userinfo is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/UsersTable\w+ because no identity-based policy allows the dynamodb:GetItem action/);
+    await expectLogged(
+      /AccessDeniedException: User: arn:aws:sts::000000000000:assumed-role\/\w+\/serverless-mall-local-user-userinfo is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/UsersTable\w+ because no identity-based policy allows the dynamodb:GetItem action/,
+    );
   });
 
   it('refuses a function the invoke of another service its role lost', async () => {
-    const adminLogin = await call('/api/user/register', { name: 'Admin', gender: 0, mobile: '19900000000', password: 'admin-password-1' }).then(() =>
-      call('/api/user/login', { mobile: '19900000000', password: 'admin-password-1' }),
-    );
+    const adminLogin = await call('/api/user/register', {
+      name: 'Admin',
+      gender: 0,
+      mobile: '19900000000',
+      password: 'admin-password-1',
+    }).then(() => call('/api/user/login', { mobile: '19900000000', password: 'admin-password-1' }));
     const admin = { authorization: `Bearer ${adminLogin.body.accessToken}` };
     const product = await call('/api/product/create', { name: 'Denied', stock: 5, amount: 100, status: 1, category: 'iam' }, admin);
     expect(product.status).toBe(200);
-    expect(await call('/api/cart/add', { product_id: product.body.id, count: 1 }, admin)).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });
-    await expectLogged(/not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:serverless-mall-local-product-batch-get/);
+    expect(await call('/api/cart/add', { product_id: product.body.id, count: 1 }, admin)).toEqual({
+      status: 500,
+      body: { code: 'INTERNAL', message: 'internal error' },
+    });
+    await expectLogged(
+      /not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:serverless-mall-local-product-batch-get/,
+    );
     // The unaltered cloud lets the same call through.
-    const allowed = (await post('/api/product/create', { name: 'Allowed', stock: 5, amount: 100, status: 1, category: 'iam' }, await asAdmin())).body.id;
+    const allowed = (
+      await post('/api/product/create', { name: 'Allowed', stock: 5, amount: 100, status: 1, category: 'iam' }, await asAdmin())
+    ).body.id;
     expect((await post('/api/cart/add', { product_id: allowed, count: 1 }, await asAdmin())).status).toBe(200);
   });
 
   it('refuses API Gateway a function whose permission is gone', async () => {
     const token = (await call('/api/user/login', { mobile: '19900000000', password: 'admin-password-1' })).body.accessToken;
     const banners = await fetch(`${variant.apiUrl}/api/home/banners`, { headers: { authorization: `Bearer ${token}` } });
-    expect({ status: banners.status, body: await banners.json() }).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });
-    await expectLogged(/apigateway\.amazonaws\.com \(source arn:aws:execute-api:us-east-1:000000000000:\w+\/local\/GET\/api\/home\/banners\) is not allowed to invoke arn:aws:lambda:us-east-1:000000000000:function:serverless-mall-local-product-banners/);
+    expect({ status: banners.status, body: await banners.json() }).toEqual({
+      status: 500,
+      body: { code: 'INTERNAL', message: 'internal error' },
+    });
+    await expectLogged(
+      /apigateway\.amazonaws\.com \(source arn:aws:execute-api:us-east-1:000000000000:\w+\/local\/GET\/api\/home\/banners\) is not allowed to invoke arn:aws:lambda:us-east-1:000000000000:function:serverless-mall-local-product-banners/,
+    );
   });
 });

@@ -21,7 +21,11 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     const placed = await settledOrder(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
     const refused = await settledOrder(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
     expect([placed.state, refused.reason]).toEqual(['awaiting_payment', 'INSUFFICIENT_STOCK']);
-    await post('/api/pay/callback', { id: placed.payment_id, uid: user.id, oid: placed.id, amount: 500, source: 1, status: 1 }, bearer(user.token));
+    await post(
+      '/api/pay/callback',
+      { id: placed.payment_id, uid: user.id, oid: placed.id, amount: 500, source: 1, status: 1 },
+      bearer(user.token),
+    );
     await eventsSettled();
     const after = await localMetrics();
     const grew = (name: string, dims?: Record<string, string>) => sum(after, name, dims) - sum(before, name, dims);
@@ -31,19 +35,34 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     expect(grew('PaymentSucceeded', { service: 'pay' })).toBeGreaterThanOrEqual(1);
   });
 
-  it('follows one order\'s trace from the HTTP request through the saga steps, and the payment event to its consumers', async () => {
+  it("follows one order's trace from the HTTP request through the saga steps, and the payment event to its consumers", async () => {
     const user = await registerAndLogin();
     const pid = (await post('/api/product/create', { name: 'Traced', stock: 5, amount: 700, status: 1 }, admin)).body.id;
     const order = await settledOrder(user.token, (await post('/api/order/create', { pid }, bearer(user.token))).body.id);
-    await post('/api/pay/callback', { id: order.payment_id, uid: user.id, oid: order.id, amount: 700, source: 1, status: 1 }, bearer(user.token));
+    await post(
+      '/api/pay/callback',
+      { id: order.payment_id, uid: user.id, oid: order.id, amount: 700, source: 1, status: 1 },
+      bearer(user.token),
+    );
     await eventsSettled();
     const spans = await orderSpans(order.id);
     const creation = spans.find((s) => s.name === 'POST /api/order/create')!;
     const sameTrace = spans.filter((s) => s.traceId === creation.traceId).map((s) => s.name);
-    expect(sameTrace).toEqual(expect.arrayContaining(['POST /api/order/create', 'Orders/Create', 'Orders/OpenOrder', 'Products/ReserveStock', 'Payments/CreatePayment', 'Orders/AwaitPayment']));
+    expect(sameTrace).toEqual(
+      expect.arrayContaining([
+        'POST /api/order/create',
+        'Orders/Create',
+        'Orders/OpenOrder',
+        'Products/ReserveStock',
+        'Payments/CreatePayment',
+        'Orders/AwaitPayment',
+      ]),
+    );
     const payment = spans.find((s) => s.name === 'POST /api/pay/callback')!;
     const paymentTrace = spans.filter((s) => s.traceId === payment.traceId).map((s) => s.name);
-    expect(paymentTrace).toEqual(expect.arrayContaining(['Payments/Callback', 'mall.pay PaymentSucceeded', 'Orders/OnPaymentSucceeded', 'Products/ConfirmStock']));
+    expect(paymentTrace).toEqual(
+      expect.arrayContaining(['Payments/Callback', 'mall.pay PaymentSucceeded', 'Orders/OnPaymentSucceeded', 'Products/ConfirmStock']),
+    );
   });
 
   it('carries a correlation id from the API request into the saga steps and the event consumers', async () => {
@@ -53,12 +72,21 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     const created = await post('/api/order/create', { pid }, { ...bearer(user.token), 'X-Correlation-Id': correlation });
     const order = await settledOrder(user.token, created.body.id);
     const paying = `pay-flow-${uniqueMobile()}`;
-    await post('/api/pay/callback', { id: order.payment_id, uid: user.id, oid: order.id, amount: 300, source: 1, status: 1 }, { ...bearer(user.token), 'X-Correlation-Id': paying });
+    await post(
+      '/api/pay/callback',
+      { id: order.payment_id, uid: user.id, oid: order.id, amount: 300, source: 1, status: 1 },
+      { ...bearer(user.token), 'X-Correlation-Id': paying },
+    );
     await eventsSettled();
     const lines = await functionLogs();
-    const loggedBy = (id: string) => new Set(lines.filter((l) => l.includes(`"correlation_id":"${id}"`)).map((l) => l.split(' ')[0]!.split('/').slice(1).join('/')));
-    expect([...loggedBy(correlation)]).toEqual(expect.arrayContaining(['Orders/Create', 'Orders/OpenOrder', 'Products/ReserveStock', 'Orders/AwaitPayment']));
-    expect([...loggedBy(paying)]).toEqual(expect.arrayContaining(['Payments/Callback', 'Orders/OnPaymentSucceeded', 'Products/ConfirmStock']));
+    const loggedBy = (id: string) =>
+      new Set(lines.filter((l) => l.includes(`"correlation_id":"${id}"`)).map((l) => l.split(' ')[0]!.split('/').slice(1).join('/')));
+    expect([...loggedBy(correlation)]).toEqual(
+      expect.arrayContaining(['Orders/Create', 'Orders/OpenOrder', 'Products/ReserveStock', 'Orders/AwaitPayment']),
+    );
+    expect([...loggedBy(paying)]).toEqual(
+      expect.arrayContaining(['Payments/Callback', 'Orders/OnPaymentSucceeded', 'Products/ConfirmStock']),
+    );
   });
 
   it('never logs passwords, tokens, signatures or keys on the login and payment paths', async () => {

@@ -19,7 +19,11 @@ async function createProduct(fields: Record<string, unknown> = {}): Promise<numb
 const stockOf = async (id: number) => (await post('/api/product/detail', { id }, admin)).body.stock as number;
 
 async function issueCoupon(uid: number, fields: Record<string, unknown> = {}): Promise<number> {
-  const reply = await post('/api/coupon/issue', { uid, value: 300, min_spend: 0, expires_at: Math.floor(Date.now() / 1000) + 3600, ...fields }, admin);
+  const reply = await post(
+    '/api/coupon/issue',
+    { uid, value: 300, min_spend: 0, expires_at: Math.floor(Date.now() / 1000) + 3600, ...fields },
+    admin,
+  );
   expect(reply.status).toBe(200);
   return reply.body.id;
 }
@@ -27,14 +31,13 @@ async function issueCoupon(uid: number, fields: Record<string, unknown> = {}): P
 const couponOf = async (token: string, id: number) =>
   (await get('/api/coupon/list', {}, bearer(token))).body.coupons.find((c: { id: number }) => c.id === id);
 
-
 async function order(token: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const reply = await post('/api/order/create', body, { ...bearer(token), ...headers });
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   return reply.body as { id: number; state: string; status: number };
 }
 
-describe('order creation (the saga\'s happy path)', () => {
+describe("order creation (the saga's happy path)", () => {
   it('answers at once with a pending order that can be read straight away, then awaits payment', async () => {
     const user = await registerAndLogin('Buyer');
     const pid = await createProduct({ amount: 1250, stock: 10 });
@@ -43,7 +46,16 @@ describe('order creation (the saga\'s happy path)', () => {
     const immediately = await post('/api/order/detail', { id: created.id }, bearer(user.token));
     expect(immediately.status).toBe(200); // never a 404, even before the saga ran
     const done = await settledOrder(user.token, created.id);
-    expect(done).toMatchObject({ id: created.id, uid: user.id, pid, amount: 3750, total: 3750, discount: 0, state: 'awaiting_payment', status: 10 });
+    expect(done).toMatchObject({
+      id: created.id,
+      uid: user.id,
+      pid,
+      amount: 3750,
+      total: 3750,
+      discount: 0,
+      state: 'awaiting_payment',
+      status: 10,
+    });
     expect(done.items).toEqual([{ pid, name: 'Saga item', price: 1250, num: 3 }]);
     expect(done.payment_id).toEqual(expect.any(Number));
     expect(await stockOf(pid)).toBe(7);
@@ -53,14 +65,21 @@ describe('order creation (the saga\'s happy path)', () => {
     const user = await registerAndLogin();
     const [a, b] = [await createProduct({ amount: 1000 }), await createProduct({ amount: 250, stock_shards: 3 })];
     const coupon = await issueCoupon(user.id, { value: 400, min_spend: 1500 });
-    const created = await order(user.token, { items: [{ pid: a, num: 1 }, { pid: b, num: 4 }], couponId: coupon, amount: 1600 });
+    const created = await order(user.token, {
+      items: [
+        { pid: a, num: 1 },
+        { pid: b, num: 4 },
+      ],
+      couponId: coupon,
+      amount: 1600,
+    });
     const done = await settledOrder(user.token, created.id);
     expect(done).toMatchObject({ state: 'awaiting_payment', total: 2000, discount: 400, amount: 1600, coupon_id: coupon });
     expect([await stockOf(a), await stockOf(b)]).toEqual([99, 96]);
     expect(await couponOf(user.token, coupon)).toMatchObject({ state: 'used', order_id: created.id });
   });
 
-  it('refuses a client amount that disagrees with the server\'s, and a uid that is not the caller\'s', async () => {
+  it("refuses a client amount that disagrees with the server's, and a uid that is not the caller's", async () => {
     const user = await registerAndLogin();
     const other = await registerAndLogin();
     const pid = await createProduct({ amount: 999 });
@@ -107,7 +126,12 @@ describe('business failures cancel the order with a reason and leave nothing res
   it('insufficient stock', async () => {
     const user = await registerAndLogin();
     const [plenty, scarce] = [await createProduct({ stock: 50 }), await createProduct({ stock: 2, stock_shards: 2 })];
-    const created = await order(user.token, { items: [{ pid: plenty, num: 5 }, { pid: scarce, num: 3 }] });
+    const created = await order(user.token, {
+      items: [
+        { pid: plenty, num: 5 },
+        { pid: scarce, num: 3 },
+      ],
+    });
     expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', status: 0, reason: 'INSUFFICIENT_STOCK' });
     expect([await stockOf(plenty), await stockOf(scarce)]).toEqual([50, 2]);
   });
@@ -185,7 +209,10 @@ describe('who sees and changes what', () => {
     const cancelled = ids.filter((id) => states[id] === 'cancelled');
     const awaiting = ids.filter((id) => states[id] === 'awaiting_payment');
     expect([cancelled.length, awaiting.length]).toEqual([2, 3]);
-    expect(await post('/api/order/remove', { id: awaiting[0] }, bearer(user.token))).toMatchObject({ status: 409, body: { code: 'ORDER_NOT_FINISHED' } });
+    expect(await post('/api/order/remove', { id: awaiting[0] }, bearer(user.token))).toMatchObject({
+      status: 409,
+      body: { code: 'ORDER_NOT_FINISHED' },
+    });
     expect((await post('/api/order/remove', { id: cancelled[0] }, bearer(user.token))).status).toBe(200);
     const listed = (await post('/api/order/list', {}, bearer(user.token))).body.map((o: any) => o.id);
     expect(listed).not.toContain(cancelled[0]);
@@ -198,20 +225,38 @@ describe('who sees and changes what', () => {
     await settledOrder(user.token, created.id);
     expect((await post('/api/order/update', { id: created.id, remark: 'x' }, bearer(user.token))).status).toBe(403);
     expect((await post('/api/order/update', { id: created.id, remark: 'gift wrap' }, admin)).status).toBe(200);
-    expect(await post('/api/order/update', { id: created.id, amount: 1 }, admin)).toMatchObject({ status: 409, body: { code: 'FIELD_MANAGED_BY_SAGA' } });
+    expect(await post('/api/order/update', { id: created.id, amount: 1 }, admin)).toMatchObject({
+      status: 409,
+      body: { code: 'FIELD_MANAGED_BY_SAGA' },
+    });
     expect((await post('/api/order/update', { id: created.id, amount: 700 }, admin)).status).toBe(200); // unchanged is fine
-    expect((await post('/api/order/detail', { id: created.id }, bearer(user.token))).body).toMatchObject({ remark: 'gift wrap', amount: 700 });
+    expect((await post('/api/order/detail', { id: created.id }, bearer(user.token))).body).toMatchObject({
+      remark: 'gift wrap',
+      amount: 700,
+    });
   });
 
   it('answers bad input with 4xx, never 5xx', async () => {
     const user = await registerAndLogin();
     const auth = bearer(user.token);
-    for (const body of ['{', {}, { pid: 'x' }, { pid: 1, items: [{ pid: 1 }] }, { items: [] }, { pid: 1, num: 0 }, { pid: 1, num: 1000 }, { items: Array.from({ length: 21 }, () => ({ pid: 1 })) }, { pid: 1, couponId: -1 }]) {
+    for (const body of [
+      '{',
+      {},
+      { pid: 'x' },
+      { pid: 1, items: [{ pid: 1 }] },
+      { items: [] },
+      { pid: 1, num: 0 },
+      { pid: 1, num: 1000 },
+      { items: Array.from({ length: 21 }, () => ({ pid: 1 })) },
+      { pid: 1, couponId: -1 },
+    ]) {
       const reply = await post('/api/order/create', body, auth);
       expect(reply.status, JSON.stringify(body)).toBe(400);
     }
     expect((await post('/api/order/create', { pid: 987_654_321 }, auth)).body.code).toBe('PRODUCT_NOT_FOUND');
-    expect((await post('/api/order/create', { pid: 1 }, { ...auth, 'Idempotency-Key': 'bad key!' })).body.code).toBe('INVALID_IDEMPOTENCY_KEY');
+    expect((await post('/api/order/create', { pid: 1 }, { ...auth, 'Idempotency-Key': 'bad key!' })).body.code).toBe(
+      'INVALID_IDEMPOTENCY_KEY',
+    );
     expect((await post('/api/order/detail', { id: 'one' }, auth)).status).toBe(400);
   });
 });
@@ -244,7 +289,7 @@ describe('races', () => {
   });
 });
 
-describe.skipIf(!awsEndpoint)('DTM guarantees under failure (needs the local cloud\'s fault injection)', () => {
+describe.skipIf(!awsEndpoint)("DTM guarantees under failure (needs the local cloud's fault injection)", () => {
   const sagaInput = (pid: number, num: number) => ({
     orderId: 900_000_000 + randomInt(1e8),
     uid: 1,
@@ -300,7 +345,10 @@ describe.skipIf(!awsEndpoint)('DTM guarantees under failure (needs the local clo
     const input = { ...sagaInput(1, 1), uid: user.id, couponId: coupon };
     expect(await invokeDirectly('Coupons/UseCoupon', input)).toEqual({ outcome: 'SUCCESS' });
     expect(await invokeDirectly('Coupons/UseCoupon', input)).toEqual({ outcome: 'SUCCESS' });
-    expect(await invokeDirectly('Coupons/UseCoupon', { ...input, orderId: input.orderId + 1 })).toEqual({ outcome: 'FAILURE', reason: 'COUPON_USED' });
+    expect(await invokeDirectly('Coupons/UseCoupon', { ...input, orderId: input.orderId + 1 })).toEqual({
+      outcome: 'FAILURE',
+      reason: 'COUPON_USED',
+    });
     expect(await invokeDirectly('Coupons/RestoreCoupon', input)).toEqual({ outcome: 'SUCCESS' });
     expect(await invokeDirectly('Coupons/RestoreCoupon', input)).toEqual({ outcome: 'SUCCESS' });
     expect(await couponOf(user.token, coupon)).toMatchObject({ state: 'unused' });

@@ -1,7 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asAdmin, bearer, get, post, registerAndLogin, settledOrder } from './client';
-import { archivedEvents, awsEndpoint, deadLetters, eventsSettled, fireSchedule, injectFaults, localSecret, replayEvents } from './local-cloud';
+import {
+  archivedEvents,
+  awsEndpoint,
+  deadLetters,
+  eventsSettled,
+  fireSchedule,
+  injectFaults,
+  localSecret,
+  replayEvents,
+} from './local-cloud';
 
 // These tests pay through the local cloud's sandbox callback and advance its clock, so they
 // run only against the local cloud.
@@ -18,7 +27,6 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
     return reply.body.id;
   }
   const product = async (id: number) => (await post('/api/product/detail', { id }, admin)).body as { stock: number; sales: number };
-
 
   /** An order awaiting payment, and what paying it takes. */
   async function awaitingOrder(fields: Record<string, unknown> = {}) {
@@ -59,23 +67,32 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
     expect(await product(pid)).toMatchObject({ sales: 2 });
   });
 
-  it('refuses a wrong amount, and someone else\'s order or payment', async () => {
+  it("refuses a wrong amount, and someone else's order or payment", async () => {
     const { user, order, paymentId, callback } = await awaitingOrder();
     const other = await registerAndLogin('Other');
-    expect((await post('/api/pay/create', { oid: order.id, amount: order.amount + 1 }, bearer(user.token))).body.code).toBe('AMOUNT_MISMATCH');
-    expect((await post('/api/pay/callback', { ...callback, amount: callback.amount - 1 }, bearer(user.token))).body.code).toBe('AMOUNT_MISMATCH');
+    expect((await post('/api/pay/create', { oid: order.id, amount: order.amount + 1 }, bearer(user.token))).body.code).toBe(
+      'AMOUNT_MISMATCH',
+    );
+    expect((await post('/api/pay/callback', { ...callback, amount: callback.amount - 1 }, bearer(user.token))).body.code).toBe(
+      'AMOUNT_MISMATCH',
+    );
     expect((await post('/api/pay/create', { oid: order.id, amount: order.amount }, bearer(other.token))).status).toBe(404);
     expect((await post('/api/pay/detail', { id: paymentId }, bearer(other.token))).status).toBe(404);
     expect((await post('/api/pay/callback', callback, bearer(other.token))).status).toBe(404);
     expect(await paymentState(user.token, paymentId)).toBe('awaiting');
   });
 
-  it('the provider\'s notification must be signed with its key', async () => {
+  it("the provider's notification must be signed with its key", async () => {
     const { user, order, paymentId, callback } = await awaitingOrder();
     const key = await localSecret('PaymentsCallbackSecret');
     const body = JSON.stringify(callback);
     const sign = (text: string, secret = key) => `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
-    for (const headers of [{} as Record<string, string>, { 'x-mall-signature': 'sha256=00' }, { 'x-mall-signature': sign(body, 'not-the-key') }, { 'x-mall-signature': sign(body.replace('3000', '3001')) }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { 'x-mall-signature': 'sha256=00' },
+      { 'x-mall-signature': sign(body, 'not-the-key') },
+      { 'x-mall-signature': sign(body.replace('3000', '3001')) },
+    ]) {
       const reply = await post('/api/pay/notify', body, headers);
       expect(reply, JSON.stringify(headers)).toMatchObject({ status: 401, body: { code: 'BAD_SIGNATURE' } });
     }
@@ -89,8 +106,13 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
   it('an unpaid order is closed after the timeout: stock and coupon back, payment closed; a late payment needs a refund', async () => {
     const user = await registerAndLogin();
     const pid = await createProduct();
-    const coupon = (await post('/api/coupon/issue', { uid: user.id, value: 100, expires_at: Math.floor(Date.now() / 1000) + 86_400 }, admin)).body.id;
-    const order = await settledOrder(user.token, (await post('/api/order/create', { pid, num: 3, couponId: coupon }, bearer(user.token))).body.id);
+    const coupon = (
+      await post('/api/coupon/issue', { uid: user.id, value: 100, expires_at: Math.floor(Date.now() / 1000) + 86_400 }, admin)
+    ).body.id;
+    const order = await settledOrder(
+      user.token,
+      (await post('/api/order/create', { pid, num: 3, couponId: coupon }, bearer(user.token))).body.id,
+    );
     expect(order.state).toBe('awaiting_payment');
     await fireSchedule('Orders/SweepSchedule', new Date(Date.now() + 29 * 60_000)); // not yet
     expect((await post('/api/order/detail', { id: order.id }, bearer(user.token))).body.state).toBe('awaiting_payment');
@@ -101,8 +123,14 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
     expect(coupons.find((c: any) => c.id === coupon).state).toBe('unused');
     expect(await paymentState(user.token, order.payment_id)).toBe('closed');
     // A cancelled order cannot be paid; a successful payment that still arrives is kept for a refund.
-    expect((await post('/api/pay/create', { oid: order.id, amount: order.amount }, bearer(user.token))).body.code).toBe('ORDER_NOT_PAYABLE');
-    const late = await post('/api/pay/callback', { id: order.payment_id, uid: user.id, oid: order.id, amount: order.amount, source: 1, status: 1 }, bearer(user.token));
+    expect((await post('/api/pay/create', { oid: order.id, amount: order.amount }, bearer(user.token))).body.code).toBe(
+      'ORDER_NOT_PAYABLE',
+    );
+    const late = await post(
+      '/api/pay/callback',
+      { id: order.payment_id, uid: user.id, oid: order.id, amount: order.amount, source: 1, status: 1 },
+      bearer(user.token),
+    );
     expect(late.body.state).toBe('refund_needed');
     await eventsSettled();
     expect((await post('/api/order/detail', { id: order.id }, bearer(user.token))).body.state).toBe('cancelled');

@@ -13,11 +13,17 @@ describe.skipIf(!awsEndpoint)('X-Ray traces', () => {
     const user = await registerAndLogin('Traced');
     const info = await post('/api/user/userinfo', {}, bearer(user.token));
     expect(info.body.mobile).toBe(user.mobile);
-    const pid = (await post('/api/product/create', { name: 'Traced item', stock: 5, amount: 700, status: 1, category: `traces-${Date.now()}` }, admin)).body.id;
+    const pid = (
+      await post('/api/product/create', { name: 'Traced item', stock: 5, amount: 700, status: 1, category: `traces-${Date.now()}` }, admin)
+    ).body.id;
     const order = await settledOrder(user.token, (await post('/api/order/create', { pid, num: 1 }, bearer(user.token))).body.id);
     expect((await post('/api/order/detail', { id: order.id }, bearer(user.token))).status).toBe(200);
     const pay = await post('/api/pay/create', { oid: order.id, amount: order.amount }, bearer(user.token));
-    const paid = await post('/api/pay/callback', { id: pay.body.id, uid: user.id, oid: order.id, amount: order.amount, source: 1, status: 1 }, bearer(user.token));
+    const paid = await post(
+      '/api/pay/callback',
+      { id: pay.body.id, uid: user.id, oid: order.id, amount: order.amount, source: 1, status: 1 },
+      bearer(user.token),
+    );
     expect(paid.body.state).toBe('paid');
     await eventsSettled();
 

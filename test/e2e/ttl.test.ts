@@ -14,13 +14,20 @@ describe.skipIf(!awsEndpoint)('DynamoDB TTL', () => {
     const admin = await asAdmin();
     const user = await registerAndLogin('Keeper');
     const now = Math.floor(Date.now() / 1000);
-    const issue = async (expires_at: number) => (await post('/api/coupon/issue', { uid: user.id, value: 100, min_spend: 0, expires_at }, admin)).body.id as number;
+    const issue = async (expires_at: number) =>
+      (await post('/api/coupon/issue', { uid: user.id, value: 100, min_spend: 0, expires_at }, admin)).body.id as number;
     const expiredCoupon = await issue(now - 60);
     const coupon = await issue(now + 3600);
-    const pid = (await post('/api/product/create', { name: 'Kept', stock: 10, amount: 500, status: 1, category: `ttl-${Date.now()}` }, admin)).body.id as number;
+    const pid = (
+      await post('/api/product/create', { name: 'Kept', stock: 10, amount: 500, status: 1, category: `ttl-${Date.now()}` }, admin)
+    ).body.id as number;
 
     // An order with a coupon and an Idempotency-Key, then cancelled: barriers of every step and compensation.
-    const cancelled = await post('/api/order/create', { pid, num: 1, couponId: coupon }, { ...bearer(user.token), 'Idempotency-Key': `ttl-${now}` });
+    const cancelled = await post(
+      '/api/order/create',
+      { pid, num: 1, couponId: coupon },
+      { ...bearer(user.token), 'Idempotency-Key': `ttl-${now}` },
+    );
     expect(cancelled.status).toBe(200);
     expect((await settledOrder(user.token, cancelled.body.id)).state).toBe('awaiting_payment');
     expect((await post('/api/order/cancel', { id: cancelled.body.id }, bearer(user.token))).status).toBe(200);
@@ -28,7 +35,11 @@ describe.skipIf(!awsEndpoint)('DynamoDB TTL', () => {
     // An order paid for: a payment record and a confirmed sale.
     const paidOrder = await settledOrder(user.token, (await post('/api/order/create', { pid, num: 2 }, bearer(user.token))).body.id);
     const pay = await post('/api/pay/create', { oid: paidOrder.id, amount: paidOrder.amount }, bearer(user.token));
-    await post('/api/pay/callback', { id: pay.body.id, uid: user.id, oid: paidOrder.id, amount: paidOrder.amount, source: 1, status: 1 }, bearer(user.token));
+    await post(
+      '/api/pay/callback',
+      { id: pay.body.id, uid: user.id, oid: paidOrder.id, amount: paidOrder.amount, source: 1, status: 1 },
+      bearer(user.token),
+    );
     await eventsSettled();
     // A logged-out token: a revocation.
     expect((await post('/api/user/logout', {}, bearer(user.token))).status).toBe(200);
@@ -43,10 +54,12 @@ describe.skipIf(!awsEndpoint)('DynamoDB TTL', () => {
     const token = (await post('/api/user/login', { mobile: user.mobile, password: user.password })).body.accessToken as string;
     expect((await post('/api/user/userinfo', {}, bearer(token))).body).toMatchObject({ id: user.id, mobile: user.mobile });
     const coupons = (await get('/api/coupon/list', {}, bearer(token))).body.coupons as Array<{ id: number; state: string }>;
-    expect(coupons.map((c) => [c.id, c.state]).sort()).toEqual([
-      [expiredCoupon, 'expired'],
-      [coupon, 'unused'],
-    ].sort());
+    expect(coupons.map((c) => [c.id, c.state]).sort()).toEqual(
+      [
+        [expiredCoupon, 'expired'],
+        [coupon, 'unused'],
+      ].sort(),
+    );
     expect((await post('/api/order/detail', { id: cancelled.body.id }, bearer(token))).body.state).toBe('cancelled');
     expect((await post('/api/order/detail', { id: paidOrder.id }, bearer(token))).body.state).toBe('paid');
     expect((await post('/api/pay/detail', { id: pay.body.id }, bearer(token))).body.state).toBe('paid');

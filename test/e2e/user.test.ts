@@ -1,4 +1,4 @@
-import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { describe, expect, inject, it } from 'vitest';
 import { bearer, post, registerAndLogin, uniqueMobile } from './client';
 
@@ -52,7 +52,9 @@ describe('register, login, userinfo, logout (go-zero-mall wire format)', () => {
 
   it('gives concurrent registrations distinct ids', async () => {
     const replies = await Promise.all(
-      Array.from({ length: 12 }, () => post('/api/user/register', { name: 'Many', gender: 1, mobile: uniqueMobile(), password: 'password-1' })),
+      Array.from({ length: 12 }, () =>
+        post('/api/user/register', { name: 'Many', gender: 1, mobile: uniqueMobile(), password: 'password-1' }),
+      ),
     );
     expect(replies.every((r) => r.status === 200)).toBe(true);
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(12);
@@ -118,7 +120,7 @@ describe('bad input gets a 400 with a stable code, never a 5xx', () => {
     }
   });
 
-  it('a body over API Gateway\'s 10 MB limit gets 413', async () => {
+  it("a body over API Gateway's 10 MB limit gets 413", async () => {
     const reply = await post('/api/user/register', { ...valid, name: 'x'.repeat(11 * 1024 * 1024) });
     expect(reply.status).toBe(413);
   });
@@ -141,7 +143,14 @@ describe('the authorizer', () => {
 
   it('answers 401 for a missing, empty, malformed or non-bearer header', async () => {
     const user = await registerAndLogin();
-    for (const headers of [{} as Record<string, string>, { authorization: '' }, { authorization: 'Bearer' }, { authorization: 'Bearer not.a.jwt' }, { authorization: `Basic ${user.token}` }, { authorization: user.token }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: '' },
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer not.a.jwt' },
+      { authorization: `Basic ${user.token}` },
+      { authorization: user.token },
+    ]) {
       const reply = await post('/api/user/userinfo', undefined, headers);
       expect(reply.status, JSON.stringify(headers)).toBe(401);
       expect(reply.body.code).toBe('UNAUTHORIZED');

@@ -26,12 +26,21 @@ function runDeployScript(env: Record<string, string> = {}, healthy = true) {
   let status = 0;
   let stderr = '';
   try {
-    execFileSync('bash', ['infra/deploy-localstack.sh'], { env: { ...cleanEnv, ...env, PATH: `${bin}:${process.env.PATH}` }, stdio: 'pipe' });
+    execFileSync('bash', ['infra/deploy-localstack.sh'], {
+      env: { ...cleanEnv, ...env, PATH: `${bin}:${process.env.PATH}` },
+      stdio: 'pipe',
+    });
   } catch (error: any) {
     status = error.status;
     stderr = String(error.stderr);
   }
-  const calls = fs.existsSync(record) ? fs.readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+  const calls = fs.existsSync(record)
+    ? fs
+        .readFileSync(record, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+    : [];
   return { status, stderr, calls };
 }
 
@@ -59,7 +68,11 @@ describe('npm run deploy:localstack', () => {
   it('follows the region and endpoint given, and stops with a hint when LocalStack is not up', () => {
     const { calls } = runDeployScript({ AWS_DEFAULT_REGION: 'eu-west-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' });
     expect(calls[1].args).toEqual(['cdklocal', 'bootstrap', 'aws://000000000000/eu-west-1']);
-    expect(calls[2].env).toMatchObject({ AWS_REGION: 'eu-west-1', CDK_DEFAULT_REGION: 'eu-west-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' });
+    expect(calls[2].env).toMatchObject({
+      AWS_REGION: 'eu-west-1',
+      CDK_DEFAULT_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+    });
 
     const down = runDeployScript({}, false);
     expect(down.status).toBe(1);
@@ -71,8 +84,19 @@ describe('npm run deploy:localstack', () => {
     const compose = fs.readFileSync('localstack-compose.yml', 'utf8');
     const services = new Set(/SERVICES=([\w,]+)/.exec(compose)![1]!.split(','));
     const { merged } = synthStage('localstack');
-    const serviceOf: Record<string, string> = { apigateway: 'apigateway', stepfunctions: 'stepfunctions', secretsmanager: 'secretsmanager', cloudwatch: 'cloudwatch', logs: 'logs', events: 'events' };
-    const needed = new Set(Object.values<any>(merged.Resources).map((r) => String(r.Type).split('::')[1]!.toLowerCase()).map((s) => serviceOf[s] ?? s));
+    const serviceOf: Record<string, string> = {
+      apigateway: 'apigateway',
+      stepfunctions: 'stepfunctions',
+      secretsmanager: 'secretsmanager',
+      cloudwatch: 'cloudwatch',
+      logs: 'logs',
+      events: 'events',
+    };
+    const needed = new Set(
+      Object.values<any>(merged.Resources)
+        .map((r) => String(r.Type).split('::')[1]!.toLowerCase())
+        .map((s) => serviceOf[s] ?? s),
+    );
     // CDK's bootstrap and assets use these besides.
     for (const s of ['cloudformation', 's3', 'ssm', 'sts', 'iam']) needed.add(s);
     expect([...needed].filter((s) => !services.has(s))).toEqual([]);

@@ -35,7 +35,7 @@ describe('the dashboard', () => {
   const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
   const body = flat(dashboard?.Properties.DashboardBody);
 
-  it('has the seed\'s four Grafana panels and the serverless ones', () => {
+  it("has the seed's four Grafana panels and the serverless ones", () => {
     for (const title of [
       'API requests per minute by route',
       'API status codes',
@@ -62,7 +62,8 @@ describe('the dashboard', () => {
     const referenced = [...body.matchAll(/MetricName=[\\"]*(\w+)/g)].map((m) => m[1]!).filter((n) => !['ThrottledRequests'].includes(n));
     expect(referenced.length).toBeGreaterThanOrEqual(6);
     for (const name of referenced) expect(emitted, name).toContain(name);
-    for (const name of ['OrderCreated', 'OrderCancelled', 'CompensationRun', 'PaymentSucceeded', 'StockConflict']) expect(referenced).toContain(name);
+    for (const name of ['OrderCreated', 'OrderCancelled', 'CompensationRun', 'PaymentSucceeded', 'StockConflict'])
+      expect(referenced).toContain(name);
   });
 });
 
@@ -86,7 +87,7 @@ describe('alarms', () => {
 });
 
 describe('logs', () => {
-  it('keeps function logs for the stage\'s retention, with sampled debug logging', () => {
+  it("keeps function logs for the stage's retention, with sampled debug logging", () => {
     expect(ofType('AWS::Logs::LogGroup').every((g) => g.Properties.RetentionInDays === 365)).toBe(true);
     for (const f of ofType('AWS::Lambda::Function')) {
       expect(f.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01' });

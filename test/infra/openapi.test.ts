@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { registerRequest } from '../../functions/user/schemas';
 import { openApiDocument, ROUTES } from '../../infra/routes';
 import { synthStage } from './synth';
-import { registerRequest } from '../../functions/user/schemas';
 
 const { api, merged } = synthStage('dev');
 const resources = merged.Resources as Record<string, any>;
@@ -35,7 +35,7 @@ describe('the OpenAPI document', () => {
     expect(ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(templateRoutes());
   });
 
-  it('describes inputs with the handlers\' own zod schemas', () => {
+  it("describes inputs with the handlers' own zod schemas", () => {
     const body = (document.paths['/api/user/register'] as any).post.requestBody.content['application/json'].schema;
     expect(Object.keys(body.properties).sort()).toEqual(Object.keys(registerRequest.shape).sort());
     expect(body.properties.gender).toMatchObject({ type: 'integer', minimum: 0, maximum: 2 });
@@ -45,7 +45,9 @@ describe('the OpenAPI document', () => {
 
   it('marks only the public routes as needing no token', () => {
     const open = Object.entries(document.paths).flatMap(([p, ops]) =>
-      Object.entries(ops as Record<string, { security?: unknown[] }>).filter(([, op]) => op.security?.length === 0).map(([m]) => `${m.toUpperCase()} ${p}`),
+      Object.entries(ops as Record<string, { security?: unknown[] }>)
+        .filter(([, op]) => op.security?.length === 0)
+        .map(([m]) => `${m.toUpperCase()} ${p}`),
     );
     expect(open.sort()).toEqual(['POST /api/pay/notify', 'POST /api/user/login', 'POST /api/user/register']);
   });

@@ -6,7 +6,9 @@ function synth(env: Record<string, string> = {}) {
   const [machine] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
   const parts: unknown[] = machine.Properties.DefinitionString['Fn::Join'][1];
   const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'region', 'AWS::AccountId': 'account' };
-  const definition = JSON.parse(parts.map((p: any) => (typeof p === 'string' ? p : (pseudo[p.Ref] ?? 'arn:aws:lambda:region:account:function:f'))).join(''));
+  const definition = JSON.parse(
+    parts.map((p: any) => (typeof p === 'string' ? p : (pseudo[p.Ref] ?? 'arn:aws:lambda:region:account:function:f'))).join(''),
+  );
   return { template, machine, definition };
 }
 
@@ -16,7 +18,8 @@ const COMPENSATIONS = ['ClosePayment', 'RestoreCoupon', 'ReleaseStock', 'CancelO
 /** Seconds a retrier keeps trying before it gives up (without jitter). */
 function retryWindow(r: { IntervalSeconds: number; BackoffRate: number; MaxAttempts: number; MaxDelaySeconds?: number }): number {
   let total = 0;
-  for (let i = 0; i < Math.min(r.MaxAttempts, 1000); i++) total += Math.min(r.IntervalSeconds * r.BackoffRate ** i, r.MaxDelaySeconds ?? Infinity);
+  for (let i = 0; i < Math.min(r.MaxAttempts, 1000); i++)
+    total += Math.min(r.IntervalSeconds * r.BackoffRate ** i, r.MaxDelaySeconds ?? Infinity);
   return total;
 }
 
@@ -29,10 +32,12 @@ describe('the order saga state machine', () => {
     expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
   });
 
-  it('becomes Express by configuration, with the sweeper bound beyond Express\'s 5 minutes', () => {
+  it("becomes Express by configuration, with the sweeper bound beyond Express's 5 minutes", () => {
     const express = synth({ MALL_SAGA_WORKFLOW: 'EXPRESS' });
     expect(express.machine.Properties.StateMachineType).toBe('EXPRESS');
-    const sweep = Object.values<any>(express.template.Resources).find((r) => r.Properties?.Environment?.Variables?.OPEN_ORDER_BOUND_SECONDS);
+    const sweep = Object.values<any>(express.template.Resources).find(
+      (r) => r.Properties?.Environment?.Variables?.OPEN_ORDER_BOUND_SECONDS,
+    );
     expect(Number(sweep.Properties.Environment.Variables.OPEN_ORDER_BOUND_SECONDS)).toBeGreaterThan(300);
   });
 

@@ -1,12 +1,12 @@
-import { Validations, type Stack } from 'aws-cdk-lib';
+import { type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STACK_RESOURCE_BUDGET } from '../../infra/app';
+import { stageConfig } from '../../infra/config';
 import { ROUTES } from '../../infra/routes';
 import { synthStage } from './synth';
-import { stageConfig } from '../../infra/config';
 
 // The payment provider's notification is public too: it cannot hold a user's token, so its
 // body is HMAC-signed instead (functions/pay/notify.ts).
@@ -26,7 +26,9 @@ const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.T
 /** The logical ids a value refers to: by Ref or GetAtt, or a function of another stack by its literal name. */
 const refs = (value: unknown): string[] => {
   const text = JSON.stringify(value);
-  const named = [...text.matchAll(/:function:([\w-]+)/g)].map((m) => ofType('AWS::Lambda::Function').find(([, f]) => f.Properties.FunctionName === m[1])?.[0]);
+  const named = [...text.matchAll(/:function:([\w-]+)/g)].map(
+    (m) => ofType('AWS::Lambda::Function').find(([, f]) => f.Properties.FunctionName === m[1])?.[0],
+  );
   const referenced = [...text.matchAll(/"(?:Ref|Fn::GetAtt)":(?:\["|")([A-Za-z0-9]+)/g)].map((m) => m[1]!);
   return [...referenced, ...named].filter((id): id is string => !!id && id in resources);
 };
@@ -86,7 +88,7 @@ describe('the API', () => {
     expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ DataTraceEnabled: false })]);
   });
 
-  it('answers errors with the functions\' own {code, message} shape', () => {
+  it("answers errors with the functions' own {code, message} shape", () => {
     for (const type of ['UNAUTHORIZED', 'ACCESS_DENIED', 'MISSING_AUTHENTICATION_TOKEN', 'DEFAULT_4XX', 'DEFAULT_5XX']) {
       const [[, response] = []] = ofType('AWS::ApiGateway::GatewayResponse').filter(([, r]) => r.Properties.ResponseType === type);
       expect(response, type).toBeDefined();
@@ -96,7 +98,7 @@ describe('the API', () => {
 });
 
 describe('least privilege', () => {
-  it('lets each function touch only its own service\'s table', () => {
+  it("lets each function touch only its own service's table", () => {
     const functionsByRole = roleOfFunction();
     const tables = new Set(ofType('AWS::DynamoDB::Table').map(([id]) => id));
     let checked = 0;
@@ -107,7 +109,10 @@ describe('least privilege', () => {
         for (const statement of policy.Properties.PolicyDocument.Statement) {
           const actions = [statement.Action].flat();
           if (!actions.some((a: string) => a.startsWith('dynamodb:'))) continue;
-          expect(actions.every((a: string) => !a.includes('*')), `${fn}: ${actions}`).toBe(true);
+          expect(
+            actions.every((a: string) => !a.includes('*')),
+            `${fn}: ${actions}`,
+          ).toBe(true);
           for (const table of refs(statement.Resource).filter((id) => tables.has(id))) {
             expect(serviceOf(table), `${fn} may touch ${table}`).toBe(serviceOf(fn));
             checked++;
@@ -134,7 +139,7 @@ describe('least privilege', () => {
     expect([...readers].sort()).toEqual(['Users/Authorizer', 'Users/Login']);
   });
 
-  it('lets logout flush only its own stage\'s authorizer cache', () => {
+  it("lets logout flush only its own stage's authorizer cache", () => {
     const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     const flush = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('apigateway:')));
     expect(flush).toHaveLength(1);
@@ -153,7 +158,7 @@ describe('least privilege', () => {
           const fn = functionsByRole.get(role.Ref);
           const invoker = fn ? constructOf(fn) : String(resources[role.Ref]?.Metadata?.['aws:cdk:path']).split('/').slice(1, 3).join('/');
           const targets = invokes.get(invoker) ?? new Set<string>();
-          refs(statement.Resource).forEach((target) => targets.add(constructOf(target)));
+          for (const target of refs(statement.Resource)) targets.add(constructOf(target));
           invokes.set(invoker, targets);
         }
       }
@@ -223,7 +228,9 @@ describe('functions', () => {
       const fn = refs(m.Properties.Integration.Uri).find((id) => resources[id].Type === 'AWS::Lambda::Function')!;
       expect(resources[fn].Properties.Environment.Variables.ROUTE_ACCESS, route).toBe(byPath.get(route));
     }
-    expect(methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin')).toHaveLength(8);
+    expect(
+      methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin'),
+    ).toHaveLength(8);
   });
 
   it('take admin mobiles from stage configuration', () => {
@@ -271,9 +278,16 @@ describe('events', () => {
 describe('tables', () => {
   it('serves every storefront list from an index (no scans) and measures hot keys', () => {
     const [[, catalogue] = []] = ofType('AWS::DynamoDB::Table').filter(([id]) => serviceOf(id) === 'Products');
-    expect(catalogue.Properties.GlobalSecondaryIndexes.map((i: any) => i.IndexName).sort()).toEqual(['ByNewest', 'ByPrice', 'ByRecommend', 'BySales']);
+    expect(catalogue.Properties.GlobalSecondaryIndexes.map((i: any) => i.IndexName).sort()).toEqual([
+      'ByNewest',
+      'ByPrice',
+      'ByRecommend',
+      'BySales',
+    ]);
     expect(catalogue.Properties.ContributorInsightsSpecification).toEqual({ Enabled: true });
-    const actions = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement).flatMap((st) => [st.Action].flat());
+    const actions = ofType('AWS::IAM::Policy')
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .flatMap((st) => [st.Action].flat());
     expect(actions).not.toContain('dynamodb:Scan');
   });
 
@@ -319,7 +333,9 @@ describe('secrets', () => {
         !(s in resources) && // a reference to a logical id
         !/[0-9A-F]{8}$/.test(s) && // a name CDK derived from a construct path
         !/^[0-9a-f]{64}(\.zip)?$/.test(s) && // asset hashes
-        /[0-9]/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s), // mixed, like generated keys
+        /[0-9]/.test(s) &&
+        /[a-z]/.test(s) &&
+        /[A-Z]/.test(s), // mixed, like generated keys
     );
     expect(suspicious).toEqual([]);
     for (const [id, f] of ofType('AWS::Lambda::Function')) {
@@ -359,7 +375,9 @@ describe('stacks', () => {
   const typesIn = (name: string) => new Set(Object.values<any>(stackOf(name).Resources).map((r) => r.Type));
 
   it(`each hold at most ${STACK_RESOURCE_BUDGET} resources, half of what CloudFormation allows`, () => {
-    expect(built.templates.map((t) => t.stackName)).toEqual(['Data', 'Users', 'Catalog', 'Orders', 'Ops'].map((p) => `ServerlessMall-prod-${p}`));
+    expect(built.templates.map((t) => t.stackName)).toEqual(
+      ['Data', 'Users', 'Catalog', 'Orders', 'Ops'].map((p) => `ServerlessMall-prod-${p}`),
+    );
     for (const { stackName, template: t } of built.templates) {
       expect(Object.keys(t.Resources).length, stackName).toBeLessThanOrEqual(STACK_RESOURCE_BUDGET);
     }
@@ -367,7 +385,8 @@ describe('stacks', () => {
 
   it('keep every table, the bus and the secrets in the data stack, kept when a prod stack is deleted', () => {
     for (const type of ['AWS::DynamoDB::Table', 'AWS::Events::EventBus', 'AWS::SecretsManager::Secret']) {
-      for (const { stackName } of built.templates.filter((t) => !t.stackName.endsWith('-Data'))) expect(typesIn(stackName.split('-').pop()!).has(type), `${type} in ${stackName}`).toBe(false);
+      for (const { stackName } of built.templates.filter((t) => !t.stackName.endsWith('-Data')))
+        expect(typesIn(stackName.split('-').pop()!).has(type), `${type} in ${stackName}`).toBe(false);
       expect(typesIn('Data').has(type), type).toBe(true);
     }
     expect(typesIn('Data').has('AWS::Lambda::Function')).toBe(false);
@@ -377,7 +396,8 @@ describe('stacks', () => {
   it('import only from the data stack and the API, never from each other', () => {
     for (const { stackName, template: t } of built.templates) {
       const imported = new Set([...JSON.stringify(t).matchAll(/"Fn::ImportValue":"([\w-]+):/g)].map((m) => m[1]));
-      for (const source of imported) expect(['ServerlessMall-prod-Data', 'ServerlessMall-prod-Users'], `${stackName} imports from ${source}`).toContain(source);
+      for (const source of imported)
+        expect(['ServerlessMall-prod-Data', 'ServerlessMall-prod-Users'], `${stackName} imports from ${source}`).toContain(source);
     }
   });
 
@@ -392,14 +412,25 @@ describe('stacks', () => {
   });
 
   it('deploy the API stage after every route, with a new deployment when the routes change', () => {
-    const [[deploymentId, deployment] = []] = Object.entries<any>(stackOf('Ops').Resources).filter(([, r]) => r.Type === 'AWS::ApiGateway::Deployment');
+    const [[deploymentId, deployment] = []] = Object.entries<any>(stackOf('Ops').Resources).filter(
+      ([, r]) => r.Type === 'AWS::ApiGateway::Deployment',
+    );
     expect(deployment).toBeDefined();
     const deploymentIdOf = (built: ReturnType<typeof synthStage>) =>
-      Object.entries<any>(built.templates.find((t) => t.stackName.endsWith('-Ops'))!.template.Resources).find(([, r]) => r.Type === 'AWS::ApiGateway::Deployment')![0];
+      Object.entries<any>(built.templates.find((t) => t.stackName.endsWith('-Ops'))!.template.Resources).find(
+        ([, r]) => r.Type === 'AWS::ApiGateway::Deployment',
+      )![0];
     expect(deploymentIdOf(synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' }))).toBe(deploymentId);
-    const moved = synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' }, ({ api }) => api.routes.push({ ...api.routes[0]!, path: '/api/new' }));
+    const moved = synthStage('prod', { MALL_ADMIN_MOBILES: '13800000000' }, ({ api }) =>
+      api.routes.push({ ...api.routes[0]!, path: '/api/new' }),
+    );
     expect(deploymentIdOf(moved)).not.toBe(deploymentId);
     const ops = built.app.node.findChild('ServerlessMall-prod-Ops') as Stack;
-    expect(ops.dependencies.map((s) => s.stackName).sort()).toEqual(['ServerlessMall-prod-Catalog', 'ServerlessMall-prod-Data', 'ServerlessMall-prod-Orders', 'ServerlessMall-prod-Users']);
+    expect(ops.dependencies.map((s) => s.stackName).sort()).toEqual([
+      'ServerlessMall-prod-Catalog',
+      'ServerlessMall-prod-Data',
+      'ServerlessMall-prod-Orders',
+      'ServerlessMall-prod-Users',
+    ]);
   });
 });

@@ -48,9 +48,15 @@ async function account(name: string, opening: number) {
     },
   });
   const give = (amount: number) => ({
-    Update: { TableName: TABLE, Key: { pk: name, sk: 'ACCOUNT' }, UpdateExpression: 'ADD balance :amount', ExpressionAttributeValues: { ':amount': amount } },
+    Update: {
+      TableName: TABLE,
+      Key: { pk: name, sk: 'ACCOUNT' },
+      UpdateExpression: 'ADD balance :amount',
+      ExpressionAttributeValues: { ':amount': amount },
+    },
   });
-  const balance = async () => (await db.send(new GetCommand({ TableName: TABLE, Key: { pk: name, sk: 'ACCOUNT' }, ConsistentRead: true }))).Item!.balance;
+  const balance = async () =>
+    (await db.send(new GetCommand({ TableName: TABLE, Key: { pk: name, sk: 'ACCOUNT' }, ConsistentRead: true }))).Item!.balance;
   return { take, give, balance };
 }
 
@@ -83,7 +89,12 @@ describe('Barrier', () => {
   it('makes a compensation before its action empty, and blocks the late action (no hanging)', async () => {
     const acct = await account('a4', 100);
     let undoCalled = false;
-    expect(await barrier.compensate('g4', 'pay', () => ((undoCalled = true), [acct.give(1)]))).toBe('empty');
+    expect(
+      await barrier.compensate('g4', 'pay', () => {
+        undoCalled = true;
+        return [acct.give(1)];
+      }),
+    ).toBe('empty');
     expect(undoCalled).toBe(false);
     expect(await barrier.action('g4', 'pay', {}, [acct.take(10)])).toEqual({ status: 'blocked' });
     expect(await barrier.compensate('g4', 'pay', () => [acct.give(1)])).toBe('already-done');

@@ -11,7 +11,14 @@ let counterWrites = 0;
 beforeAll(async () => {
   dynamo = await DynamoDbLocal.start();
   await dynamo.createTables([
-    { logicalId: 'Ids', name: 'Ids', properties: { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] } },
+    {
+      logicalId: 'Ids',
+      name: 'Ids',
+      properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      },
+    },
   ]);
   db = DynamoDBDocumentClient.from(dynamo.client());
   db.middlewareStack.add((next) => async (args) => {
@@ -43,9 +50,7 @@ describe('IdAllocator', () => {
 
   it('never hands out an id twice across many concurrent containers', async () => {
     const containers = Array.from({ length: 6 }, () => new IdAllocator(db, 'Ids', { pk: 'COUNTER#shared' }, 16));
-    const all = await Promise.all(
-      containers.map(async (ids) => Promise.all(Array.from({ length: 150 }, () => ids.nextId()))),
-    );
+    const all = await Promise.all(containers.map(async (ids) => Promise.all(Array.from({ length: 150 }, () => ids.nextId()))));
     const flat = all.flat();
     expect(new Set(flat).size).toBe(flat.length);
     expect(Math.min(...flat)).toBe(1);

@@ -7,7 +7,11 @@ describe('stock shards', () => {
     expect(splitStock(10, 3)).toEqual([4, 3, 3]);
     expect(splitStock(2, 4)).toEqual([1, 1, 0, 0]);
     expect(splitStock(0, 2)).toEqual([0, 0]);
-    for (const [total, shards] of [[1, 1], [999, 16], [50, 7]] as const) {
+    for (const [total, shards] of [
+      [1, 1],
+      [999, 16],
+      [50, 7],
+    ] as const) {
       const split = splitStock(total, shards);
       expect(split).toHaveLength(shards);
       expect(split.reduce((a, b) => a + b, 0)).toBe(total);

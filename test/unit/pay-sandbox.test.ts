@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 // The user-token callback outside sandbox: refused before anything is read or written.
 describe('pay callback outside sandbox mode', () => {
   it('answers 403 SANDBOX_DISABLED, so nobody marks an order paid with a user token', async () => {
-    Object.assign(process.env, { ROUTE_ACCESS: 'user', PAY_SANDBOX: 'false', PAYMENT_TABLE: 'unused', EVENT_BUS_NAME: 'unused', AWS_REGION: 'us-east-1' });
+    Object.assign(process.env, {
+      ROUTE_ACCESS: 'user',
+      PAY_SANDBOX: 'false',
+      PAYMENT_TABLE: 'unused',
+      EVENT_BUS_NAME: 'unused',
+      AWS_REGION: 'us-east-1',
+    });
     const { handler } = await import('../../functions/pay/callback');
     const event = {
       httpMethod: 'POST',

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, issueToken, verifyToken, type TokenSettings } from '../../functions/user/tokens';
+import { bearerToken, issueToken, type TokenSettings, verifyToken } from '../../functions/user/tokens';
 
 const key = new TextEncoder().encode('k'.repeat(64));
 const settings: TokenSettings = { key: async () => key, issuer: 'mall/test', audience: 'mall-api', ttlSeconds: 3600 };

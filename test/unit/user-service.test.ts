@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../shared/errors';
-import type { Caller } from '../../shared/caller';
-import type { TokenSettings } from '../../functions/user/tokens';
-import { MobileTakenError, type Credential, type UserStore } from '../../functions/user/user-repository';
-import { authorize, login, logout, register, userInfo } from '../../functions/user/user-service';
 import type { UserProfile } from '../../functions/user/schemas';
+import type { TokenSettings } from '../../functions/user/tokens';
+import { type Credential, MobileTakenError, type UserStore } from '../../functions/user/user-repository';
+import { authorize, login, logout, register, userInfo } from '../../functions/user/user-service';
+import type { Caller } from '../../shared/caller';
+import { AppError } from '../../shared/errors';
 
 /** An in-memory UserStore with the same contract as the DynamoDB one (tested end to end). */
 class MemoryUserStore implements UserStore {
@@ -44,7 +44,10 @@ const noAdmins = new Set<string>();
 const ann = { name: 'Ann', gender: 2, mobile: '13800000001', password: 'password-1' };
 
 async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => undefined, (e) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
