@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { failedCondition } from './conditions';
+import { RETRY, retry } from './retry';
 
 /**
  * DTM's sub-transaction barrier on DynamoDB. Every saga step and compensation writes a barrier
@@ -10,7 +11,7 @@ import { failedCondition } from './conditions';
  *     else (empty compensation), and that barrier blocks the action if it arrives late (no hanging).
  */
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export type ActionResult<T> =
   /** The business change was made now, or by an earlier delivery of the same step. */
@@ -28,13 +29,14 @@ const barrierKey = (gid: string, branch: string, op: string) => ({ pk: `BARRIER#
 const KEEP_SECONDS = 30 * 24 * 3600;
 const stamp = () => ({ at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + KEEP_SECONDS });
 
-/**
- * A barrier item to put, on condition that it is new, in a participant's own transaction: for
- * operations beyond action/compensate (CancelOrder's, inventory's confirm).
- */
-export function newBarrier(table: string, gid: string, branch: string, op: string) {
+/** A barrier item to put, on condition that it is new. */
+function newBarrier(table: string, gid: string, branch: string, op: string, extra: Record<string, unknown> = {}): TransactItem {
   return {
-    Put: { TableName: table, Item: { ...barrierKey(gid, branch, op), ...stamp() }, ConditionExpression: 'attribute_not_exists(pk)' },
+    Put: {
+      TableName: table,
+      Item: { ...barrierKey(gid, branch, op), ...extra, ...stamp() },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
   };
 }
 
@@ -53,16 +55,7 @@ export class Barrier {
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...barrierKey(gid, branch, 'action'), origin: 'action', data, ...stamp() },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...items,
-          ],
+          TransactItems: [newBarrier(this.table, gid, branch, 'action', { origin: 'action', data }), ...items],
         }),
       );
       return { status: 'done', data };
@@ -83,37 +76,39 @@ export class Barrier {
    * reverse it; it is only called if the action really ran.
    */
   async compensate<T>(gid: string, branch: string, undo: (actionData: T) => TransactItem[]): Promise<CompensationResult> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // Each pass ends, or lost a race to a concurrent barrier write that the next pass will see.
+    const policy = { attempts: 5, baseDelayMs: 10, exhausted: () => new Error(`compensation of ${gid}/${branch} kept racing its action`) };
+    return retry(policy, async (): Promise<CompensationResult | typeof RETRY> => {
       const action = await this.read(gid, branch, 'action');
-      const compensation = {
-        Put: {
-          TableName: this.table,
-          Item: { ...barrierKey(gid, branch, 'compensate'), ...stamp() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      };
+      const compensation = newBarrier(this.table, gid, branch, 'compensate');
       if (!action) {
         // The action never ran: record it as done-by-compensation so it is blocked if it comes late.
-        const blocked = await this.write([
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...barrierKey(gid, branch, 'action'), origin: 'compensation', ...stamp() },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          compensation,
-        ]);
-        if (blocked === 'ok') return 'empty';
-        continue; // the action (or another compensation) got there first: look again
+        const blocked = await this.write([newBarrier(this.table, gid, branch, 'action', { origin: 'compensation' }), compensation]);
+        return blocked === 'ok' ? 'empty' : RETRY; // the action (or another compensation) got there first: look again
       }
       if (action.origin === 'compensation') return 'already-done';
       const undone = await this.write([compensation, ...undo(action.data as T)]);
       if (undone === 'ok') return 'compensated';
       if (undone.failedItem === 0) return 'already-done';
       throw new Error(`compensation of ${gid}/${branch} was refused by item ${undone.failedItem}`);
-    }
-    throw new Error(`compensation of ${gid}/${branch} kept racing its action`);
+    });
+  }
+
+  /**
+   * Runs another operation of a branch once (CancelOrder's, inventory's confirm): `items`
+   * together with the operation's barrier. 'already-done' if it ran before; 'refused' if a
+   * condition of `items` failed (nothing was written).
+   */
+  async once(gid: string, branch: string, op: string, items: TransactItem[]): Promise<'done' | 'already-done' | 'refused'> {
+    const written = await this.write([newBarrier(this.table, gid, branch, op), ...items]);
+    if (written === 'ok') return 'done';
+    return written.failedItem === 0 ? 'already-done' : 'refused';
+  }
+
+  /** What the branch's action stored, if the action ran (not if a compensation blocked it). */
+  async actionData<T>(gid: string, branch: string): Promise<T | undefined> {
+    const action = await this.read(gid, branch, 'action');
+    return action?.origin === 'action' ? (action.data as T) : undefined;
   }
 
   private async read(gid: string, branch: string, op: 'action' | 'compensate') {

@@ -1,10 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import middy from '@middy/core';
 import type { z } from 'zod';
-import { type Contract, received } from './events';
-import { logger, tracer } from './powertools';
+import type { Contract } from './events';
+import { tracer } from './powertools';
 
 let client: EventBridgeClient | undefined;
 
@@ -27,22 +24,4 @@ export async function publish<S extends z.ZodType>(contract: Contract<S>, detail
     }),
   );
   if (out.FailedEntryCount) throw new Error(`EventBridge refused ${contract.detailType}: ${JSON.stringify(out.Entries)}`);
-}
-
-/**
- * An event consumer's Lambda: powertools, the event validated against its contract, and the
- * order and correlation ids in every log line. Whatever it throws makes EventBridge retry.
- */
-export function eventConsumer<S extends z.ZodType>(contract: Contract<S>, consume: (detail: z.infer<S>) => Promise<unknown>) {
-  return middy()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .handler(async (event: unknown) => {
-      const detail = received(contract, event);
-      const { orderId, correlationId } = detail as { orderId?: number; correlationId?: string };
-      logger.appendKeys({ ...(orderId ? { orderId } : {}), ...(correlationId ? { correlation_id: correlationId } : {}) });
-      const outcome = await consume(detail);
-      logger.info(`${contract.detailType} consumed`, { outcome });
-      return { outcome };
-    });
 }

@@ -1,9 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import middy from '@middy/core';
-import type { z } from 'zod';
-import { logger, tracer } from './powertools';
+import { tracer } from './powertools';
 
 const client = tracer.captureAWSv3Client(new LambdaClient({}));
 
@@ -19,12 +15,4 @@ export async function invokeFunction<T>(functionName: string, payload: unknown):
   const text = out.Payload ? new TextDecoder().decode(out.Payload) : 'null';
   if (out.FunctionError) throw new Error(`${functionName} failed: ${text}`);
   return JSON.parse(text) as T;
-}
-
-/** An internal function's Lambda (invoked by other services, not routed): powertools and a validated input. */
-export function internalHandler<S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) {
-  return middy<unknown, R>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .handler((event) => run(schema.parse(event)));
 }

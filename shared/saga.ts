@@ -1,10 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { z } from 'zod';
-import { logger, metrics, tracer } from './powertools';
 
 /**
  * The order saga's contract, shared by the order service (which starts it) and every
@@ -38,34 +32,3 @@ export const failure = (reason: string): StepOutcome => ({ outcome: 'FAILURE', r
 
 /** The barrier's global transaction id for an order's saga. */
 export const gidOf = (input: { orderId: number }) => `order-${input.orderId}`;
-
-/** A saga participant's Lambda: powertools, the validated saga input, and an outcome. */
-export function sagaStep(
-  step: string,
-  run: (input: SagaInput & { failure?: { reason?: string } }, raw: unknown) => Promise<StepOutcome>,
-  options: { compensation?: boolean } = {},
-) {
-  return middy<unknown, StepOutcome>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      const input = sagaInput.extend({ failure: z.object({ reason: z.string().optional() }).optional() }).parse(event);
-      logger.appendKeys({
-        orderId: input.orderId,
-        sagaStep: step,
-        ...(input.correlationId ? { correlation_id: input.correlationId } : {}),
-      });
-      tracer.putAnnotation('orderId', input.orderId);
-      tracer.putAnnotation('sagaStep', step);
-      const outcome = await run(input, event);
-      logger.info('saga step done', { outcome });
-      tracer.putAnnotation('outcome', outcome.outcome);
-      if (options.compensation) {
-        const compensation = metrics.singleMetric();
-        compensation.addDimension('step', step);
-        compensation.addMetric('CompensationRun', MetricUnit.Count, 1);
-      }
-      return outcome;
-    });
-}

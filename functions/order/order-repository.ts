@@ -6,7 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Barrier, newBarrier } from '../../shared/barrier';
+import type { Barrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
 import type { OrderItem, OrderState } from './schemas';
@@ -185,7 +185,7 @@ export class OrderRepository {
     }
   }
 
-  /** Saga step CreateOrder: the order enters the saga, once, if it is still pending. */
+  /** Saga step OpenOrder: the order enters the saga, once, if it is still pending. */
   open(barrier: Barrier, gid: string, id: number) {
     return barrier.action(gid, 'order', {}, [
       {
@@ -253,37 +253,27 @@ export class OrderRepository {
    * Compensation CancelOrder: cancels the order, with the saga's barrier (so a repeated delivery
    * is a no-op). An order already cancelled or paid is left as it is.
    */
-  async cancel(gid: string, id: number, reason: string): Promise<void> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            newBarrier(this.table, gid, 'order', 'compensate'),
-            {
-              Update: {
-                TableName: this.table,
-                Key: orderKey(id),
-                UpdateExpression: 'SET #state = :cancelled, reason = :reason, updatedAt = :now REMOVE openPk, openKey, payPk, payDue',
-                ConditionExpression: '#state IN (:pending, :awaiting, :cancelling)',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: {
-                  ':cancelled': 'cancelled',
-                  ':reason': reason,
-                  ':now': Date.now(),
-                  ':pending': 'pending',
-                  ':awaiting': 'awaiting_payment',
-                  ':cancelling': 'cancelling',
-                },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      // Cancelled before (the barrier), or no longer cancellable (already cancelled or paid): done.
-      const refused = conditionFailed(error);
-      if (!refused) throw error;
-    }
+  async cancel(barrier: Barrier, gid: string, id: number, reason: string): Promise<void> {
+    // Cancelled before (the barrier), or no longer cancellable (already cancelled or paid): done.
+    await barrier.once(gid, 'order', 'compensate', [
+      {
+        Update: {
+          TableName: this.table,
+          Key: orderKey(id),
+          UpdateExpression: 'SET #state = :cancelled, reason = :reason, updatedAt = :now REMOVE openPk, openKey, payPk, payDue',
+          ConditionExpression: '#state IN (:pending, :awaiting, :cancelling)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':cancelled': 'cancelled',
+            ':reason': reason,
+            ':now': Date.now(),
+            ':pending': 'pending',
+            ':awaiting': 'awaiting_payment',
+            ':cancelling': 'cancelling',
+          },
+        },
+      },
+    ]);
   }
 
   async setRemark(id: number, remark: string): Promise<void> {

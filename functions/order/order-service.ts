@@ -213,8 +213,14 @@ export async function awaitPaymentStep(
 }
 
 /** Compensation CancelOrder: the order ends cancelled with the reason, unless it was paid. */
-export async function cancelOrderStep(orders: OrderRepository, gid: string, input: SagaInput, reason: string): Promise<StepOutcome> {
-  await orders.cancel(gid, input.orderId, reason);
+export async function cancelOrderStep(
+  orders: OrderRepository,
+  barrier: Barrier,
+  gid: string,
+  input: SagaInput,
+  reason: string,
+): Promise<StepOutcome> {
+  await orders.cancel(barrier, gid, input.orderId, reason);
   return success();
 }
 

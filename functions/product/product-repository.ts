@@ -11,7 +11,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Barrier, newBarrier } from '../../shared/barrier';
+import type { Barrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
 import { ON_SALE, type Sort } from './schemas';
@@ -271,36 +271,28 @@ export class CatalogRepository {
    * transaction makes a redelivered or replayed event a no-op. Nothing to confirm if the saga
    * never reserved (or its reservation was released).
    */
-  async confirmSale(gid: string): Promise<'confirmed' | 'already-confirmed' | 'nothing-reserved'> {
-    const reserved = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `BARRIER#${gid}#stock`, sk: 'action' }, ConsistentRead: true }),
-    );
-    if (reserved.Item?.origin !== 'action') return 'nothing-reserved';
+  async confirmSale(barrier: Barrier, gid: string): Promise<'confirmed' | 'already-confirmed' | 'nothing-reserved'> {
+    const reserved = await barrier.actionData<{ reservations: Reservation[] }>(gid, 'stock');
+    if (!reserved) return 'nothing-reserved';
     const sold = new Map<number, number>();
-    for (const r of reserved.Item.data.reservations as Reservation[]) sold.set(r.pid, (sold.get(r.pid) ?? 0) + r.num);
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            newBarrier(this.table, gid, 'stock', 'confirm'),
-            ...[...sold].map(([pid, num]) => ({
-              Update: {
-                TableName: this.table,
-                Key: productKey(pid),
-                // updatedAt moves too, so an admin's concurrent read-modify-write cannot undo the count.
-                UpdateExpression:
-                  'SET sales = if_not_exists(sales, :zero) + :n, salesKey = if_not_exists(salesKey, :tie) + :key, updatedAt = updatedAt + :one',
-                ExpressionAttributeValues: { ':zero': 0, ':n': num, ':tie': pid % SHARE, ':key': num * SHARE, ':one': 1 },
-              },
-            })),
-          ],
-        }),
-      );
-      return 'confirmed';
-    } catch (error) {
-      if (conditionFailed(error, 0)) return 'already-confirmed';
-      throw error;
-    }
+    for (const r of reserved.reservations) sold.set(r.pid, (sold.get(r.pid) ?? 0) + r.num);
+    const outcome = await barrier.once(
+      gid,
+      'stock',
+      'confirm',
+      [...sold].map(([pid, num]) => ({
+        Update: {
+          TableName: this.table,
+          Key: productKey(pid),
+          // updatedAt moves too, so an admin's concurrent read-modify-write cannot undo the count.
+          UpdateExpression:
+            'SET sales = if_not_exists(sales, :zero) + :n, salesKey = if_not_exists(salesKey, :tie) + :key, updatedAt = updatedAt + :one',
+          ExpressionAttributeValues: { ':zero': 0, ':n': num, ':tie': pid % SHARE, ':key': num * SHARE, ':one': 1 },
+        },
+      })),
+    );
+    if (outcome === 'refused') throw new Error(`confirming the sale of ${gid} was refused`);
+    return outcome === 'done' ? 'confirmed' : 'already-confirmed';
   }
 
   /** Available stock per shard, for each product (shard counts taken from the records). */

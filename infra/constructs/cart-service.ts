@@ -15,33 +15,33 @@ export interface CartServiceProps {
 /** Each user's cart (lebron): at most 200 products, read back with current prices and stock. */
 export class CartService extends Construct {
   /** The order saga's step that takes ordered products out of the cart. */
-  readonly checkout: ServiceFunction;
+  readonly removeFromCart: ServiceFunction;
 
   constructor(scope: Construct, id: string, { api, config, table, catalogBatchGet }: CartServiceProps) {
     super(scope, id);
     const fn = functionFactory(this, 'cart', config, { CART_TABLE: table.tableName });
     const withCatalog = { environment: { CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.literalName } };
 
-    const list = fn('list', withCatalog);
+    const list = fn('api/list', withCatalog);
     list.grantTable(table, ['Query']);
     list.grantInvokeOf(catalogBatchGet);
     api.route(list);
 
-    const add = fn('add', withCatalog);
+    const add = fn('api/add', withCatalog);
     add.grantTable(table, ['UpdateItem', 'PutItem']);
     add.grantInvokeOf(catalogBatchGet);
     api.route(add);
 
-    const update = fn('update');
+    const update = fn('api/update');
     update.grantTable(table, ['UpdateItem']);
     api.route(update);
 
-    const remove = fn('remove');
+    const remove = fn('api/remove');
     remove.grantTable(table, ['DeleteItem', 'UpdateItem']);
     api.route(remove);
 
-    const checkout = fn('checkout');
-    checkout.grantTable(table, ['Query', 'GetItem', 'PutItem', 'DeleteItem', 'UpdateItem']);
-    this.checkout = checkout;
+    const removeFromCart = fn('saga/remove-from-cart');
+    removeFromCart.grantTable(table, ['Query', 'GetItem', 'PutItem', 'DeleteItem', 'UpdateItem']);
+    this.removeFromCart = removeFromCart;
   }
 }

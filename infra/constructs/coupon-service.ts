@@ -14,23 +14,23 @@ export class CouponService extends Construct {
     super(scope, id);
     const fn = functionFactory(this, 'coupon', config, { COUPON_TABLE: table.tableName });
 
-    const issue = fn('issue');
+    const issue = fn('api/issue');
     issue.grantTable(table, ['UpdateItem', 'PutItem']);
     api.route(issue);
 
-    const list = fn('list');
+    const list = fn('api/list');
     list.grantTable(table, ['Query']);
     api.route(list);
 
-    const quote = fn('quote');
+    const quote = fn('internal/quote');
     quote.grantTable(table, ['GetItem']);
     this.quote = quote;
 
-    const useCoupon = fn('use-coupon');
+    const useCoupon = fn('saga/use-coupon');
     useCoupon.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     this.useCoupon = useCoupon;
 
-    const restoreCoupon = fn('restore-coupon');
+    const restoreCoupon = fn('saga/restore-coupon');
     restoreCoupon.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     this.restoreCoupon = restoreCoupon;
   }

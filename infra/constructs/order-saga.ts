@@ -11,7 +11,7 @@ export const sagaNameOf = (config: StageConfig) => `serverless-mall-${config.sta
 
 /** Each participant's Lambda, owned by its service. */
 export interface SagaParticipants {
-  createOrder: ServiceFunction;
+  openOrder: ServiceFunction;
   reserveStock: ServiceFunction;
   useCoupon: ServiceFunction;
   createPayment: ServiceFunction;
@@ -36,7 +36,7 @@ const ACTION_RETRY: sfn.RetryProps = {
 const COMPENSATION_RETRY: sfn.RetryProps = { ...ACTION_RETRY, maxDelay: Duration.seconds(300), maxAttempts: 99_999_999 };
 
 /**
- * The order saga, standing in for DTM: CreateOrder -> ReserveStock -> UseCoupon (with a coupon)
+ * The order saga, standing in for DTM: OpenOrder -> ReserveStock -> UseCoupon (with a coupon)
  * -> CreatePayment -> MarkAwaitingPayment (-> RemoveFromCart). A participant's business
  * refusal is a returned FAILURE, routed by a Choice to the compensations, never retried; only
  * thrown (transient) errors are retried. On any refusal every compensation runs, in reverse
@@ -101,16 +101,14 @@ export class OrderSaga extends Construct {
         .when(succeeded('stock'), createPayment)
         .otherwise(refused('stock', 'ReserveStock')),
     );
-    const createOrder = action('CreateOrder', steps.createOrder, 'order').next(
-      new sfn.Choice(this, 'OrderOpened').when(succeeded('order'), reserveStock).otherwise(refused('order', 'CreateOrder')),
+    const openOrder = action('OpenOrder', steps.openOrder, 'order').next(
+      new sfn.Choice(this, 'OrderOpened').when(succeeded('order'), reserveStock).otherwise(refused('order', 'OpenOrder')),
     );
     const cancelRequested = new sfn.Pass(this, 'CancelRequested', { parameters: { 'reason.$': '$.reason' }, resultPath: '$.failure' }).next(
       closePayment,
     );
 
-    const start = new sfn.Choice(this, 'Mode')
-      .when(sfn.Condition.stringEquals('$.action', 'cancel'), cancelRequested)
-      .otherwise(createOrder);
+    const start = new sfn.Choice(this, 'Mode').when(sfn.Condition.stringEquals('$.action', 'cancel'), cancelRequested).otherwise(openOrder);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: config.logRetentionDays,

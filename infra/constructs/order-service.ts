@@ -16,7 +16,7 @@ export interface OrderServiceProps {
   config: StageConfig;
   table: dynamodb.ITable;
   /** The other services' saga steps. */
-  participants: Omit<SagaParticipants, 'createOrder' | 'markAwaitingPayment' | 'cancelOrder'>;
+  participants: Omit<SagaParticipants, 'openOrder' | 'markAwaitingPayment' | 'cancelOrder'>;
   /** Services the order asks while pricing. */
   catalogBatchGet: ServiceFunction;
   couponQuote: ServiceFunction;
@@ -40,16 +40,16 @@ export class OrderService extends Construct {
 
     const fn = functionFactory(this, 'order', config, { ORDER_TABLE: table.tableName });
 
-    const createOrder = fn('open-order');
-    createOrder.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
-    const markAwaitingPayment = fn('await-payment', {
+    const openOrder = fn('saga/open-order');
+    openOrder.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    const markAwaitingPayment = fn('saga/mark-awaiting-payment', {
       environment: { PAYMENT_TIMEOUT_SECONDS: String(config.paymentTimeoutMinutes * 60) },
     });
     markAwaitingPayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
-    const cancelOrder = fn('cancel-order');
+    const cancelOrder = fn('saga/cancel-order');
     cancelOrder.grantTable(table, ['UpdateItem', 'PutItem']);
 
-    this.saga = new OrderSaga(this, 'Saga', { config, steps: { ...participants, createOrder, markAwaitingPayment, cancelOrder } });
+    this.saga = new OrderSaga(this, 'Saga', { config, steps: { ...participants, openOrder, markAwaitingPayment, cancelOrder } });
     const stateMachine = this.saga.stateMachine;
 
     const apiEnv = {
@@ -62,36 +62,36 @@ export class OrderService extends Construct {
       },
     };
 
-    const create = fn('create', apiEnv);
+    const create = fn('api/create', apiEnv);
     create.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     create.grantInvokeOf(catalogBatchGet);
     create.grantInvokeOf(couponQuote);
     stateMachine.grantStartExecution(create);
     api.route(create);
 
-    const detail = fn('detail', apiEnv);
+    const detail = fn('api/detail', apiEnv);
     detail.grantTable(table, ['GetItem']);
     api.route(detail);
 
-    const list = fn('list', apiEnv);
+    const list = fn('api/list', apiEnv);
     list.grantTable(table, ['Query'], ['ByUser']);
     api.route(list);
 
-    const cancel = fn('cancel', apiEnv);
+    const cancel = fn('api/cancel', apiEnv);
     cancel.grantTable(table, ['GetItem', 'UpdateItem']);
     stateMachine.grantStartExecution(cancel);
     cancel.grantInvokeOf(paymentCloseForOrder);
     api.route(cancel);
 
-    const update = fn('update', apiEnv);
+    const update = fn('api/update', apiEnv);
     update.grantTable(table, ['GetItem', 'UpdateItem']);
     api.route(update);
 
-    const remove = fn('remove', apiEnv);
+    const remove = fn('api/remove', apiEnv);
     remove.grantTable(table, ['GetItem', 'UpdateItem']);
     api.route(remove);
 
-    const sweep = fn('sweep', {
+    const sweep = fn('schedule/sweep', {
       environment: { ...apiEnv.environment, OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds) },
       timeout: Duration.seconds(60),
     });
@@ -109,11 +109,11 @@ export class OrderService extends Construct {
       id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this), 'states', executions)}]`,
       reason: 'The sweeper describes executions of the order saga only; execution names are per order.',
     });
-    const get = fn('get');
+    const get = fn('internal/get');
     get.grantTable(table, ['GetItem']);
     this.get = get;
 
-    const onPaymentSucceeded = fn('on-payment-succeeded');
+    const onPaymentSucceeded = fn('events/on-payment-succeeded');
     onPaymentSucceeded.grantTable(table, ['GetItem', 'UpdateItem']);
     events.subscribe(this, 'OrderPaid', paymentSucceeded, onPaymentSucceeded);
 

@@ -28,15 +28,15 @@ export class PaymentService extends Construct {
     this.fn = functionFactory(this, 'pay', config, { PAYMENT_TABLE: table.tableName });
     this.grant = (f, actions) => f.grantTable(table, actions);
 
-    const createPayment = this.fn('create-payment');
+    const createPayment = this.fn('saga/create-payment');
     this.grant(createPayment, ['GetItem', 'UpdateItem', 'PutItem']);
     this.createPayment = createPayment;
 
-    const closePayment = this.fn('close-payment');
+    const closePayment = this.fn('saga/close-payment');
     this.grant(closePayment, ['GetItem', 'UpdateItem', 'PutItem']);
     this.closePayment = closePayment;
 
-    const closeForOrder = this.fn('close-for-order');
+    const closeForOrder = this.fn('internal/close-for-order');
     this.grant(closeForOrder, ['GetItem', 'UpdateItem']);
     this.closeForOrder = closeForOrder;
   }
@@ -54,23 +54,23 @@ export class PaymentService extends Construct {
     providerKey: secretsmanager.ISecret;
   }): void {
     const { fn, grant, config } = this;
-    const create = fn('create', { environment: { ORDER_GET_FUNCTION: orderGet.literalName } });
+    const create = fn('api/create', { environment: { ORDER_GET_FUNCTION: orderGet.literalName } });
     grant(create, ['GetItem', 'UpdateItem', 'PutItem']);
     create.grantInvokeOf(orderGet);
     api.route(create);
 
-    const detail = fn('detail');
+    const detail = fn('api/detail');
     grant(detail, ['GetItem']);
     api.route(detail);
 
     const bus = { EVENT_BUS_NAME: events.bus.eventBusName };
-    const callback = fn('callback', { environment: { ...bus, PAY_SANDBOX: String(config.paymentSandbox) } });
+    const callback = fn('api/callback', { environment: { ...bus, PAY_SANDBOX: String(config.paymentSandbox) } });
     grant(callback, ['GetItem', 'UpdateItem']);
     events.grantPublish(callback);
     api.route(callback);
 
     // The provider's HMAC key (data stack), shared with the provider out of band.
-    const notify = fn('notify', { environment: { ...bus, PAY_CALLBACK_SECRET_ARN: providerKey.secretArn } });
+    const notify = fn('api/notify', { environment: { ...bus, PAY_CALLBACK_SECRET_ARN: providerKey.secretArn } });
     grant(notify, ['GetItem', 'UpdateItem']);
     events.grantPublish(notify);
     providerKey.grantRead(notify);

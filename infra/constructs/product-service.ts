@@ -27,69 +27,69 @@ export class ProductService extends Construct {
     const fn = functionFactory(this, 'product', config, { CATALOG_TABLE: table.tableName });
     const route = api.route.bind(api);
 
-    const create = fn('create');
+    const create = fn('api/create');
     create.grantTable(table, ['UpdateItem', 'PutItem']);
     route(create);
 
-    for (const handler of ['update', 'remove']) {
+    for (const handler of ['api/update', 'api/remove']) {
       const f = fn(handler);
       f.grantTable(table, ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem']);
       route(f);
     }
 
-    const detail = fn('detail');
+    const detail = fn('api/detail');
     detail.grantTable(table, ['GetItem', 'BatchGetItem']);
     route(detail);
 
-    const recommend = fn('recommend');
+    const recommend = fn('api/recommend');
     recommend.grantTable(table, ['Query', 'BatchGetItem'], ['ByRecommend']);
     route(recommend);
 
-    const categoryList = fn('category-list');
+    const categoryList = fn('api/category-list');
     categoryList.grantTable(table, ['Query', 'BatchGetItem'], ['ByNewest', 'ByPrice', 'BySales']);
     route(categoryList);
 
-    const comments = fn('comments');
+    const comments = fn('api/comments');
     comments.grantTable(table, ['GetItem', 'Query']);
     route(comments);
 
-    const commentAdd = fn('comment-add');
+    const commentAdd = fn('api/comment-add');
     commentAdd.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     route(commentAdd);
 
-    const banners = fn('banners');
+    const banners = fn('api/banners');
     banners.grantTable(table, ['Query']);
     route(banners);
 
-    const bannerSave = fn('banner-save');
+    const bannerSave = fn('api/banner-save');
     bannerSave.grantTable(table, ['UpdateItem', 'PutItem']);
     route(bannerSave);
 
-    const bannerRemove = fn('banner-remove');
+    const bannerRemove = fn('api/banner-remove');
     bannerRemove.grantTable(table, ['DeleteItem']);
     route(bannerRemove);
 
-    const flashSale = fn('flashsale');
+    const flashSale = fn('api/flashsale');
     flashSale.grantTable(table, ['GetItem', 'BatchGetItem']);
     route(flashSale);
 
-    const flashSaleSet = fn('flashsale-set');
+    const flashSaleSet = fn('api/flashsale-set');
     flashSaleSet.grantTable(table, ['BatchGetItem', 'PutItem']);
     route(flashSaleSet);
 
-    const batchGet = fn('batch-get');
+    const batchGet = fn('internal/batch-get');
     batchGet.grantTable(table, ['BatchGetItem']);
     this.batchGet = batchGet;
 
-    const reserveStock = fn('reserve-stock');
+    const reserveStock = fn('saga/reserve-stock');
     reserveStock.grantTable(table, ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem']);
     this.reserveStock = reserveStock;
 
-    const confirmStock = fn('confirm-stock');
-    confirmStock.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);
-    events.subscribe(this, 'StockSold', paymentSucceeded, confirmStock);
+    const onPaymentSucceeded = fn('events/on-payment-succeeded');
+    onPaymentSucceeded.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);
+    events.subscribe(this, 'StockSold', paymentSucceeded, onPaymentSucceeded);
 
-    const releaseStock = fn('release-stock');
+    const releaseStock = fn('saga/release-stock');
     releaseStock.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     this.releaseStock = releaseStock;
   }

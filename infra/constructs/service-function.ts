@@ -16,7 +16,7 @@ export const METRICS_NAMESPACE = 'ServerlessMall';
 export interface ServiceFunctionProps {
   /** The folder under functions/, and the Powertools service name. */
   service: string;
-  /** The handler file, functions/<service>/<handler>.ts, exporting `handler`. */
+  /** The handler file, functions/<service>/<handler>.ts, exporting `handler`: "api/create", "saga/open-order". */
   handler: string;
   config: StageConfig;
   environment?: Record<string, string>;
@@ -25,12 +25,12 @@ export interface ServiceFunctionProps {
 }
 
 /**
- * A function's name: serverless-mall-<stage>-<service>-<handler>. Known before deploy, so the
+ * A function's name: serverless-mall-<stage>-<service>-<file name>. Known before deploy, so the
  * dashboard and saved queries in another stack name functions and log groups without a
  * cross-stack export that would pin every function in place.
  */
 export function functionNameOf(config: StageConfig, service: string, handler: string): string {
-  const name = `serverless-mall-${config.stage}-${service}-${handler}`;
+  const name = `serverless-mall-${config.stage}-${service}-${path.basename(handler)}`;
   if (name.length > 64 || !/^[a-zA-Z0-9-_]+$/.test(name))
     throw new Error(`function name ${name} is not a valid Lambda name (64 characters at most)`);
   return name;
@@ -44,7 +44,7 @@ export function functionNameOf(config: StageConfig, service: string, handler: st
 export class ServiceFunction extends NodejsFunction {
   /** The function's name as a plain string (functionName is a token). */
   readonly literalName: string;
-  /** Its handler file, functions/<entryPoint>.ts, as infra/routes.ts names it: "order/create". */
+  /** Its handler file, functions/<entryPoint>.ts, as infra/routes.ts names it: "order/api/create". */
   readonly entryPoint: string;
 
   /**
@@ -149,13 +149,14 @@ export class ServiceFunction extends NodejsFunction {
 
 /**
  * A factory for one service's functions, sharing its name, stage config and environment:
- * `fn('login', { memorySize: 1024 })` makes functions/<service>/login.ts as construct "Login".
+ * `fn('api/login', { memorySize: 1024 })` makes functions/<service>/api/login.ts as construct
+ * "Login": the construct is named after the file, the folder says what triggers it.
  */
 export function functionFactory(scope: Construct, service: string, config: StageConfig, environment: Record<string, string>) {
   return (handler: string, options: { environment?: Record<string, string>; memorySize?: number; timeout?: Duration } = {}) =>
     new ServiceFunction(
       scope,
-      handler.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
+      path.basename(handler).replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
       {
         service,
         handler,

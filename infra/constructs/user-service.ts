@@ -27,21 +27,21 @@ export class UserService extends Construct {
     const fn = functionFactory(this, 'user', config, { USER_TABLE: table.tableName });
 
     // scrypt is CPU-bound; more memory buys a larger CPU share and a faster hash.
-    const register = fn('register', { memorySize: 1024 });
+    const register = fn('api/register', { memorySize: 1024 });
     register.grantTable(table, ['UpdateItem', 'PutItem']);
 
-    const login = fn('login', { environment: { ...tokenEnv, ADMIN_MOBILES: config.adminMobiles.join(',') }, memorySize: 1024 });
+    const login = fn('api/login', { environment: { ...tokenEnv, ADMIN_MOBILES: config.adminMobiles.join(',') }, memorySize: 1024 });
     login.grantTable(table, ['GetItem']);
     signingSecret.grantRead(login);
 
-    const authorizer = fn('authorizer', { environment: tokenEnv });
+    const authorizer = fn('api/authorizer', { environment: tokenEnv });
     authorizer.grantTable(table, ['GetItem']);
     signingSecret.grantRead(authorizer);
 
-    const userinfo = fn('userinfo');
+    const userinfo = fn('api/userinfo');
     userinfo.grantTable(table, ['GetItem']);
 
-    const logout = fn('logout', { environment: { REST_API_ID: api.restApi.restApiId, API_STAGE: config.stage } });
+    const logout = fn('api/logout', { environment: { REST_API_ID: api.restApi.restApiId, API_STAGE: config.stage } });
     logout.grantTable(table, ['PutItem']);
     api.grantFlushAuthorizerCache(logout);
 

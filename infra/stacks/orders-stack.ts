@@ -40,7 +40,7 @@ export class OrdersStack extends Stack {
         restoreCoupon: coupons.restoreCoupon,
         createPayment: payments.createPayment,
         closePayment: payments.closePayment,
-        removeFromCart: carts.checkout,
+        removeFromCart: carts.removeFromCart,
       },
     });
     payments.addApi({ api, orderGet: this.orders.get, events: data.events, providerKey: data.paymentProviderKey });

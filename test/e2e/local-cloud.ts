@@ -21,7 +21,7 @@ async function call(method: string, route: string, body?: unknown): Promise<any>
 
 /** The next `count` invocations of the function (by construct path, e.g. "Products/ReserveStock") fail. */
 export async function injectFaults(fn: string, count: number): Promise<void> {
-  await call('POST', '/_local/faults', { function: fn.split('/').pop(), count });
+  await call('POST', '/_local/faults', { function: fn, count });
 }
 
 /** Invokes a function directly, as Step Functions would, and returns what it returned. */

@@ -361,7 +361,7 @@ describe.skipIf(!awsEndpoint)("DTM guarantees under failure (needs the local clo
   it('an order whose saga was aborted is noticed by the sweeper and driven to cancelled', async () => {
     const user = await registerAndLogin();
     const pid = await createProduct({ stock: 10 });
-    await injectFaults('Orders/OpenOrder', 1_000_000); // the saga keeps retrying CreateOrder...
+    await injectFaults('Orders/OpenOrder', 1_000_000); // the saga keeps retrying OpenOrder...
     const created = await order(user.token, { pid, num: 2 });
     const { executions } = await stepFunctions('ListExecutions', {});
     const execution = executions.find((e: { name: string }) => e.name === `order-${created.id}`);

@@ -169,7 +169,7 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
 
   it('a consumer failing transiently is retried until it succeeds, once', async () => {
     const { user, pid, order, callback } = await awaitingOrder();
-    await injectFaults('Products/ConfirmStock', 2);
+    await injectFaults('Products/OnPaymentSucceeded', 2);
     await post('/api/pay/callback', callback, bearer(user.token));
     await eventsSettled();
     expect(await product(pid)).toMatchObject({ sales: 2 });

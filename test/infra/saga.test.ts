@@ -12,7 +12,7 @@ function synth(env: Record<string, string> = {}) {
   return { template, machine, definition };
 }
 
-const ACTIONS = ['CreateOrder', 'ReserveStock', 'UseCoupon', 'CreatePayment', 'MarkAwaitingPayment'];
+const ACTIONS = ['OpenOrder', 'ReserveStock', 'UseCoupon', 'CreatePayment', 'MarkAwaitingPayment'];
 const COMPENSATIONS = ['ClosePayment', 'RestoreCoupon', 'ReleaseStock', 'CancelOrder'];
 
 /** Seconds a retrier keeps trying before it gives up (without jitter). */

@@ -170,11 +170,11 @@ describe('least privilege', () => {
       'Orders/Cancel': ['Payments/CloseForOrder'],
       'Orders/Create': ['Coupons/Quote', 'Products/BatchGet'],
       'Orders/Saga': [
-        'Carts/Checkout',
+        'Carts/RemoveFromCart',
         'Coupons/RestoreCoupon',
         'Coupons/UseCoupon',
-        'Orders/AwaitPayment',
         'Orders/CancelOrder',
+        'Orders/MarkAwaitingPayment',
         'Orders/OpenOrder',
         'Payments/ClosePayment',
         'Payments/CreatePayment',
@@ -257,7 +257,7 @@ describe('events', () => {
     const consumers = ofType('AWS::Events::Rule')
       .filter(([, r]) => JSON.stringify(r.Properties.EventPattern ?? {}).includes('PaymentSucceeded'))
       .flatMap(([, r]) => r.Properties.Targets.map((t: any) => constructOf(refs(t.Arn)[0]!)));
-    expect(consumers.sort()).toEqual(['Orders/OnPaymentSucceeded', 'Products/ConfirmStock']);
+    expect(consumers.sort()).toEqual(['Orders/OnPaymentSucceeded', 'Products/OnPaymentSucceeded']);
   });
 
   it('lets only the payment callbacks publish to the bus', () => {

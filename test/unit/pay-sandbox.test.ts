@@ -11,7 +11,7 @@ describe('pay callback outside sandbox mode', () => {
       EVENT_BUS_NAME: 'unused',
       AWS_REGION: 'us-east-1',
     });
-    const { handler } = await import('../../functions/pay/callback');
+    const { handler } = await import('../../functions/pay/api/callback');
     const event = {
       httpMethod: 'POST',
       body: JSON.stringify({ id: 1, uid: 2, oid: 3, amount: 100, source: 1, status: 1 }),

@@ -1,0 +1,10 @@
+import { apiHandler, requireCaller } from '../../../shared/handlers/api';
+import { orderDeps } from '../dependencies';
+import { cancelOrder } from '../order-service';
+import { idRequest } from '../schemas';
+
+const deps = orderDeps();
+
+export const handler = apiHandler(idRequest, ({ input, caller, correlationId }) =>
+  cancelOrder(deps, requireCaller(caller), input.id, correlationId),
+);

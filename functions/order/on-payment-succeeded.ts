@@ -1,9 +1,0 @@
-import { eventConsumer } from '../../shared/event-bus';
-import { paymentSucceeded } from '../../shared/events';
-import { orderRepository } from './dependencies';
-import { markPaid } from './order-service';
-
-const orders = orderRepository();
-
-/** Consumer of PaymentSucceeded (seed 004's payment-done broadcast): the order is paid. */
-export const handler = eventConsumer(paymentSucceeded, (payment) => markPaid(orders, payment.orderId, payment.paymentId, payment.paidAt));

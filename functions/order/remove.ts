@@ -1,8 +1,0 @@
-import { apiHandler, requireCaller } from '../../shared/http';
-import { orderDeps } from './dependencies';
-import { removeOrder } from './order-service';
-import { idRequest } from './schemas';
-
-const deps = orderDeps();
-
-export const handler = apiHandler(idRequest, ({ input, caller }) => removeOrder(deps, requireCaller(caller), input.id));

@@ -1,8 +1,0 @@
-import { internalHandler } from '../../shared/invoke';
-import { paymentRepository } from './dependencies';
-import { closeForOrderRequest } from './schemas';
-
-const repo = paymentRepository();
-
-/** Internal, invoked by the order service before it closes an unpaid or cancelled order. */
-export const handler = internalHandler(closeForOrderRequest, async ({ orderId }) => ({ outcome: await repo.closeForOrder(orderId) }));

@@ -1,8 +1,0 @@
-import { apiHandler } from '../../shared/http';
-import { catalog } from './dependencies';
-import { categoryList } from './product-service';
-import { categoryListRequest } from './schemas';
-
-const repo = catalog();
-
-export const handler = apiHandler(categoryListRequest, ({ input }) => categoryList(repo, input));

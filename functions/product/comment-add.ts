@@ -1,8 +1,0 @@
-import { apiHandler, requireCaller } from '../../shared/http';
-import { catalog } from './dependencies';
-import { addComment } from './product-service';
-import { addCommentRequest } from './schemas';
-
-const repo = catalog();
-
-export const handler = apiHandler(addCommentRequest, ({ input, caller }) => addComment(repo, requireCaller(caller), input));

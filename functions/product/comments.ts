@@ -1,8 +1,0 @@
-import { apiHandler } from '../../shared/http';
-import { catalog } from './dependencies';
-import { productComments } from './product-service';
-import { commentsRequest } from './schemas';
-
-const repo = catalog();
-
-export const handler = apiHandler(commentsRequest, ({ input }) => productComments(repo, input.product_id, input.cursor, input.ps));

@@ -1,0 +1,10 @@
+import { paymentSucceeded } from '../../../shared/events';
+import { eventConsumer } from '../../../shared/handlers/event-consumer';
+import { gidOf } from '../../../shared/saga';
+import { catalog, catalogBarrier } from '../dependencies';
+
+const repo = catalog();
+const barrier = catalogBarrier();
+
+/** Consumer of PaymentSucceeded: the reserved stock is sold, and counts toward the product's sales. */
+export const handler = eventConsumer(paymentSucceeded, (payment) => repo.confirmSale(barrier, gidOf({ orderId: payment.orderId })));

@@ -1,8 +1,0 @@
-import { apiHandler } from '../../shared/http';
-import { catalog } from './dependencies';
-import { removeProduct } from './product-service';
-import { idRequest } from './schemas';
-
-const repo = catalog();
-
-export const handler = apiHandler(idRequest, ({ input }) => removeProduct(repo, input.id));

@@ -1,8 +1,0 @@
-import { apiHandler } from '../../shared/http';
-import { catalog } from './dependencies';
-import { updateProduct } from './product-service';
-import { updateProductRequest } from './schemas';
-
-const repo = catalog();
-
-export const handler = apiHandler(updateProductRequest, ({ input }) => updateProduct(repo, input));

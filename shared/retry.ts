@@ -1,0 +1,30 @@
+/** What an attempt returns to ask for another try. */
+export const RETRY = Symbol('retry');
+
+export interface RetryPolicy {
+  /** Tries at most, the first included. */
+  attempts: number;
+  /** The first wait's upper bound; it doubles each time, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs?: number;
+  /** The error thrown when every attempt asked for another. */
+  exhausted: () => Error;
+}
+
+/**
+ * Runs `attempt` until it returns something other than RETRY, waiting between tries with
+ * exponential backoff and full jitter (a random wait up to the bound, so racing writers spread
+ * out). Bounded: after `attempts` tries it throws `exhausted()`. What an attempt throws is not
+ * retried here; an attempt that wants a thrown error retried catches it and returns RETRY.
+ */
+export async function retry<T>(policy: RetryPolicy, attempt: (n: number) => Promise<T | typeof RETRY>): Promise<T> {
+  for (let n = 1; n <= policy.attempts; n++) {
+    const result = await attempt(n);
+    if (result !== RETRY) return result;
+    if (n < policy.attempts) {
+      const bound = Math.min(policy.maxDelayMs ?? 1000, policy.baseDelayMs * 2 ** (n - 1));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
+    }
+  }
+  throw policy.exhausted();
+}
