@@ -1,11 +1,20 @@
 import { dynamo } from '../../shared/aws';
 import { Barrier } from '../../shared/barrier';
 import { requireEnv } from '../../shared/env';
-import { CatalogRepository } from './product-repository';
+import { ContentRepository } from './content-repository';
+import { ProductRepository } from './product-repository';
+import type { Catalog } from './product-service';
+import { StockRepository } from './stock-repository';
 
-export function catalog(): CatalogRepository {
-  return new CatalogRepository(dynamo, requireEnv('CATALOG_TABLE'));
+const table = () => requireEnv('CATALOG_TABLE');
+
+export function catalog(): Catalog {
+  return {
+    products: new ProductRepository(dynamo, table()),
+    stock: new StockRepository(dynamo, table()),
+    content: new ContentRepository(dynamo, table()),
+  };
 }
 
 /** The saga's barrier, in the catalogue table. */
-export const catalogBarrier = () => new Barrier(dynamo, requireEnv('CATALOG_TABLE'));
+export const catalogBarrier = () => new Barrier(dynamo, table());

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { splitStock, timeKey } from '../../functions/product/product-repository';
+import { timeKey } from '../../functions/product/catalog-table';
 import { categoryListRequest, createProductRequest, recommendRequest } from '../../functions/product/schemas';
+import { splitStock } from '../../functions/product/stock-repository';
 
 describe('stock shards', () => {
   it('spreads stock as evenly as possible and loses nothing', () => {

@@ -1,6 +1,6 @@
 import { apiHandler } from '../../../shared/handlers/api';
+import { saveBanner } from '../content-service';
 import { catalog } from '../dependencies';
-import { saveBanner } from '../product-service';
 import { saveBannerRequest } from '../schemas';
 
 const repo = catalog();

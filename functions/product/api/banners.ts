@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { apiHandler } from '../../../shared/handlers/api';
+import { banners } from '../content-service';
 import { catalog } from '../dependencies';
-import { banners } from '../product-service';
 
 const repo = catalog();
 

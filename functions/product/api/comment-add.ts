@@ -1,6 +1,6 @@
 import { apiHandler, requireCaller } from '../../../shared/handlers/api';
+import { addComment } from '../content-service';
 import { catalog } from '../dependencies';
-import { addComment } from '../product-service';
 import { addCommentRequest } from '../schemas';
 
 const repo = catalog();

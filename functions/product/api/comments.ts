@@ -1,6 +1,6 @@
 import { apiHandler } from '../../../shared/handlers/api';
+import { productComments } from '../content-service';
 import { catalog } from '../dependencies';
-import { productComments } from '../product-service';
 import { commentsRequest } from '../schemas';
 
 const repo = catalog();

@@ -1,6 +1,6 @@
 import { apiHandler } from '../../../shared/handlers/api';
+import { setFlashSale } from '../content-service';
 import { catalog } from '../dependencies';
-import { setFlashSale } from '../product-service';
 import { setFlashSaleRequest } from '../schemas';
 
 const repo = catalog();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { apiHandler } from '../../../shared/handlers/api';
+import { flashSale } from '../content-service';
 import { catalog } from '../dependencies';
-import { flashSale } from '../product-service';
 
 const repo = catalog();
 

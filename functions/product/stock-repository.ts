@@ -1,0 +1,138 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { Barrier, TransactItem } from '../../shared/barrier';
+import { recordOf } from '../../shared/records';
+import { batchGetAll, productKey, SHARE, shardKey, shardOf } from './catalog-table';
+
+/** Stock taken from one shard by one order. */
+export interface Reservation {
+  pid: number;
+  shard: number;
+  num: number;
+}
+
+const shardRecord = z.object({ pk: z.string(), productId: z.number(), available: z.number() });
+
+/** Spreads `total` over `shards` items as evenly as possible. */
+export function splitStock(total: number, shards: number): number[] {
+  return Array.from({ length: shards }, (_, k) => Math.floor(total / shards) + (k < total % shards ? 1 : 0));
+}
+
+/** The shards of a new product, holding `stock` between them. */
+export function newShards(table: string, pid: number, stock: number, shards: number): TransactItem[] {
+  return splitStock(stock, shards).map((available, k) => ({
+    Put: { TableName: table, Item: { ...shardKey(pid, k), productId: pid, available } },
+  }));
+}
+
+/**
+ * Sets a product's total stock to `total` over `shards` shards, on condition that the shards
+ * still hold what was read (`current`); shards beyond the new count are deleted.
+ */
+export function resetShards(table: string, pid: number, shards: number, stock: { total: number; current: number[] }): TransactItem[] {
+  return [
+    ...splitStock(stock.total, shards).map((available, k) => ({
+      Put: {
+        TableName: table,
+        Item: { ...shardKey(pid, k), productId: pid, available },
+        ...(k < stock.current.length
+          ? { ConditionExpression: 'available = :old', ExpressionAttributeValues: { ':old': stock.current[k] } }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    })),
+    ...stock.current.slice(shards).map((old, k) => ({
+      Delete: {
+        TableName: table,
+        Key: shardKey(pid, shards + k),
+        ConditionExpression: 'available = :old',
+        ExpressionAttributeValues: { ':old': old },
+      },
+    })),
+  ];
+}
+
+/** Stock shards, and the saga's inventory operations on them (seed 004: Sell, its compensation, Confirm). */
+export class StockRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Available stock per shard, for each product (shard counts taken from the records). */
+  async shards(products: Array<{ id: number; stockShards: number }>, consistent: boolean): Promise<Map<number, number[]>> {
+    const keys = products.flatMap((p) => Array.from({ length: p.stockShards }, (_, k) => shardKey(p.id, k)));
+    const items = (await batchGetAll(this.db, this.table, keys, consistent)).map((item) => recordOf(shardRecord, item));
+    const result = new Map<number, number[]>(products.map((p) => [p.id, new Array<number>(p.stockShards).fill(0)]));
+    for (const item of items) {
+      const shard = shardOf(item);
+      const shards = result.get(item.productId);
+      if (shards && shard < shards.length) shards[shard] = item.available;
+    }
+    return result;
+  }
+
+  /**
+   * Takes `reservations` (shard by shard) in one transaction with the saga's barrier, each shard
+   * conditioned on having enough left.
+   */
+  reserve(barrier: Barrier, gid: string, reservations: Reservation[]) {
+    return barrier.action(
+      gid,
+      'stock',
+      { reservations },
+      reservations.map((r) => ({
+        Update: {
+          TableName: this.table,
+          Key: shardKey(r.pid, r.shard),
+          UpdateExpression: 'ADD available :minus',
+          ConditionExpression: 'available >= :n',
+          ExpressionAttributeValues: { ':minus': -r.num, ':n': r.num },
+        },
+      })),
+    );
+  }
+
+  /** Gives back what the saga's reservation took, if it took anything. */
+  release(barrier: Barrier, gid: string) {
+    return barrier.compensate<{ reservations: Reservation[] }>(gid, 'stock', ({ reservations }) =>
+      reservations.map((r) => ({
+        Update: {
+          TableName: this.table,
+          Key: shardKey(r.pid, r.shard),
+          UpdateExpression: 'ADD available :n',
+          ExpressionAttributeValues: { ':n': r.num },
+        },
+      })),
+    );
+  }
+
+  /**
+   * Inventory's Confirm (seed 004): the order's reservation is sold. Counts the sale on each
+   * product (sales, and the sales index key) once per order: a confirm barrier in the same
+   * transaction makes a redelivered or replayed event a no-op. Nothing to confirm if the saga
+   * never reserved (or its reservation was released).
+   */
+  async confirmSale(barrier: Barrier, gid: string): Promise<'confirmed' | 'already-confirmed' | 'nothing-reserved'> {
+    const reserved = await barrier.actionData<{ reservations: Reservation[] }>(gid, 'stock');
+    if (!reserved) return 'nothing-reserved';
+    const sold = new Map<number, number>();
+    for (const r of reserved.reservations) sold.set(r.pid, (sold.get(r.pid) ?? 0) + r.num);
+    const outcome = await barrier.once(
+      gid,
+      'stock',
+      'confirm',
+      [...sold].map(([pid, num]) => ({
+        Update: {
+          TableName: this.table,
+          Key: productKey(pid),
+          // updatedAt moves too, so an admin's concurrent read-modify-write cannot undo the count.
+          UpdateExpression:
+            'SET sales = if_not_exists(sales, :zero) + :n, salesKey = if_not_exists(salesKey, :tie) + :key, updatedAt = updatedAt + :one',
+          ExpressionAttributeValues: { ':zero': 0, ':n': num, ':tie': pid % SHARE, ':key': num * SHARE, ':one': 1 },
+        },
+      })),
+    );
+    if (outcome === 'refused') throw new Error(`confirming the sale of ${gid} was refused`);
+    return outcome === 'done' ? 'confirmed' : 'already-confirmed';
+  }
+}
