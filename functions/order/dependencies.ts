@@ -13,11 +13,16 @@ import { couponQuoteFunction } from '../coupon/client';
 import { paymentCloseFunction } from '../pay/client';
 import { catalogFunction } from '../product/client';
 import { OrderRepository } from './order-repository';
-import type { OrderDeps, SagaRunner } from './order-service';
+import { OrderSagaRepository } from './order-saga-repository';
+import type { SagaRunner } from './order-saga-service';
+import type { OrderDeps } from './order-service';
+import { OverdueOrderRepository } from './overdue-order-repository';
+import type { SweepDeps } from './sweep-service';
 
 const table = () => requireEnv('ORDER_TABLE');
 export const orderRepository = () => new OrderRepository(dynamo, table());
-export const orderBarrier = () => new Barrier(dynamo, table());
+const paymentCloser = () => paymentCloseFunction(requireEnv('PAY_CLOSE_FUNCTION'));
+export const orderSagaRepository = () => new OrderSagaRepository(new Barrier(dynamo, table()), table());
 
 /** The order saga on Step Functions: executions are named, so starting one twice is harmless. */
 export function sagaRunner(): SagaRunner {
@@ -56,6 +61,15 @@ export function orderDeps(): OrderDeps {
     catalog: catalogFunction(requireEnv('CATALOG_BATCH_GET_FUNCTION')),
     coupons: couponQuoteFunction(requireEnv('COUPON_QUOTE_FUNCTION')),
     saga: sagaRunner(),
-    payments: paymentCloseFunction(requireEnv('PAY_CLOSE_FUNCTION')),
+    payments: paymentCloser(),
+  };
+}
+
+export function sweepDeps(): SweepDeps {
+  return {
+    orders: orderRepository(),
+    overdue: new OverdueOrderRepository(dynamo, table()),
+    saga: sagaRunner(),
+    payments: paymentCloser(),
   };
 }

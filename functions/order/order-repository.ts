@@ -1,60 +1,18 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  type NativeAttributeValue,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { Barrier } from '../../shared/barrier';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
-import type { OrderItem, OrderState } from './schemas';
-
-/**
- * The order table:
- *   ORDER#<id> / ORDER              an order; while visible it carries userPk/listKey (index
- *                                   ByUser: a user's orders, newest first); while pending or
- *                                   cancelling it carries openPk/openKey (index ByOpen, spread
- *                                   over OPEN_SHARDS partitions: what the sweeper checks)
- *                                   while awaiting payment it carries payPk/payDue (index
- *                                   ByPayDue: what the sweeper closes when unpaid too long)
- *   IDEMPOTENCY#<uid>#<key> / KEY   the order an Idempotency-Key created, for 24 hours (TTL)
- *   BARRIER#<gid>#<branch> / <op>   the saga's barriers
- */
-export const OPEN_SHARDS = 8;
+import { recordOf } from '../../shared/records';
+import { counterKey, idempotencyKeyOf, type OrderRecord, openKeys, orderKey, toOrderRecord, userPkOf, visibleKeys } from './order-table';
+import type { OrderState } from './schemas';
 
 /** How long an Idempotency-Key names its order; DynamoDB TTL (`expiresAt`) removes it afterwards. */
 const IDEMPOTENCY_KEEP_SECONDS = 24 * 60 * 60;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export interface OrderRecord {
-  id: number;
-  uid: number;
-  items: OrderItem[];
-  total: number;
-  discount: number;
-  amount: number;
-  couponId?: number;
-  fromCart: boolean;
-  state: OrderState;
-  reason?: string;
-  paymentId?: number;
-  paidAt?: number;
-  /** The saga execution now driving the order (pending: order-<id>; cancelling: its cancel run). */
-  run?: string;
-  remark?: string;
-  hidden?: boolean;
-  /** Unix milliseconds. */
-  createdAt: number;
-  updatedAt: number;
-}
+const idempotencyRecord = z.object({ orderId: z.number(), bodyHash: z.string(), expiresAt: z.number().optional() });
 
-const orderKey = (id: number) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
-export const listKeyOf = (o: { createdAt: number; id: number }) => o.createdAt * 1000 + (o.id % 1000);
-const openKeys = (o: OrderRecord) => ({ openPk: `OPEN#${o.id % OPEN_SHARDS}`, openKey: o.createdAt });
-const visibleKeys = (o: OrderRecord) => ({ userPk: `USER#${o.uid}`, listKey: listKeyOf(o) });
-
+/** Orders as the API and the sweeper read and move them: placed, listed, moved between states, annotated, hidden. */
 export class OrderRepository {
   private readonly ids: IdAllocator;
 
@@ -62,7 +20,7 @@ export class OrderRepository {
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {
-    this.ids = new IdAllocator(db, table, { pk: 'COUNTER#order', sk: 'COUNTER' });
+    this.ids = new IdAllocator(db, table, counterKey);
   }
 
   nextId(): Promise<number> {
@@ -87,8 +45,7 @@ export class OrderRepository {
                     Put: {
                       TableName: this.table,
                       Item: {
-                        pk: `IDEMPOTENCY#${order.uid}#${idempotency.key}`,
-                        sk: 'KEY',
+                        ...idempotencyKeyOf(order.uid, idempotency.key),
                         orderId: order.id,
                         bodyHash: idempotency.bodyHash,
                         expiresAt: nowSeconds() + IDEMPOTENCY_KEEP_SECONDS,
@@ -121,35 +78,31 @@ export class OrderRepository {
   }
 
   async idempotencyKey(uid: number, key: string): Promise<{ orderId: number; bodyHash: string } | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `IDEMPOTENCY#${uid}#${key}`, sk: 'KEY' }, ConsistentRead: true }),
-    );
-    const live = out.Item && !(typeof out.Item.expiresAt === 'number' && out.Item.expiresAt <= nowSeconds());
-    return live ? { orderId: out.Item!.orderId, bodyHash: out.Item!.bodyHash } : undefined;
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: idempotencyKeyOf(uid, key), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { orderId, bodyHash, expiresAt } = recordOf(idempotencyRecord, out.Item);
+    const live = !(typeof expiresAt === 'number' && expiresAt <= nowSeconds());
+    return live ? { orderId, bodyHash } : undefined;
   }
 
   async get(id: number): Promise<OrderRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: orderKey(id), ConsistentRead: true }));
-    return out.Item ? strip(out.Item) : undefined;
+    return out.Item ? toOrderRecord(out.Item) : undefined;
   }
 
+  /** A page of the user's visible orders, newest first, after `cursor` (a `listKey`; 0 for the first page). */
   async listByUser(uid: number, cursor: number, pageSize: number): Promise<OrderRecord[]> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'ByUser',
         KeyConditionExpression: `userPk = :u${cursor > 0 ? ' AND listKey < :c' : ''}`,
-        ExpressionAttributeValues: { ':u': `USER#${uid}`, ...(cursor > 0 ? { ':c': cursor } : {}) },
+        ExpressionAttributeValues: { ':u': userPkOf(uid), ...(cursor > 0 ? { ':c': cursor } : {}) },
         ScanIndexForward: false,
         Limit: pageSize,
       }),
     );
-    return (out.Items ?? []).map(strip);
-  }
-
-  /** Pending or cancelling orders created before `before` (Unix ms), for the sweeper. */
-  openBefore(before: number, limit = 100): Promise<OrderRecord[]> {
-    return this.shardedBefore('ByOpen', 'openPk', 'openKey', 'OPEN', before, limit);
+    return (out.Items ?? []).map(toOrderRecord);
   }
 
   /** Moves an order from one of `from` to `to`; false if it was not in one of them. */
@@ -166,114 +119,14 @@ export class OrderRepository {
     from.forEach((state, i) => {
       values[`:from${i}`] = state;
     });
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: orderKey(id),
-          // Any move ends "awaiting payment": the order leaves the payment-deadline index.
-          UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}`,
-          ConditionExpression: `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Saga step OpenOrder: the order enters the saga, once, if it is still pending. */
-  open(barrier: Barrier, gid: string, id: number) {
-    return barrier.action(gid, 'order', {}, [
-      {
-        Update: {
-          TableName: this.table,
-          Key: orderKey(id),
-          UpdateExpression: 'SET sagaAt = :now',
-          ConditionExpression: '#state = :pending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':now': Date.now() },
-        },
-      },
-    ]);
-  }
-
-  /** Saga step MarkAwaitingPayment, once, with its barrier; the order must be paid by `payDue` (Unix ms). */
-  awaitPayment(barrier: Barrier, gid: string, id: number, paymentId: number, payDue: number) {
-    return barrier.action(gid, 'confirm', { paymentId }, [
-      {
-        Update: {
-          TableName: this.table,
-          Key: orderKey(id),
-          UpdateExpression:
-            'SET #state = :awaiting, paymentId = :payment, updatedAt = :now, payPk = :payPk, payDue = :payDue REMOVE openPk, openKey',
-          ConditionExpression: '#state = :pending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':awaiting': 'awaiting_payment',
-            ':pending': 'pending',
-            ':payment': paymentId,
-            ':now': Date.now(),
-            ':payPk': `PAYDUE#${id % OPEN_SHARDS}`,
-            ':payDue': payDue,
-          },
-        },
-      },
-    ]);
-  }
-
-  /** Orders awaiting payment whose deadline is before `now` (Unix ms). */
-  unpaidBefore(now: number, limit = 100): Promise<OrderRecord[]> {
-    return this.shardedBefore('ByPayDue', 'payPk', 'payDue', 'PAYDUE', now, limit);
-  }
-
-  /** Items of a sharded sparse index whose sort key is below `before`, across all its shards. */
-  private async shardedBefore(index: string, partition: string, sort: string, prefix: string, before: number, limit: number) {
-    const found: OrderRecord[] = [];
-    for (let shard = 0; shard < OPEN_SHARDS; shard++) {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index,
-          KeyConditionExpression: '#p = :p AND #s < :before',
-          ExpressionAttributeNames: { '#p': partition, '#s': sort },
-          ExpressionAttributeValues: { ':p': `${prefix}#${shard}`, ':before': before },
-          Limit: limit,
-        }),
-      );
-      found.push(...(out.Items ?? []).map(strip));
-    }
-    return found;
-  }
-
-  /**
-   * Compensation CancelOrder: cancels the order, with the saga's barrier (so a repeated delivery
-   * is a no-op). An order already cancelled or paid is left as it is.
-   */
-  async cancel(barrier: Barrier, gid: string, id: number, reason: string): Promise<void> {
-    // Cancelled before (the barrier), or no longer cancellable (already cancelled or paid): done.
-    await barrier.once(gid, 'order', 'compensate', [
-      {
-        Update: {
-          TableName: this.table,
-          Key: orderKey(id),
-          UpdateExpression: 'SET #state = :cancelled, reason = :reason, updatedAt = :now REMOVE openPk, openKey, payPk, payDue',
-          ConditionExpression: '#state IN (:pending, :awaiting, :cancelling)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':cancelled': 'cancelled',
-            ':reason': reason,
-            ':now': Date.now(),
-            ':pending': 'pending',
-            ':awaiting': 'awaiting_payment',
-            ':cancelling': 'cancelling',
-          },
-        },
-      },
-    ]);
+    return this.updateIf({
+      Key: orderKey(id),
+      // Any move ends "awaiting payment": the order leaves the payment-deadline index.
+      UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}`,
+      ConditionExpression: `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
   }
 
   async setRemark(id: number, remark: string): Promise<void> {
@@ -287,28 +140,25 @@ export class OrderRepository {
     );
   }
 
-  /** Hides a finished order from its owner's list (go-zero-mall's remove). */
-  async hide(id: number, finished: OrderState[]): Promise<boolean> {
+  /** Hides a finished order from its owner's list (go-zero-mall's remove); false if it is not in one of `finished`. */
+  hide(id: number, finished: OrderState[]): Promise<boolean> {
+    return this.updateIf({
+      Key: orderKey(id),
+      UpdateExpression: 'SET #hidden = :yes, updatedAt = :now REMOVE userPk, listKey',
+      ConditionExpression: `#state IN (${finished.map((_, i) => `:s${i}`).join(', ')})`,
+      ExpressionAttributeNames: { '#state': 'state', '#hidden': 'hidden' },
+      ExpressionAttributeValues: { ':yes': true, ':now': Date.now(), ...Object.fromEntries(finished.map((s, i) => [`:s${i}`, s])) },
+    });
+  }
+
+  /** A conditional update of an order; false if its condition did not hold. */
+  private async updateIf(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: orderKey(id),
-          UpdateExpression: 'SET #hidden = :yes, updatedAt = :now REMOVE userPk, listKey',
-          ConditionExpression: `#state IN (${finished.map((_, i) => `:s${i}`).join(', ')})`,
-          ExpressionAttributeNames: { '#state': 'state', '#hidden': 'hidden' },
-          ExpressionAttributeValues: { ':yes': true, ':now': Date.now(), ...Object.fromEntries(finished.map((s, i) => [`:s${i}`, s])) },
-        }),
-      );
+      await this.db.send(new UpdateCommand({ TableName: this.table, ...update }));
       return true;
     } catch (error) {
       if (conditionFailed(error)) return false;
       throw error;
     }
   }
-}
-
-function strip(item: Record<string, NativeAttributeValue>): OrderRecord {
-  const { pk: _pk, sk: _sk, userPk: _u, listKey: _l, openPk: _p, openKey: _k, payPk: _pp, payDue: _pd, sagaAt: _s, ...order } = item;
-  return order as OrderRecord;
 }

@@ -1,22 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { Barrier } from '../../shared/barrier';
 import type { Caller } from '../../shared/caller';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
-import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
-import { listKeyOf, type OrderRecord, type OrderRepository } from './order-repository';
+import type { OrderSummary } from './client';
+import type { OrderRepository } from './order-repository';
+import { type SagaRunner, sagaInputOf } from './order-saga-service';
+import { listKeyOf, type OrderRecord } from './order-table';
 import { type CreateRequest, type OrderState, type OrderView, STATUS } from './schemas';
 
-/** Starts executions of the order saga (Step Functions) and reads their status. */
-export interface SagaRunner {
-  /** Idempotent per `name`: starting a name that already ran is not an error. */
-  start(name: string, input: SagaInput): Promise<void>;
-  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; MISSING if there is no such execution; UNKNOWN if it cannot tell (Express). */
-  status(name: string): Promise<string>;
-}
-
+/** What the API's use cases need. */
 export interface OrderDeps {
   orders: OrderRepository;
   catalog: Catalog;
@@ -46,21 +40,6 @@ export function toView(o: OrderRecord): OrderView {
     create_time: seconds(o.createdAt),
     update_time: seconds(o.updatedAt),
     cursor: listKeyOf(o),
-  };
-}
-
-export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'create', reason?: string, correlationId?: string): SagaInput {
-  return {
-    orderId: o.id,
-    uid: o.uid,
-    items: o.items.map(({ pid, num, price }) => ({ pid, num, price })),
-    total: o.total,
-    amount: o.amount,
-    ...(o.couponId ? { couponId: o.couponId } : {}),
-    fromCart: o.fromCart,
-    action,
-    ...(reason ? { reason } : {}),
-    ...(correlationId ? { correlationId } : {}),
   };
 }
 
@@ -191,92 +170,8 @@ export async function removeOrder(deps: OrderDeps, caller: Caller, id: number) {
   return {};
 }
 
-// ---- the order service's saga steps ----
-
-export async function openOrderStep(orders: OrderRepository, barrier: Barrier, gid: string, input: SagaInput): Promise<StepOutcome> {
-  const result = await orders.open(barrier, gid, input.orderId);
-  if (result.status === 'done') return success();
-  return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
-}
-
-export async function awaitPaymentStep(
-  orders: OrderRepository,
-  barrier: Barrier,
-  gid: string,
-  input: SagaInput,
-  paymentId: number,
-  payDue: number,
-): Promise<StepOutcome> {
-  const result = await orders.awaitPayment(barrier, gid, input.orderId, paymentId, payDue);
-  if (result.status === 'done') return success();
-  return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
-}
-
-/** Compensation CancelOrder: the order ends cancelled with the reason, unless it was paid. */
-export async function cancelOrderStep(
-  orders: OrderRepository,
-  barrier: Barrier,
-  gid: string,
-  input: SagaInput,
-  reason: string,
-): Promise<StepOutcome> {
-  await orders.cancel(barrier, gid, input.orderId, reason);
-  return success();
-}
-
-/**
- * No order stays pending forever: an order still pending or cancelling after `boundMs` whose
- * execution is not running (it failed, timed out, was aborted, or never started) is driven to
- * cancelled through the saga's compensations.
- */
-export async function sweepOpenOrders(orders: OrderRepository, saga: SagaRunner, boundMs: number, now = Date.now(), stopAt = Infinity) {
-  const stuck = await orders.openBefore(now - boundMs);
-  let repaired = 0;
-  for (const order of stuck) {
-    if (Date.now() >= stopAt) break; // the next run goes on
-    if ((await saga.status(order.run ?? `order-${order.id}`)) === 'RUNNING') continue;
-    const run = `repair-${order.id}-${now}`;
-    if (!(await orders.transition(order.id, [order.state], 'cancelling', { run }))) continue; // it moved on meanwhile
-    await saga.start(run, sagaInputOf(order, 'cancel', 'SAGA_ABORTED'));
-    repaired++;
-  }
-  return { checked: stuck.length, repaired };
-}
-
-/**
- * Closes orders not paid by their deadline. The payment is closed first, on the payment's own
- * record, which is where a racing callback is decided: if the payment won, the order is left
- * to be marked paid; otherwise the saga's compensations release stock and coupon.
- */
-export async function closeUnpaidOrders(
-  orders: OrderRepository,
-  payments: PaymentCloser,
-  saga: SagaRunner,
-  now = Date.now(),
-  stopAt = Infinity,
-) {
-  let closed = 0;
-  for (const order of await orders.unpaidBefore(now)) {
-    if (Date.now() >= stopAt) break; // the next run goes on
-    if ((await payments.closeForOrder(order.id)) === 'paid') continue;
-    const run = `timeout-${order.id}`;
-    if (!(await orders.transition(order.id, ['awaiting_payment'], 'cancelling', { run }))) continue;
-    await saga.start(run, sagaInputOf(order, 'cancel', 'PAYMENT_TIMEOUT'));
-    closed++;
-  }
-  return { closed };
-}
-
-/** PaymentSucceeded: the order is paid. Idempotent; an order still being placed is retried later. */
-export async function markPaid(
-  orders: OrderRepository,
-  orderId: number,
-  paymentId: number,
-  paidAt: number,
-): Promise<'paid' | 'already-paid' | 'not-payable'> {
-  if (await orders.transition(orderId, ['awaiting_payment'], 'paid', { paidAt, paymentId })) return 'paid';
-  const order = await orders.get(orderId);
-  if (order?.state === 'paid') return 'already-paid';
-  if (order?.state === 'pending') throw new Error(`order ${orderId} is still pending; the event will be delivered again`);
-  return 'not-payable';
+/** For the payment service (internal): an order's owner, amount and state. */
+export async function orderSummary(orders: OrderRepository, id: number): Promise<OrderSummary | null> {
+  const order = await orders.get(id);
+  return order ? { id: order.id, uid: order.uid, amount: order.amount, state: order.state } : null;
 }

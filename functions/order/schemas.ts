@@ -51,7 +51,8 @@ export const updateRequest = z.object({
   remark: z.string().trim().max(500).optional(),
 });
 
-export type OrderState = 'pending' | 'awaiting_payment' | 'paid' | 'cancelling' | 'cancelled';
+export const ORDER_STATES = ['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled'] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
 
 /** go-zero-mall's numeric status for each state. */
 export const STATUS: Record<OrderState, number> = {

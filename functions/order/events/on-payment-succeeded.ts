@@ -1,7 +1,7 @@
 import { paymentSucceeded } from '../../../shared/events';
 import { eventConsumer } from '../../../shared/handlers/event-consumer';
 import { orderRepository } from '../dependencies';
-import { markPaid } from '../order-service';
+import { markPaid } from '../payment-event-service';
 
 const orders = orderRepository();
 

@@ -2,18 +2,17 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { sagaStep } from '../../../shared/handlers/saga-step';
 import { metrics } from '../../../shared/powertools';
 import { gidOf } from '../../../shared/saga';
-import { orderBarrier, orderRepository } from '../dependencies';
-import { cancelOrderStep } from '../order-service';
+import { orderSagaRepository } from '../dependencies';
+import { cancelOrderStep } from '../order-saga-service';
 
-const orders = orderRepository();
-const barrier = orderBarrier();
+const orders = orderSagaRepository();
 
 /** Compensation CancelOrder, last of the compensations: the order ends cancelled with its reason. */
 export const handler = sagaStep(
   'CancelOrder',
   async (input) => {
     const reason = input.failure?.reason ?? input.reason ?? 'CANCELLED';
-    const outcome = await cancelOrderStep(orders, barrier, gidOf(input), input, reason);
+    const outcome = await cancelOrderStep(orders, gidOf(input), input, reason);
     // Reasons are a small fixed set, so the dimension stays low in cardinality.
     const cancelled = metrics.singleMetric();
     cancelled.addDimension('reason', reason);

@@ -2,15 +2,14 @@ import { z } from 'zod';
 import { requireIntEnv } from '../../../shared/env';
 import { sagaStep } from '../../../shared/handlers/saga-step';
 import { gidOf } from '../../../shared/saga';
-import { orderBarrier, orderRepository } from '../dependencies';
-import { awaitPaymentStep } from '../order-service';
+import { orderSagaRepository } from '../dependencies';
+import { awaitPaymentStep } from '../order-saga-service';
 
-const orders = orderRepository();
-const barrier = orderBarrier();
+const orders = orderSagaRepository();
 const paymentTimeoutMs = requireIntEnv('PAYMENT_TIMEOUT_SECONDS') * 1000;
 const paymentIdOf = z.object({ results: z.object({ payment: z.object({ paymentId: z.number().int().positive() }) }) });
 
 /** Saga step MarkAwaitingPayment: every step succeeded; the order waits for its payment, until a deadline. */
 export const handler = sagaStep('MarkAwaitingPayment', (input, raw) =>
-  awaitPaymentStep(orders, barrier, gidOf(input), input, paymentIdOf.parse(raw).results.payment.paymentId, Date.now() + paymentTimeoutMs),
+  awaitPaymentStep(orders, gidOf(input), input, paymentIdOf.parse(raw).results.payment.paymentId, Date.now() + paymentTimeoutMs),
 );

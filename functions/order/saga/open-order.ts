@@ -1,10 +1,9 @@
 import { sagaStep } from '../../../shared/handlers/saga-step';
 import { gidOf } from '../../../shared/saga';
-import { orderBarrier, orderRepository } from '../dependencies';
-import { openOrderStep } from '../order-service';
+import { orderSagaRepository } from '../dependencies';
+import { openOrderStep } from '../order-saga-service';
 
-const orders = orderRepository();
-const barrier = orderBarrier();
+const orders = orderSagaRepository();
 
 /** Saga step OpenOrder: the pending order enters its saga. */
-export const handler = sagaStep('OpenOrder', (input) => openOrderStep(orders, barrier, gidOf(input), input));
+export const handler = sagaStep('OpenOrder', (input) => openOrderStep(orders, gidOf(input), input));

@@ -1,12 +1,9 @@
-import { requireEnv, requireIntEnv } from '../../../shared/env';
+import { requireIntEnv } from '../../../shared/env';
 import { scheduledHandler } from '../../../shared/handlers/scheduled';
-import { paymentCloseFunction } from '../../pay/client';
-import { orderRepository, sagaRunner } from '../dependencies';
-import { closeUnpaidOrders, sweepOpenOrders } from '../order-service';
+import { sweepDeps } from '../dependencies';
+import { closeUnpaidOrders, sweepOpenOrders } from '../sweep-service';
 
-const orders = orderRepository();
-const saga = sagaRunner();
-const payments = paymentCloseFunction(requireEnv('PAY_CLOSE_FUNCTION'));
+const deps = sweepDeps();
 const boundMs = requireIntEnv('OPEN_ORDER_BOUND_SECONDS') * 1000;
 
 /**
@@ -15,6 +12,6 @@ const boundMs = requireIntEnv('OPEN_ORDER_BOUND_SECONDS') * 1000;
  * have many unpaid orders to close.
  */
 export const handler = scheduledHandler('swept orders', async (now, stopAt) => {
-  const repaired = await sweepOpenOrders(orders, saga, boundMs, now, stopAt);
-  return { ...repaired, ...(await closeUnpaidOrders(orders, payments, saga, now, stopAt)) };
+  const repaired = await sweepOpenOrders(deps, boundMs, now, stopAt);
+  return { ...repaired, ...(await closeUnpaidOrders(deps, now, stopAt)) };
 });

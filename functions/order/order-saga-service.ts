@@ -1,0 +1,55 @@
+import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
+import type { OrderSagaRepository } from './order-saga-repository';
+import type { OrderRecord } from './order-table';
+
+/** Starts executions of the order saga (Step Functions) and reads their status. */
+export interface SagaRunner {
+  /** Idempotent per `name`: starting a name that already ran is not an error. */
+  start(name: string, input: SagaInput): Promise<void>;
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; MISSING if there is no such execution; UNKNOWN if it cannot tell (Express). */
+  status(name: string): Promise<string>;
+}
+
+/** The input of a saga run for the order: placing it (`create`) or cancelling it through the compensations (`cancel`). */
+export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'create', reason?: string, correlationId?: string): SagaInput {
+  return {
+    orderId: o.id,
+    uid: o.uid,
+    items: o.items.map(({ pid, num, price }) => ({ pid, num, price })),
+    total: o.total,
+    amount: o.amount,
+    ...(o.couponId ? { couponId: o.couponId } : {}),
+    fromCart: o.fromCart,
+    action,
+    ...(reason ? { reason } : {}),
+    ...(correlationId ? { correlationId } : {}),
+  };
+}
+
+// ---- the order service's saga steps ----
+
+/** Saga step OpenOrder: the pending order enters its saga. */
+export async function openOrderStep(orders: OrderSagaRepository, gid: string, input: SagaInput): Promise<StepOutcome> {
+  const result = await orders.open(gid, input.orderId);
+  if (result.status === 'done') return success();
+  return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
+}
+
+/** Saga step MarkAwaitingPayment: the order waits for payment `paymentId` until `payDue` (Unix ms). */
+export async function awaitPaymentStep(
+  orders: OrderSagaRepository,
+  gid: string,
+  input: SagaInput,
+  paymentId: number,
+  payDue: number,
+): Promise<StepOutcome> {
+  const result = await orders.awaitPayment(gid, input.orderId, paymentId, payDue);
+  if (result.status === 'done') return success();
+  return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
+}
+
+/** Compensation CancelOrder: the order ends cancelled with the reason, unless it was paid. */
+export async function cancelOrderStep(orders: OrderSagaRepository, gid: string, input: SagaInput, reason: string): Promise<StepOutcome> {
+  await orders.cancel(gid, input.orderId, reason);
+  return success();
+}

@@ -1,0 +1,68 @@
+import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { recordOf } from '../../shared/records';
+import { ORDER_STATES } from './schemas';
+
+/**
+ * The order table: every item keyed by (pk, sk).
+ *   ORDER#<id> / ORDER              an order. While visible it carries userPk/listKey (index
+ *                                   ByUser: a user's orders, newest first); while pending or
+ *                                   cancelling, openPk/openKey (index ByOpen, spread over
+ *                                   OPEN_SHARDS partitions: what the sweeper checks); while
+ *                                   awaiting payment, payPk/payDue (index ByPayDue: what the
+ *                                   sweeper closes when unpaid too long)
+ *                                             order-repository.ts, order-saga-repository.ts,
+ *                                             overdue-order-repository.ts
+ *   IDEMPOTENCY#<uid>#<key> / KEY   the order an Idempotency-Key created, for 24 hours (TTL)
+ *                                             order-repository.ts
+ *   COUNTER#order / COUNTER         the id allocator (shared/ids.ts)
+ *   BARRIER#<gid>#<branch> / <op>   the saga's barriers (shared/barrier.ts)
+ * The keys of the items are written here, once.
+ */
+export const OPEN_SHARDS = 8;
+
+export const orderKey = (id: number) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
+export const idempotencyKeyOf = (uid: number, key: string) => ({ pk: `IDEMPOTENCY#${uid}#${key}`, sk: 'KEY' });
+export const counterKey = { pk: 'COUNTER#order', sk: 'COUNTER' };
+
+/** The ByUser sort key, newest first: Unix microseconds whose sub-millisecond digits come from the id. */
+export const listKeyOf = (o: { createdAt: number; id: number }) => o.createdAt * 1000 + (o.id % 1000);
+/** The partitions of the sharded sparse indexes: ByOpen (pending or cancelling) and ByPayDue (awaiting payment). */
+export const openShardPk = (shard: number) => `OPEN#${shard}`;
+export const payDueShardPk = (shard: number) => `PAYDUE#${shard}`;
+/** ByOpen's keys: an order pending or cancelling, by creation time. */
+export const openKeys = (o: { id: number; createdAt: number }) => ({ openPk: openShardPk(o.id % OPEN_SHARDS), openKey: o.createdAt });
+/** ByUser's partition: the user's visible orders. */
+export const userPkOf = (uid: number) => `USER#${uid}`;
+/** ByUser's keys: an order its owner sees in their list. */
+export const visibleKeys = (o: { id: number; uid: number; createdAt: number }) => ({ userPk: userPkOf(o.uid), listKey: listKeyOf(o) });
+/** ByPayDue's partition of an order awaiting payment (its sort key, payDue, is the deadline). */
+export const payPkOf = (id: number) => payDueShardPk(id % OPEN_SHARDS);
+
+const orderItem = z.object({ pid: z.number(), name: z.string(), price: z.number(), num: z.number() });
+
+const orderRecord = z.object({
+  id: z.number(),
+  uid: z.number(),
+  items: z.array(orderItem),
+  total: z.number(),
+  discount: z.number(),
+  amount: z.number(),
+  couponId: z.number().optional(),
+  fromCart: z.boolean(),
+  state: z.enum(ORDER_STATES),
+  reason: z.string().optional(),
+  paymentId: z.number().optional(),
+  paidAt: z.number().optional(),
+  /** The saga execution now driving the order (pending: order-<id>; cancelling: its cancel run). */
+  run: z.string().optional(),
+  remark: z.string().optional(),
+  hidden: z.boolean().optional(),
+  /** Unix milliseconds. */
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type OrderRecord = z.infer<typeof orderRecord>;
+
+/** An order item as its record: index keys and saga stamps are left out. */
+export const toOrderRecord = (item: Record<string, NativeAttributeValue>): OrderRecord => recordOf(orderRecord, item);

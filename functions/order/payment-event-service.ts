@@ -1,0 +1,15 @@
+import type { OrderRepository } from './order-repository';
+
+/** PaymentSucceeded: the order is paid. Idempotent; an order still being placed is retried later. */
+export async function markPaid(
+  orders: OrderRepository,
+  orderId: number,
+  paymentId: number,
+  paidAt: number,
+): Promise<'paid' | 'already-paid' | 'not-payable'> {
+  if (await orders.transition(orderId, ['awaiting_payment'], 'paid', { paidAt, paymentId })) return 'paid';
+  const order = await orders.get(orderId);
+  if (order?.state === 'paid') return 'already-paid';
+  if (order?.state === 'pending') throw new Error(`order ${orderId} is still pending; the event will be delivered again`);
+  return 'not-payable';
+}
