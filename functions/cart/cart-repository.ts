@@ -1,6 +1,10 @@
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Barrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
+import { conflict } from '../../shared/errors';
+import { recordOf } from '../../shared/records';
+import { RETRY, retry } from '../../shared/retry';
 import { MAX_CART_PRODUCTS, MAX_COUNT } from './schemas';
 
 /**
@@ -9,17 +13,24 @@ import { MAX_CART_PRODUCTS, MAX_COUNT } from './schemas';
  *   CART#<uid> / META               how many distinct products the cart holds (kept exact by
  *                                   transactions, so the 200 limit holds under concurrency)
  */
-export interface CartLine {
-  productId: number;
-  count: number;
-  addedAt: number;
-}
+const cartLine = z.object({ productId: z.number(), count: z.number(), addedAt: z.number() });
+export type CartLine = z.infer<typeof cartLine>;
 
 export type AddOutcome = { ok: true; count: number } | { ok: false; reason: 'CART_FULL' | 'COUNT_TOO_LARGE' };
 
 const cartKey = (uid: number) => `CART#${uid}`;
 const itemKey = (uid: number, productId: number) => ({ pk: cartKey(uid), sk: `ITEM#${productId}` });
 const metaKey = (uid: number) => ({ pk: cartKey(uid), sk: 'META' });
+
+/** Adding races only with another request putting in the same product; a few tries settle it, else 409. */
+const ADD_POLICY = {
+  attempts: 8,
+  baseDelayMs: 20,
+  maxDelayMs: 160,
+  exhausted: () => conflict('CONCURRENT_UPDATE', 'the cart was changed by someone else meanwhile; retry'),
+};
+/** A checkout races with the user's own changes to the cart: read the cart again, a few times. */
+const CHECKOUT_POLICY = { attempts: 5, baseDelayMs: 10, maxDelayMs: 80 };
 
 export class CartRepository {
   constructor(
@@ -29,25 +40,21 @@ export class CartRepository {
 
   async lines(uid: number): Promise<CartLine[]> {
     const lines: CartLine[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
-          ExpressionAttributeValues: { ':pk': cartKey(uid), ':item': 'ITEM#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      lines.push(...(out.Items ?? []).map((i) => ({ productId: i.productId, count: i.count, addedAt: i.addedAt })));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
+        ExpressionAttributeValues: { ':pk': cartKey(uid), ':item': 'ITEM#' },
+      },
+    );
+    for await (const page of pages) lines.push(...(page.Items ?? []).map((item) => recordOf(cartLine, item)));
     return lines;
   }
 
   /** Adds `count` to a product already in the cart, or puts it in as a new line if there is room. */
-  async add(uid: number, productId: number, count: number): Promise<AddOutcome> {
-    for (;;) {
+  add(uid: number, productId: number, count: number): Promise<AddOutcome> {
+    return retry(ADD_POLICY, async (): Promise<AddOutcome | typeof RETRY> => {
       const existing = await this.increment(uid, productId, count);
       if (existing !== 'absent') return existing;
       const now = Date.now();
@@ -79,8 +86,9 @@ export class CartRepository {
         if (conditionFailed(error, 1)) return { ok: false, reason: 'CART_FULL' };
         // Another request put the same product in first: add to its line instead.
         if (!conditionFailed(error, 0)) throw error;
+        return RETRY;
       }
-    }
+    });
   }
 
   /** Sets the count of a product in the cart; false if it is not in the cart. */
@@ -131,7 +139,8 @@ export class CartRepository {
    * its barrier). Lines the user removed meanwhile are simply not there.
    */
   async checkout(barrier: Barrier, gid: string, uid: number, productIds: number[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    const policy = { ...CHECKOUT_POLICY, exhausted: () => new Error(`cart of ${uid} kept changing during checkout`) };
+    await retry(policy, async () => {
       const present = (await this.lines(uid)).map((l) => l.productId).filter((pid) => productIds.includes(pid));
       const result = await barrier.action(gid, 'cart', { removed: present }, [
         ...present.map((pid) => ({
@@ -150,9 +159,8 @@ export class CartRepository {
             ]
           : []),
       ]);
-      if (result.status !== 'refused') return; // done now, done before, or cancelled
-      if (attempt >= 5) throw new Error(`cart of ${uid} kept changing during checkout`);
-    }
+      return result.status === 'refused' ? RETRY : undefined; // otherwise done now, done before, or cancelled
+    });
   }
 
   private async increment(uid: number, productId: number, count: number): Promise<AddOutcome | 'absent'> {

@@ -1,4 +1,6 @@
+import type { Barrier } from '../../shared/barrier';
 import { badRequest, conflict, notFound } from '../../shared/errors';
+import { type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { Catalog } from '../product/client';
 import { type CatalogEntry, ON_SALE } from '../product/schemas';
 import type { CartRepository } from './cart-repository';
@@ -20,6 +22,26 @@ export async function addToCart(repo: CartRepository, catalog: Catalog, uid: num
 export async function setCartCount(repo: CartRepository, uid: number, productId: number, count: number) {
   if (!(await repo.setCount(uid, productId, count))) throw notFound('NOT_IN_CART', 'this product is not in the cart');
   return { product_id: productId, count };
+}
+
+/** Removes a product from the cart; removing one that is not there changes nothing. */
+export async function removeFromCart(repo: CartRepository, uid: number, productId: number) {
+  await repo.remove(uid, productId);
+  return {};
+}
+
+/**
+ * Saga step RemoveFromCart, after the order awaits payment: products ordered from the cart
+ * leave it, once. It has no compensation (a cancelled order does not refill the cart).
+ */
+export async function removeOrderedFromCart(repo: CartRepository, barrier: Barrier, gid: string, input: SagaInput): Promise<StepOutcome> {
+  await repo.checkout(
+    barrier,
+    gid,
+    input.uid,
+    input.items.map((i) => i.pid),
+  );
+  return success();
 }
 
 /** The caller's cart, newest first, with each product's current price and stock. */
