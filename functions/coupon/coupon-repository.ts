@@ -1,6 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
+import { recordOf } from '../../shared/records';
 import type { CouponState, CouponView } from './schemas';
 
 /**
@@ -9,21 +11,24 @@ import type { CouponState, CouponView } from './schemas';
  *   BARRIER#<gid>#coupon / ... the saga's barriers
  *   COUNTER#coupon / COUNTER   ids
  */
-export interface CouponRecord {
-  id: number;
-  uid: number;
-  value: number;
-  minSpend: number;
+const couponRecord = z.object({
+  id: z.number(),
+  uid: z.number(),
+  value: z.number(),
+  minSpend: z.number(),
   /**
    * Unix seconds. Not `expiresAt`: that is the table's TTL attribute, and DynamoDB would delete
    * the coupon, used ones included, once the time passed.
    */
-  validUntil: number;
-  state: 'unused' | 'used';
-  orderId?: number;
-}
+  validUntil: z.number(),
+  state: z.enum(['unused', 'used']),
+  /** The order that used it. */
+  orderId: z.number().optional(),
+});
+export type CouponRecord = z.infer<typeof couponRecord>;
 
-const couponKey = (uid: number, id: number) => ({ pk: `USER#${uid}`, sk: `COUPON#${id}` });
+const userPk = (uid: number) => `USER#${uid}`;
+const couponKey = (uid: number, id: number) => ({ pk: userPk(uid), sk: `COUPON#${id}` });
 
 export function stateOf(coupon: CouponRecord, nowSeconds = Math.floor(Date.now() / 1000)): CouponState {
   if (coupon.state === 'used') return 'used';
@@ -66,24 +71,20 @@ export class CouponRepository {
 
   async get(uid: number, id: number): Promise<CouponRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: couponKey(uid, id), ConsistentRead: true }));
-    return out.Item as CouponRecord | undefined;
+    return out.Item ? recordOf(couponRecord, out.Item) : undefined;
   }
 
   async list(uid: number): Promise<CouponRecord[]> {
     const coupons: CouponRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-          ExpressionAttributeValues: { ':pk': `USER#${uid}`, ':c': 'COUPON#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      coupons.push(...((out.Items ?? []) as CouponRecord[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+        ExpressionAttributeValues: { ':pk': userPk(uid), ':c': 'COUPON#' },
+      },
+    );
+    for await (const page of pages) coupons.push(...(page.Items ?? []).map((item) => recordOf(couponRecord, item)));
     return coupons.sort((a, b) => b.id - a.id);
   }
 
