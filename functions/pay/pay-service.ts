@@ -1,11 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Barrier } from '../../shared/barrier';
 import type { Caller } from '../../shared/caller';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import { publish } from '../../shared/event-bus';
 import { paymentSucceeded } from '../../shared/events';
 import { metrics } from '../../shared/powertools';
+import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { OrderLookup } from '../order/client';
-import type { PaymentRecord, PaymentRepository } from './payment-repository';
+import type { CloseOutcome, PaymentRecord, PaymentRepository } from './payment-repository';
 import { type CallbackRequest, PAY_STATUS, type PaymentState, type PaymentView, PROVIDER_PAID } from './schemas';
 
 const paymentNotFound = () => notFound('PAYMENT_NOT_FOUND', 'payment not found');
@@ -13,6 +15,11 @@ const paymentNotFound = () => notFound('PAYMENT_NOT_FOUND', 'payment not found')
 export function toView(p: PaymentRecord): PaymentView {
   const state: PaymentState = p.refundNeeded ? 'refund_needed' : p.status;
   return { id: p.id, uid: p.uid, oid: p.oid, amount: p.amount, source: p.source, status: PAY_STATUS[state], state };
+}
+
+/** A new payment record for an order, awaiting payment. */
+async function newPayment(repo: PaymentRepository, order: { uid: number; oid: number; amount: number }): Promise<PaymentRecord> {
+  return { id: await repo.nextId(), ...order, source: 0, status: 'awaiting', createdAt: Date.now() };
 }
 
 /** Returns the order's payment (the saga made it), or makes it if missing; never a second one. */
@@ -31,17 +38,7 @@ export async function createPayment(
   if (existing?.status === 'paid' || order.state === 'paid') throw conflict('ALREADY_PAID', 'this order is already paid');
   if (order.state !== 'awaiting_payment' || existing?.status === 'closed')
     throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.state} cannot be paid`);
-  const payment =
-    existing ??
-    (await repo.createForOrder({
-      id: await repo.nextId(),
-      uid: order.uid,
-      oid: order.id,
-      amount: order.amount,
-      source: 0,
-      status: 'awaiting',
-      createdAt: Date.now(),
-    }));
+  const payment = existing ?? (await repo.createForOrder(await newPayment(repo, { uid: order.uid, oid: order.id, amount: order.amount })));
   return { id: payment.id };
 }
 
@@ -93,4 +90,25 @@ export async function handleCallback(
     await repo.markEventPublished(now.id);
   }
   return toView(now);
+}
+
+/** Internal, for the order service: closes the order's payment unless it was paid (the order is closed only then). */
+export async function closePaymentForOrder(repo: PaymentRepository, orderId: number): Promise<{ outcome: CloseOutcome }> {
+  return { outcome: await repo.closeForOrder(orderId) };
+}
+
+// ---- the payment service's saga steps ----
+
+/** Saga step CreatePayment: the order's payment record, awaiting payment. */
+export async function createPaymentStep(repo: PaymentRepository, barrier: Barrier, gid: string, input: SagaInput): Promise<StepOutcome> {
+  const result = await repo.create(barrier, gid, await newPayment(repo, { uid: input.uid, oid: input.orderId, amount: input.amount }));
+  if (result.status === 'done') return success({ paymentId: result.data.paymentId });
+  if (result.status === 'blocked') return failure('ALREADY_CANCELLED');
+  throw new Error(`order ${input.orderId} already has another payment record`); // never expected
+}
+
+/** Compensation ClosePayment: empty if CreatePayment never ran. */
+export async function closePaymentStep(repo: PaymentRepository, barrier: Barrier, gid: string): Promise<StepOutcome> {
+  await repo.close(barrier, gid);
+  return success();
 }

@@ -1,8 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Barrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
+import { recordOf } from '../../shared/records';
 
 /**
  * The payment table:
@@ -10,25 +12,29 @@ import { IdAllocator } from '../../shared/ids';
  *   ORDER#<oid> / PAY       the payment of an order: at most one per order
  *   BARRIER#<gid>#payment   the saga's barriers
  */
-export type PaymentStatus = 'awaiting' | 'paid' | 'closed';
 
 export type PayOutcome = 'paid' | 'already-paid' | 'refund-needed' | 'amount-mismatch';
 export type CloseOutcome = 'closed' | 'paid' | 'missing';
 
-export interface PaymentRecord {
-  id: number;
-  uid: number;
-  oid: number;
-  amount: number;
-  source: number;
-  status: PaymentStatus;
-  createdAt: number;
-  paidAt?: number;
+const paymentRecord = z.object({
+  id: z.number(),
+  uid: z.number(),
+  oid: z.number(),
+  amount: z.number(),
+  source: z.number(),
+  status: z.enum(['awaiting', 'paid', 'closed']),
+  /** Unix milliseconds, as the other times. */
+  createdAt: z.number(),
+  paidAt: z.number().optional(),
   /** A successful payment that arrived after the payment was closed: the money must go back. */
-  refundNeeded?: boolean;
+  refundNeeded: z.boolean().optional(),
   /** Set with the paid status, cleared once PaymentSucceeded is on the bus (an outbox flag). */
-  eventPending?: boolean;
-}
+  eventPending: z.boolean().optional(),
+});
+export type PaymentRecord = z.infer<typeof paymentRecord>;
+
+/** ORDER#<oid> / PAY: which payment is the order's. */
+const orderPaymentRecord = z.object({ paymentId: z.number() });
 
 const paymentKey = (id: number) => ({ pk: `PAY#${id}`, sk: 'PAY' });
 const orderKey = (oid: number) => ({ pk: `ORDER#${oid}`, sk: 'PAY' });
@@ -184,11 +190,11 @@ export class PaymentRepository {
 
   async get(id: number): Promise<PaymentRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: paymentKey(id), ConsistentRead: true }));
-    return out.Item as PaymentRecord | undefined;
+    return out.Item ? recordOf(paymentRecord, out.Item) : undefined;
   }
 
   async forOrder(oid: number): Promise<PaymentRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: orderKey(oid), ConsistentRead: true }));
-    return out.Item ? this.get(out.Item.paymentId) : undefined;
+    return out.Item ? this.get(recordOf(orderPaymentRecord, out.Item).paymentId) : undefined;
   }
 }
