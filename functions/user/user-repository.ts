@@ -1,6 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
+import { recordOf } from '../../shared/records';
 import type { UserProfile } from './schemas';
 
 /**
@@ -10,13 +12,16 @@ import type { UserProfile } from './schemas';
  *   REVOKED#<jti>   a logged-out token, kept until it expires (TTL attribute expiresAt)
  *   COUNTER#user    the id allocator's counter
  */
-export interface Credential {
-  uid: number;
-  mobile: string;
+const credentialRecord = z.object({
+  uid: z.number(),
+  mobile: z.string(),
   /** Copied from the profile so login can put it in the token without a second read. */
-  name: string;
-  passwordHash: string;
-}
+  name: z.string().default(''),
+  passwordHash: z.string(),
+});
+export type Credential = z.infer<typeof credentialRecord>;
+
+const profileRecord = z.object({ id: z.number(), name: z.string(), gender: z.number(), mobile: z.string() });
 
 export class MobileTakenError extends Error {}
 
@@ -84,14 +89,12 @@ export class DynamoUserStore implements UserStore {
 
   async findCredential(mobile: string): Promise<Credential | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `MOBILE#${mobile}` } }));
-    const item = out.Item;
-    return item ? { uid: item.uid, mobile: item.mobile, name: item.name ?? '', passwordHash: item.passwordHash } : undefined;
+    return out.Item ? recordOf(credentialRecord, out.Item) : undefined;
   }
 
   async findProfile(uid: number): Promise<UserProfile | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `USER#${uid}` } }));
-    const item = out.Item;
-    return item ? { id: item.id, name: item.name, gender: item.gender, mobile: item.mobile } : undefined;
+    return out.Item ? recordOf(profileRecord, out.Item) : undefined;
   }
 
   async revokeToken(jti: string, expiresAt: number): Promise<void> {
