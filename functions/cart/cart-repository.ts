@@ -1,9 +1,9 @@
-import { type DynamoDBDocumentClient, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Barrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
 import { conflict } from '../../shared/errors';
-import { recordOf } from '../../shared/records';
+import { queryRecords } from '../../shared/query-records';
 import { RETRY, retry } from '../../shared/retry';
 import { MAX_CART_PRODUCTS, MAX_COUNT } from './schemas';
 
@@ -38,18 +38,12 @@ export class CartRepository {
     private readonly table: string,
   ) {}
 
-  async lines(uid: number): Promise<CartLine[]> {
-    const lines: CartLine[] = [];
-    const pages = paginateQuery(
-      { client: this.db },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
-        ExpressionAttributeValues: { ':pk': cartKey(uid), ':item': 'ITEM#' },
-      },
-    );
-    for await (const page of pages) lines.push(...(page.Items ?? []).map((item) => recordOf(cartLine, item)));
-    return lines;
+  lines(uid: number): Promise<CartLine[]> {
+    return queryRecords(this.db, cartLine, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
+      ExpressionAttributeValues: { ':pk': cartKey(uid), ':item': 'ITEM#' },
+    });
   }
 
   /** Adds `count` to a product already in the cart, or puts it in as a new line if there is room. */

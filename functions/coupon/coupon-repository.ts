@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
+import { queryRecords } from '../../shared/query-records';
 import { recordOf } from '../../shared/records';
 import type { CouponState, CouponView } from './schemas';
 
@@ -75,16 +76,11 @@ export class CouponRepository {
   }
 
   async list(uid: number): Promise<CouponRecord[]> {
-    const coupons: CouponRecord[] = [];
-    const pages = paginateQuery(
-      { client: this.db },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-        ExpressionAttributeValues: { ':pk': userPk(uid), ':c': 'COUPON#' },
-      },
-    );
-    for await (const page of pages) coupons.push(...(page.Items ?? []).map((item) => recordOf(couponRecord, item)));
+    const coupons = await queryRecords(this.db, couponRecord, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':pk': userPk(uid), ':c': 'COUPON#' },
+    });
     return coupons.sort((a, b) => b.id - a.id);
   }
 
