@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { accessKeyIn } from './iam';
+import { type AwsCall, accessKeyIn } from './aws-call';
 
 /**
  * The local cloud's AWS endpoint. Functions reach it through the standard AWS_ENDPOINT_URL
@@ -24,16 +24,6 @@ export class AwsServiceError extends Error {
   ) {
     super(message);
   }
-}
-
-/** One call to the endpoint, as IAM sees it: who (access key) asks for what. */
-export interface AwsCall {
-  accessKey: string | undefined;
-  /** X-Amz-Target of a JSON-protocol call, e.g. AWSStepFunctions.StartExecution. */
-  target?: string;
-  method: string;
-  path: string;
-  body: any;
 }
 
 export class LocalAwsEndpoint {

@@ -1,5 +1,6 @@
+import { accessKeyIn } from './aws-call';
 import { DynamoDbProxy } from './dynamodb-proxy';
-import { AccessDenied, accessKeyIn, type LocalIam } from './iam';
+import { AccessDenied, type LocalIam } from './iam';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AwsCall } from './aws-services';
+import type { AwsCall } from './aws-call';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type SynthesizedTemplate } from './template';
 
 /** A policy statement as the template writes it, with references resolved to local ARNs. */
@@ -199,9 +199,4 @@ export function wildcardMatch(pattern: string, value: string, caseSensitive: boo
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`, caseSensitive ? '' : 'i').test(value);
-}
-
-/** The access key id in a SigV4 Authorization header (Credential=<key>/<date>/...). */
-export function accessKeyIn(authorization: string | string[] | undefined): string | undefined {
-  return /Credential=([^/]+)\//.exec(String(authorization ?? ''))?.[1];
 }
