@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
 import { LocalTelemetry } from './telemetry';
 import {
@@ -71,9 +72,14 @@ export class LocalRestApi {
     this.responses = template.gatewayResponses();
   }
 
-  /** What FlushStageAuthorizersCache does: forget every cached authorizer decision. */
-  flushAuthorizerCache(): void {
-    this.cache.clear();
+  /** API Gateway's management API: FlushStageAuthorizersCache forgets every cached authorizer decision. */
+  serve(endpoint: LocalAwsEndpoint): void {
+    endpoint.onRest('DELETE', /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/, async (match) => {
+      if (match[1] !== this.apiId || match[2] !== this.stage)
+        throw new AwsServiceError('NotFoundException', 'Invalid stage identifier specified', 404);
+      this.cache.clear();
+      return { status: 202 };
+    });
   }
 
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

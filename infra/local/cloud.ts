@@ -163,22 +163,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     progress(`functions ready: ${functions.length} (logs in ${functionLogFile})`);
 
     const api = new LocalRestApi(template, lambdas, telemetry, options.onRequest);
-    aws.onRest('DELETE', /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/, async (match) => {
-      if (match[1] !== api.apiId || match[2] !== api.stage)
-        throw new AwsServiceError('NotFoundException', 'Invalid stage identifier specified', 404);
-      api.flushAuthorizerCache();
-      return { status: 202 };
-    });
-
-    // Lambda Invoke, for services that ask another service (as go-zero's RPC clients did).
-    aws.onRest('POST', /^\/2015-03-31\/functions\/([^/]+)\/invocations$/, async (match, payload) => {
-      const name = decodeURIComponent(match[1]!);
-      if (!lambdas.has(name)) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${name}`, 404);
-      const outcome = await lambdas.invoke(name, payload);
-      return outcome.ok
-        ? { status: 200, body: outcome.result ?? null }
-        : { status: 200, body: outcome.error, headers: { 'x-amz-function-error': 'Unhandled' } };
-    });
+    api.serve(aws);
+    lambdas.serve(aws);
 
     const stepFunctions = new LocalStepFunctions(template, lambdas, {
       retryPauseMs: options.retryPauseMs,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import type { LocalIam } from './iam';
 import { LocalTelemetry, orderIdOf } from './telemetry';
 import type { FunctionSpec } from './template';
@@ -82,6 +83,19 @@ export class LocalLambdas {
       ...(orderId !== undefined ? { orderId } : {}),
     });
     return result;
+  }
+
+  /** Lambda's Invoke (RequestResponse), for services that ask another service (as go-zero's RPC clients did). */
+  serve(endpoint: LocalAwsEndpoint): void {
+    endpoint.onRest('POST', /^\/2015-03-31\/functions\/([^/]+)\/invocations$/, async (match, payload) => {
+      const name = decodeURIComponent(match[1]!);
+      if (!this.has(name)) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${name}`, 404);
+      const outcome = await this.invoke(name, payload);
+      // A function's error is still a 200, flagged by X-Amz-Function-Error.
+      return outcome.ok
+        ? { status: 200, body: outcome.result ?? null }
+        : { status: 200, body: outcome.error, headers: { 'x-amz-function-error': 'Unhandled' } };
+    });
   }
 
   /**
