@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
-import { LocalTelemetry } from './telemetry';
+import { type CorrelationKey, LocalTelemetry } from './telemetry';
 import {
   type AuthorizerSpec,
   type GatewayResponseSpec,
@@ -88,11 +88,11 @@ export class LocalRestApi {
     const method = req.method ?? 'GET';
     const traceId = LocalTelemetry.newTraceId();
     let status = 500;
-    let orderId: number | undefined;
+    let key: CorrelationKey | undefined;
     try {
       const answer = await this.answer(req, method, url, traceId);
       status = answer.statusCode;
-      if (url.pathname === '/api/order/create' && status === 200) orderId = safeJson(answer.body)?.id;
+      key = this.telemetry.keyOfApiExchange({ method, path: url.pathname, status, body: answer.body });
       res.writeHead(answer.statusCode, answer.headers);
       res.end(answer.body);
     } catch (error) {
@@ -111,7 +111,7 @@ export class LocalRestApi {
         ms,
         ok: status < 500,
         detail: String(status),
-        ...(orderId ? { orderId } : {}),
+        ...(key !== undefined ? { key } : {}),
       });
     }
   };
@@ -340,13 +340,5 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 async function drain(req: IncomingMessage): Promise<void> {
   for await (const _ of req) {
     // discard
-  }
-}
-
-function safeJson(body: string | Buffer): any {
-  try {
-    return JSON.parse(body.toString());
-  } catch {
-    return undefined;
   }
 }

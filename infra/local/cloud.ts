@@ -8,13 +8,14 @@ import { stageConfig } from '../config';
 import { openApiDocument } from '../routes';
 import { LocalRestApi, type RequestLog } from './api-gateway';
 import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
-import { serveApiDocs, serveConsole } from './console';
+import { serveApiDocs } from './console';
 import { DynamoDbIam } from './dynamodb-iam';
 import { DynamoDbLocal } from './dynamodb-local';
 import { DynamoMeter } from './dynamodb-meter';
 import { LocalEventBridge } from './event-bridge';
 import { AccessDenied, endpointPermissions, LocalIam } from './iam';
 import { LocalLambdas } from './lambda-runtime';
+import { orderCorrelation, serveMallView } from './mall-view';
 import { LocalSchedules } from './schedules';
 import { serveSecrets } from './secrets';
 import { LocalStepFunctions } from './step-functions';
@@ -133,7 +134,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const functions = template
       .functions()
       .map((f) => ({ ...f, environment: { ...f.environment, AWS_ACCESS_KEY_ID: iam.accessKeyOf(f.functionName) } }));
-    const telemetry = new LocalTelemetry();
+    const telemetry = new LocalTelemetry(orderCorrelation);
     const xray = new LocalXRayDaemon();
     const xrayAddress = await xray.start();
     stops.push(() => xray.stop());
@@ -183,7 +184,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       status: 200,
       body: { lines: fs.readFileSync(functionLogFile, 'utf8').split('\n') },
     }));
-    serveConsole(aws, telemetry, stepFunctions);
+    serveMallView(aws, telemetry, stepFunctions);
 
     const server: Server = createServer((req, res) => void api.handle(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -200,7 +201,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
     const openApi = openApiDocument(mallApi.routes, apiUrl);
     fs.writeFileSync(path.join(workDir, 'openapi.json'), JSON.stringify(openApi, null, 2));
-    serveApiDocs(aws, openApi);
+    serveApiDocs(aws, openApi, 'Serverless mall API');
     return {
       apiUrl,
       consoleUrl: `${awsEndpoint}/_console`,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
-import { LocalTelemetry, orderIdOf } from './telemetry';
+import { LocalTelemetry } from './telemetry';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type SynthesizedTemplate } from './template';
 
 interface Target {
@@ -100,6 +100,7 @@ export class LocalEventBridge {
     };
     this.archive.push({ bus, event });
     const traceId = entry.TraceHeader?.match(/Root=[^;]+/)?.[0] ?? LocalTelemetry.newTraceId();
+    const key = this.telemetry.keyOf(event);
     this.telemetry.record({
       traceId,
       kind: 'event',
@@ -107,7 +108,7 @@ export class LocalEventBridge {
       start: Date.now(),
       ms: 0,
       ok: true,
-      ...(orderIdOf(event) !== undefined ? { orderId: orderIdOf(event)! } : {}),
+      ...(key !== undefined ? { key } : {}),
     });
     this.route(bus, event, traceId);
     return event.id;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import type { LocalIam } from './iam';
-import { LocalTelemetry, orderIdOf } from './telemetry';
+import { LocalTelemetry } from './telemetry';
 import type { FunctionSpec } from './template';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lambda-worker.mjs');
@@ -71,7 +71,7 @@ export class LocalLambdas {
     } else {
       result = await pool.invoke(event, traceId);
     }
-    const orderId = orderIdOf(event) ?? orderIdOf(result.ok ? result.result : undefined);
+    const key = this.telemetry.keyOf(event, result.ok ? result.result : undefined);
     this.telemetry.record({
       traceId,
       kind: 'lambda',
@@ -80,7 +80,7 @@ export class LocalLambdas {
       ms: Date.now() - start,
       ok: result.ok,
       ...(result.ok ? {} : { detail: `${result.error.errorType}: ${result.error.errorMessage}` }),
-      ...(orderId !== undefined ? { orderId } : {}),
+      ...(key !== undefined ? { key } : {}),
     });
     return result;
   }

@@ -9,8 +9,34 @@ export interface Span {
   ms: number;
   ok: boolean;
   detail?: string;
-  orderId?: number;
+  /** What the deployment correlates the span with beyond its trace (see Correlation). */
+  key?: CorrelationKey;
 }
+
+/** A value spans are grouped by across traces, e.g. a business entity's id. */
+export type CorrelationKey = string | number;
+
+/** An API request with the answer it got, as a Correlation reads it. */
+export interface ApiExchange {
+  method: string;
+  path: string;
+  status: number;
+  body: string | Buffer;
+}
+
+/**
+ * Where a deployment's correlation key appears in what passes through the local cloud. The
+ * services ask it for every span they record and know nothing of what the key means; it is
+ * supplied when the local cloud is wired (the mall's is in mall-view.ts).
+ */
+export interface Correlation {
+  /** The key a payload names: a function's event or result, an event put on a bus. */
+  inPayload(payload: unknown): CorrelationKey | undefined;
+  /** The key an API exchange names, e.g. the id of what the request created. */
+  inApiExchange(exchange: ApiExchange): CorrelationKey | undefined;
+}
+
+const NO_CORRELATION: Correlation = { inPayload: () => undefined, inApiExchange: () => undefined };
 
 interface MetricSeries {
   namespace: string;
@@ -32,8 +58,23 @@ export class LocalTelemetry {
   readonly spans: Span[] = [];
   private readonly metricSeries = new Map<string, MetricSeries>();
 
+  constructor(private readonly correlation: Correlation = NO_CORRELATION) {}
+
   static newTraceId(): string {
     return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  }
+
+  /** The correlation key the first of `payloads` that names one names. */
+  keyOf(...payloads: unknown[]): CorrelationKey | undefined {
+    for (const payload of payloads) {
+      const key = this.correlation.inPayload(payload);
+      if (key !== undefined) return key;
+    }
+    return undefined;
+  }
+
+  keyOfApiExchange(exchange: ApiExchange): CorrelationKey | undefined {
+    return this.correlation.inApiExchange(exchange);
   }
 
   record(span: Span): void {
@@ -68,9 +109,9 @@ export class LocalTelemetry {
     return [...this.metricSeries.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Every span of every trace that touched the order. */
-  order(orderId: number): Span[] {
-    const traces = new Set(this.spans.filter((s) => s.orderId === orderId).map((s) => s.traceId));
+  /** Every span of every trace that touched `key`. */
+  correlated(key: CorrelationKey): Span[] {
+    const traces = new Set(this.spans.filter((s) => s.key === key).map((s) => s.traceId));
     return this.spans.filter((s) => traces.has(s.traceId)).sort((a, b) => a.start - b.start);
   }
 
@@ -78,19 +119,13 @@ export class LocalTelemetry {
     return this.spans.filter((s) => s.traceId === traceId).sort((a, b) => a.start - b.start);
   }
 
-  recentOrders(limit = 30): number[] {
-    const seen: number[] = [];
+  /** The correlation keys of the latest spans, newest first. */
+  recentKeys(limit = 30): CorrelationKey[] {
+    const seen: CorrelationKey[] = [];
     for (let i = this.spans.length - 1; i >= 0 && seen.length < limit; i--) {
-      const id = this.spans[i]!.orderId;
-      if (id !== undefined && !seen.includes(id)) seen.push(id);
+      const key = this.spans[i]!.key;
+      if (key !== undefined && !seen.includes(key)) seen.push(key);
     }
     return seen;
   }
-}
-
-/** Where an invocation's payload names an order: saga input, event detail. */
-export function orderIdOf(payload: unknown): number | undefined {
-  const p = payload as { orderId?: unknown; detail?: { orderId?: unknown } } | null;
-  const id = p?.orderId ?? p?.detail?.orderId;
-  return typeof id === 'number' ? id : undefined;
 }
