@@ -1,6 +1,7 @@
 import { wildcardMatch } from './iam';
 import type { LocalLambdas } from './lambda-runtime';
-import { type AuthorizerSpec, LOCAL_ACCOUNT, LOCAL_REGION } from './template';
+import type { AuthorizerSpec } from './template';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-intrinsics';
 
 /** What a TOKEN authorizer's answer allows, and the context it hands the integration. */
 export interface Policy {

@@ -4,7 +4,8 @@ import { drain, type HttpAnswer, headerValue, proxyEvent, proxyResponse, readBod
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
 import { type CorrelationKey, LocalTelemetry } from './telemetry';
-import { type GatewayResponseSpec, LOCAL_ACCOUNT, LOCAL_REGION, type RouteSpec, type SynthesizedTemplate } from './template';
+import type { GatewayResponseSpec, RouteSpec, SynthesizedTemplate } from './template';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-intrinsics';
 
 /** API Gateway's own answers when no gateway response in the template overrides them. */
 const DEFAULT_STATUS: Record<string, number> = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LOCAL_ACCOUNT } from './template';
+import { LOCAL_ACCOUNT } from './template-intrinsics';
 
 /**
  * The Lambda proxy integration's wire formats as API Gateway (REST) writes and reads them: the

@@ -20,7 +20,8 @@ import { LocalSchedules } from './schedules';
 import { serveSecrets } from './secrets';
 import { LocalStepFunctions } from './step-functions';
 import { LocalTelemetry } from './telemetry';
-import { LOCAL_REGION, SynthesizedTemplate } from './template';
+import { SynthesizedTemplate } from './template';
+import { LOCAL_REGION } from './template-intrinsics';
 import { LocalTtl } from './ttl';
 import { LocalXRayDaemon } from './xray-daemon';
 

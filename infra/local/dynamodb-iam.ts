@@ -1,7 +1,7 @@
 import { accessKeyIn } from './aws-call';
 import { DynamoDbProxy } from './dynamodb-proxy';
 import { AccessDenied, type LocalIam } from './iam';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-intrinsics';
 
 /**
  * IAM in front of DynamoDB Local, which accepts any credentials: each request is checked against

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
 import { LocalTelemetry } from './telemetry';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type SynthesizedTemplate } from './template';
+import type { SynthesizedTemplate } from './template';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-intrinsics';
 
 interface Target {
   functionId: string;

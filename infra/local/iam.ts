@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AwsCall } from './aws-call';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type SynthesizedTemplate } from './template';
+import type { SynthesizedTemplate } from './template';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-intrinsics';
 
 /** A policy statement as the template writes it, with references resolved to local ARNs. */
 export interface Statement {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalLambdas } from './lambda-runtime';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type SynthesizedTemplate } from './template';
+import type { SynthesizedTemplate } from './template';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-intrinsics';
 
 interface ScheduledRule {
   name: string;

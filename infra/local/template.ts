@@ -1,20 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type Resource, TemplateResources } from './template-intrinsics';
 
 /**
  * Reads the CloudFormation templates that `cdk synth` wrote, so the local cloud serves exactly
  * the routes, tables and function environments that deploy, without listing them twice.
  */
-
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_ACCOUNT = '000000000000';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-interface Resource {
-  Type: string;
-  Properties?: Record<string, any>;
-  Metadata?: Record<string, any>;
-}
 
 export interface FunctionSpec {
   logicalId: string;
@@ -88,27 +79,20 @@ export function mergeStacks(stacks: Array<{ stackName: string; template: any }>)
   return { Resources: inline(resources) };
 }
 
-export class SynthesizedTemplate {
-  readonly resources: Record<string, Resource>;
+/** The synthesized app (cdk.out) read as one template, with the specs the local services run from. */
+export class SynthesizedTemplate extends TemplateResources {
   private readonly assetDirs: Record<string, string> = {};
 
-  constructor(
-    assemblyDir: string,
-    stackNames: string[],
-    /** Physical values the local cloud chose for some resources, e.g. a secret's ARN. */
-    private readonly physicalIds: Record<string, string> = {},
-  ) {
-    this.resources = mergeStacks(
-      stackNames.map((stackName) => ({ stackName, template: readJson(path.join(assemblyDir, `${stackName}.template.json`)) })),
-    ).Resources;
+  constructor(assemblyDir: string, stackNames: string[], physicalIds: Record<string, string> = {}) {
+    super(
+      mergeStacks(stackNames.map((stackName) => ({ stackName, template: readJson(path.join(assemblyDir, `${stackName}.template.json`)) })))
+        .Resources,
+      physicalIds,
+    );
     for (const stackName of stackNames) {
       const assets = readJson(path.join(assemblyDir, `${stackName}.assets.json`));
       for (const [hash, file] of Object.entries<any>(assets.files ?? {})) this.assetDirs[hash] = path.join(assemblyDir, file.source.path);
     }
-  }
-
-  ofType(type: string): Array<[string, Resource]> {
-    return Object.entries(this.resources).filter(([, r]) => r.Type === type);
   }
 
   tables(): TableSpec[] {
@@ -189,106 +173,6 @@ export class SynthesizedTemplate {
   stageName(): string {
     const stage = this.ofType('AWS::ApiGateway::Stage')[0];
     return stage?.[1].Properties?.StageName ?? 'local';
-  }
-
-  /** Resolves the intrinsic functions the mall's templates use to local values. */
-  resolve(value: any): Json {
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
-    if (value === null || typeof value !== 'object') return value;
-    const keys = Object.keys(value);
-    if (keys.length === 1) {
-      const [fn] = keys as [string];
-      const arg = value[fn];
-      switch (fn) {
-        case 'Ref':
-          return this.ref(arg);
-        case 'Fn::GetAtt':
-          return this.getAtt(...((Array.isArray(arg) ? arg : String(arg).split('.')) as [string, string]));
-        case 'Fn::Join': {
-          const [separator, parts] = arg;
-          return (this.resolve(parts) as Json[]).join(separator);
-        }
-        case 'Fn::Select': {
-          const [index, list] = arg;
-          return (this.resolve(list) as Json[])[Number(this.resolve(index))] ?? null;
-        }
-        case 'Fn::Split': {
-          const [separator, source] = arg;
-          return String(this.resolve(source)).split(separator);
-        }
-        case 'Fn::Sub': {
-          const [text, vars] = Array.isArray(arg) ? arg : [arg, {}];
-          return String(text).replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-            if (name in vars) return String(this.resolve(vars[name]));
-            const [id, attr] = name.split('.') as [string, string | undefined];
-            return String(attr ? this.getAtt(id, attr) : this.ref(id));
-          });
-        }
-      }
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolve(v)]));
-  }
-
-  ref(logicalId: string): string {
-    switch (logicalId) {
-      case 'AWS::Region':
-        return LOCAL_REGION;
-      case 'AWS::AccountId':
-        return LOCAL_ACCOUNT;
-      case 'AWS::Partition':
-        return 'aws';
-      case 'AWS::URLSuffix':
-        return 'amazonaws.com';
-      case 'AWS::StackName':
-        return 'local';
-    }
-    if (this.physicalIds[logicalId]) return this.physicalIds[logicalId]!;
-    const resource = this.resources[logicalId];
-    if (!resource) throw new Error(`Ref to unknown resource ${logicalId}`);
-    if (resource.Type === 'AWS::SecretsManager::Secret') {
-      return `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${logicalId}`;
-    }
-    if (resource.Type === 'AWS::StepFunctions::StateMachine') {
-      return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${this.nameOf(logicalId) ?? logicalId}`;
-    }
-    // A name the template gives (FunctionName, TableName...), as CloudFormation would use;
-    // otherwise the logical id is a fine, stable local name.
-    return this.nameOf(logicalId) ?? logicalId;
-  }
-
-  /** The physical name a resource's template sets, if any. */
-  private nameOf(logicalId: string): string | undefined {
-    const p = this.resources[logicalId]?.Properties ?? {};
-    const name = p.FunctionName ?? p.TableName ?? p.StateMachineName ?? p.QueueName;
-    return name === undefined ? undefined : String(this.resolve(name));
-  }
-
-  private getAtt(logicalId: string, attribute: string): string {
-    const resource = this.resources[logicalId];
-    if (!resource) throw new Error(`GetAtt on unknown resource ${logicalId}`);
-    const name = this.ref(logicalId);
-    if (attribute === 'Arn') {
-      const arn = (service: string, resourcePart: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resourcePart}`;
-      switch (resource.Type) {
-        case 'AWS::DynamoDB::Table':
-          return arn('dynamodb', `table/${name}`);
-        case 'AWS::Lambda::Function':
-          return arn('lambda', `function:${name}`);
-        case 'AWS::Events::EventBus':
-          return arn('events', `event-bus/${name}`);
-        case 'AWS::Events::Rule':
-          return arn('events', `rule/${name}`);
-        case 'AWS::SQS::Queue':
-          return arn('sqs', name);
-        case 'AWS::Logs::LogGroup':
-          return arn('logs', `log-group:${name}:*`);
-        case 'AWS::StepFunctions::StateMachine':
-        case 'AWS::SecretsManager::Secret':
-          return name;
-      }
-    }
-    if (resource.Type === 'AWS::ApiGateway::RestApi' && attribute === 'RootResourceId') return `${logicalId}-root`;
-    return `${name}.${attribute}`;
   }
 
   private resourcePath(resourceId: any): string {
