@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The mall's domain events, in one place: each contract has its source, detail-type, version

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The order saga's contract, shared by the order service (which starts it) and every

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StorefrontProduct } from '../product/schemas';
 
 /** lebron limits a cart to 200 products, so checking out everything stays a bounded write. */

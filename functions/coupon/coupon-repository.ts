@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Barrier } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import { queryRecords } from '../../shared/query-records';

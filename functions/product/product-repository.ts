@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdAllocator } from '../../shared/ids';
 import { recordOf } from '../../shared/records';
 import { batchGetAll, counterKey, type Page, productKey, SHARE, timeKey } from './catalog-table';

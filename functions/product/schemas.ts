@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Products keep go-zero-mall's wire format (seed 000, chapter 4); storefront reads keep
 // lebron's field names (seed 002). Amounts are integers in the smallest currency unit.

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Barrier, TransactItem } from '../../shared/barrier';
 import { recordOf } from '../../shared/records';
 import { batchGetAll, productKey, SHARE, shardKey, shardOf } from './catalog-table';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // go-zero-mall's user API (seed 000, chapter 3): same routes and JSON field names.
 

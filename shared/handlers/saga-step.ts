@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger, metrics, tracer } from '../powertools';
 import { type SagaInput, type StepOutcome, sagaInput } from '../saga';
 import { lambdaHandler } from './lambda';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiHandler, requireCaller } from '../../../shared/handlers/api';
 import { listCart } from '../cart-service';
 import { cartRepository, catalog } from '../dependencies';

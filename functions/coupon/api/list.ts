@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiHandler, requireCaller } from '../../../shared/handlers/api';
 import { listCoupons } from '../coupon-service';
 import { couponRepository } from '../dependencies';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { internalHandler } from '../../../shared/handlers/internal';
 import { orderRepository } from '../dependencies';
 import { orderSummary } from '../order-service';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireIntEnv } from '../../../shared/env';
 import { sagaStep } from '../../../shared/handlers/saga-step';
 import { gidOf } from '../../../shared/saga';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiHandler } from '../../../shared/handlers/api';
 import { flashSale } from '../content-service';
 import { catalog } from '../dependencies';
