@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -186,14 +187,49 @@ class FunctionPool {
   }
 }
 
+/** Runs at most `limit` tasks at a time; the others wait in arrival order. */
+class Gate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/**
+ * At most this many environments initialize at once. Init (loading and running the bundle's
+ * top level) is CPU-bound; in AWS each environment has a CPU of its own, here they share the
+ * machine's. Unbounded, a burst of cold starts (200 orders at once start about a hundred) would
+ * share the cores evenly and all finish late, stalling every caller waiting on one of them;
+ * queued, they finish one after another. An environment's init does not count against its
+ * invocation's timeout, as in AWS (init has a limit of its own there).
+ */
+const initializing = new Gate(Math.max(2, os.availableParallelism()));
+
 class Environment {
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
   private readonly ready: Promise<LambdaError | undefined>;
   private pending: { id: string; resolve: (r: InvokeResult) => void } | undefined;
   private exited = false;
 
   constructor(spec: FunctionSpec, runtimeEnvironment: Record<string, string>, log: LogSink) {
-    this.worker = new Worker(WORKER, {
+    this.ready = initializing.run(() => this.start(spec, runtimeEnvironment, log));
+  }
+
+  private start(spec: FunctionSpec, runtimeEnvironment: Record<string, string>, log: LogSink): Promise<LambdaError | undefined> {
+    if (this.exited) return Promise.resolve({ errorType: 'Runtime.ExitError', errorMessage: 'the environment was stopped before init' });
+    const worker = new Worker(WORKER, {
       env: {
         ...runtimeEnvironment,
         ...spec.environment,
@@ -213,7 +249,8 @@ class Environment {
       stdout: true,
       stderr: true,
     });
-    for (const stream of [this.worker.stdout, this.worker.stderr]) {
+    this.worker = worker;
+    for (const stream of [worker.stdout, worker.stderr]) {
       let buffered = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {
@@ -223,21 +260,21 @@ class Environment {
         for (const line of lines) if (line) log(spec.name, line);
       });
     }
-    this.ready = new Promise((resolve) => {
-      this.worker.once('message', (message) => resolve(message.error));
-      this.worker.once('exit', () => resolve({ errorType: 'Runtime.ExitError', errorMessage: 'environment exited during init' }));
-    });
-    this.worker.on('message', (message) => {
+    worker.on('message', (message) => {
       const pending = this.pending;
       if (message.type === 'result' && pending && pending.id === message.id) {
         this.pending = undefined;
         pending.resolve(message.error ? { ok: false, error: message.error } : { ok: true, result: message.result });
       }
     });
-    this.worker.on('error', (error) => this.fail({ errorType: 'Runtime.UnhandledError', errorMessage: error.message }));
-    this.worker.on('exit', () => {
+    worker.on('error', (error) => this.fail({ errorType: 'Runtime.UnhandledError', errorMessage: error.message }));
+    worker.on('exit', () => {
       this.exited = true;
       this.fail({ errorType: 'Runtime.ExitError', errorMessage: 'the environment exited' });
+    });
+    return new Promise((resolve) => {
+      worker.once('message', (message) => resolve(message.error));
+      worker.once('exit', () => resolve({ errorType: 'Runtime.ExitError', errorMessage: 'environment exited during init' }));
     });
   }
 
@@ -252,7 +289,7 @@ class Environment {
         () => this.fail({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${timeoutMs / 1000} seconds` }),
         timeoutMs,
       );
-      this.worker.postMessage({ id, event, requestId: id, deadline: Date.now() + timeoutMs, traceId });
+      this.worker!.postMessage({ id, event, requestId: id, deadline: Date.now() + timeoutMs, traceId });
     });
     clearTimeout(timer);
     const reusable = !this.exited && !(result.ok === false && result.error.errorType === 'Sandbox.Timedout');
@@ -260,7 +297,9 @@ class Environment {
   }
 
   async terminate(): Promise<void> {
-    if (!this.exited) await this.worker.terminate();
+    const worker = this.worker;
+    this.exited = true;
+    if (worker) await worker.terminate();
   }
 
   private fail(error: LambdaError): void {
