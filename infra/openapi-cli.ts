@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from './app';
 import { stageConfig } from './config';
-import { openApiDocument } from './routes';
+import { openApiDocument } from './openapi';
 
 /** `npm run openapi [file]`: writes the OpenAPI document (import it into Postman), default cdk.out/openapi.json. */
 const target = path.resolve(process.argv[2] ?? 'cdk.out/openapi.json');

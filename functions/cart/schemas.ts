@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { StorefrontProduct } from '../product/schemas';
+import { type StorefrontProduct, storefrontProduct } from '../product/schemas';
 
 /** lebron limits a cart to 200 products, so checking out everything stays a bounded write. */
 export const MAX_CART_PRODUCTS = 200;
@@ -19,3 +19,10 @@ export interface CartProduct {
   /** False when the product was removed from the catalogue or is off sale. */
   available: boolean;
 }
+
+// Replies (the 200 bodies): exactly these fields.
+
+export const cartLineResponse = z.strictObject({ product_id: productId, count });
+export const cartResponse = z.strictObject({
+  products: z.array(z.strictObject({ product: storefrontProduct, count, available: z.boolean() }) satisfies z.ZodType<CartProduct>),
+});

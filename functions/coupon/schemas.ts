@@ -29,3 +29,17 @@ export interface CouponView {
 /** Internal: what an order needs to price a coupon. */
 export const quoteRequest = z.object({ uid: id, couponId: id });
 export type Quote = { found: false } | { found: true; value: number; min_spend: number; state: CouponState };
+
+// Replies (the 200 bodies): exactly these fields.
+
+const amount = z.number().int();
+export const couponResponse = z.strictObject({
+  id,
+  uid: id,
+  value: amount,
+  min_spend: amount,
+  expires_at: amount,
+  state: z.enum(['unused', 'used', 'expired']),
+  order_id: id.optional(),
+}) satisfies z.ZodType<CouponView>;
+export const couponsResponse = z.strictObject({ coupons: z.array(couponResponse) });

@@ -92,3 +92,33 @@ export interface OrderView {
   /** Pass as `cursor` to list the orders after this one. */
   cursor: number;
 }
+
+// Replies (the 200 bodies): exactly these fields.
+
+const int = z.number().int();
+const orderState = z.enum(['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled']);
+
+/** What create and cancel answer: the order's id and where it stands now. */
+export const orderStateResponse = z.strictObject({ id, state: orderState, status: int });
+
+export const orderResponse = z.strictObject({
+  id,
+  uid: id,
+  pid: id,
+  amount: int,
+  status: int,
+  state: orderState,
+  reason: z.string().optional(),
+  items: z.array(z.strictObject({ pid: id, name: z.string(), price: int, num: int })),
+  total: int,
+  discount: int,
+  coupon_id: id.optional(),
+  payment_id: id.optional(),
+  remark: z.string().optional(),
+  create_time: int,
+  update_time: int,
+  cursor: int,
+}) satisfies z.ZodType<OrderView>;
+
+/** go-zero-mall's list is a bare JSON array. */
+export const ordersResponse = z.array(orderResponse);

@@ -33,3 +33,16 @@ export interface PaymentView {
 
 /** Internal: the order service asks to close an order's payment before closing the order. */
 export const closeForOrderRequest = z.object({ orderId: id });
+
+// Replies (the 200 bodies): exactly these fields.
+
+export const createPaymentResponse = z.strictObject({ id });
+export const paymentResponse = z.strictObject({
+  id,
+  uid: id,
+  oid: id,
+  amount: z.number().int(),
+  source: z.number().int(),
+  status: z.number().int(),
+  state: z.enum(['awaiting', 'paid', 'closed', 'refund_needed']),
+}) satisfies z.ZodType<PaymentView>;

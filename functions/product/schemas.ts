@@ -158,3 +158,46 @@ export interface StorefrontProduct {
 export interface CatalogEntry extends StorefrontProduct {
   removed: boolean;
 }
+
+// Replies (the 200 bodies), as the API answers them: exactly these fields, nothing more.
+
+const count = z.number().int();
+/** Fields both product shapes share; times are Unix seconds. */
+const productBase = { id: count, name: z.string(), stock: count, category: z.string(), status: count, sales: count };
+const times = { create_time: count, update_time: count };
+
+export const productDetailResponse = z.strictObject({
+  ...productBase,
+  desc: z.string(),
+  amount: count,
+  ...times,
+}) satisfies z.ZodType<ProductDetail>;
+
+export const storefrontProduct = z.strictObject({
+  ...productBase,
+  description: z.string(),
+  price: count,
+  ...times,
+}) satisfies z.ZodType<StorefrontProduct>;
+
+export const createProductResponse = z.strictObject({ id: count });
+
+const productPage = z.array(storefrontProduct);
+export const recommendResponse = z.strictObject({ products: productPage, is_end: z.boolean(), recommend_time: count });
+export const categoryListResponse = z.strictObject({ products: productPage, is_end: z.boolean(), last_val: count });
+
+export const commentResponse = z.strictObject({
+  id: count,
+  product_id: count,
+  content: z.string(),
+  images: z.array(z.strictObject({ id: count, url: z.string() })),
+  user: z.strictObject({ id: count, name: z.string(), avatar: z.string() }),
+  ...times,
+});
+export const commentsResponse = z.strictObject({ comments: z.array(commentResponse), is_end: z.boolean(), comment_time: count });
+
+export const bannerResponse = z.strictObject({ id: count, title: z.string(), image_url: z.string(), link_url: z.string(), sort: count });
+export const bannersResponse = z.strictObject({ banners: z.array(bannerResponse) });
+
+/** Unix seconds, 0 when no sale is set; only products on sale are listed. */
+export const flashSaleResponse = z.strictObject({ start_time: count, products: productPage });

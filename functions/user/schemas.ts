@@ -37,3 +37,14 @@ export interface LoginResponse {
   /** Unix seconds at which the token expires, as go-zero-mall answers. */
   accessExpire: number;
 }
+
+// Replies (the 200 bodies): exactly these fields.
+
+export const userProfileResponse = z.strictObject({
+  id: z.number().int(),
+  name: z.string(),
+  gender: z.number().int(),
+  mobile: z.string(),
+}) satisfies z.ZodType<UserProfile>;
+
+export const loginResponse = z.strictObject({ accessToken: z.string(), accessExpire: z.number().int() }) satisfies z.ZodType<LoginResponse>;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { productDetailResponse } from '../../functions/product/schemas';
 import { registerRequest } from '../../functions/user/schemas';
-import { openApiDocument, ROUTES } from '../../infra/routes';
+import { openApiDocument } from '../../infra/openapi';
+import { ROUTES } from '../../infra/routes';
 import { synthStage } from './synth';
 
 const { api, merged } = synthStage('dev');
@@ -41,6 +43,15 @@ describe('the OpenAPI document', () => {
     expect(body.properties.gender).toMatchObject({ type: 'integer', minimum: 0, maximum: 2 });
     const query = (document.paths['/api/category/list'] as any).get.parameters.map((p: { name: string }) => p.name);
     expect(query.sort()).toEqual(['category', 'cursor', 'ps', 'sort']);
+  });
+
+  it("describes every 200 reply with the route's response schema, closed to other fields", () => {
+    const reply = (p: string, method: string) => (document.paths[p] as any)[method].responses['200'].content['application/json'].schema;
+    const detail = reply('/api/product/detail', 'post');
+    expect(detail).toMatchObject({ type: 'object', additionalProperties: false });
+    expect(Object.keys(detail.properties).sort()).toEqual(Object.keys(productDetailResponse.shape).sort());
+    expect(reply('/api/order/list', 'post')).toMatchObject({ type: 'array', items: { type: 'object', additionalProperties: false } });
+    expect(reply('/api/cart/remove', 'post')).toEqual({ type: 'object', properties: {}, additionalProperties: false });
   });
 
   it('marks only the public routes as needing no token', () => {
