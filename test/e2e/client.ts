@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { inject } from 'vitest';
+import { ROUTES, type Route } from '../../infra/routes';
 
 export const apiUrl = inject('apiUrl');
 
@@ -10,14 +11,15 @@ export interface Reply<T = any> {
 
 /** POSTs to the mall's API the way a go-zero-mall client does. `body` may be raw text. */
 export function post<T = any>(route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  return request(apiUrl + route, {
+  return request('POST', route, apiUrl + route, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
 
-async function request<T>(url: string, init: RequestInit): Promise<Reply<T>> {
+/** Every 200 reply is checked against its route's response schema (infra/routes.ts), which allows no other field. */
+async function request<T>(method: Route['method'], path: string, url: string, init: RequestInit): Promise<Reply<T>> {
   const res = await fetch(url, init);
   const text = await res.text();
   let parsed: any;
@@ -26,7 +28,25 @@ async function request<T>(url: string, init: RequestInit): Promise<Reply<T>> {
   } catch {
     parsed = text;
   }
+  if (res.status === 200) expectDeclaredReply(method, path, parsed);
   return { status: res.status, body: parsed };
+}
+
+/** A route's path as a pattern: a `{param}` segment matches any one segment. */
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{[^/}]+\}/g, '[^/]+')}$`);
+const declared = ROUTES.map((route) => ({ route, pattern: pathPattern(route.path) }));
+
+function expectDeclaredReply(method: Route['method'], path: string, body: unknown): void {
+  const name = `${method} ${path}`;
+  const found = declared.find(({ route, pattern }) => route.method === method && pattern.test(path));
+  if (!found) throw new Error(`${name} answered 200, but infra/routes.ts declares no such route`);
+  const checked = found.route.response.safeParse(body);
+  if (!checked.success) {
+    const problems = checked.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new Error(
+      `${name} (${found.route.handler}): the 200 reply does not match its response schema: ${problems}\nbody: ${JSON.stringify(body).slice(0, 2000)}`,
+    );
+  }
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -38,7 +58,7 @@ export function get<T = any>(
   headers: Record<string, string> = {},
 ): Promise<Reply<T>> {
   const qs = new URLSearchParams(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))).toString();
-  return request(`${apiUrl}${route}${qs ? `?${qs}` : ''}`, { headers });
+  return request('GET', route, `${apiUrl}${route}${qs ? `?${qs}` : ''}`, { headers });
 }
 
 let adminToken: Promise<string> | undefined;
