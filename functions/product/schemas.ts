@@ -163,21 +163,23 @@ export interface CatalogEntry extends StorefrontProduct {
 
 const count = z.number().int();
 /** Fields both product shapes share; times are Unix seconds. */
-const productBase = { id: count, name: z.string(), stock: count, category: z.string(), status: count, sales: count };
-const times = { create_time: count, update_time: count };
-
-export const productDetailResponse = z.strictObject({
-  ...productBase,
-  desc: z.string(),
-  amount: count,
-  ...times,
-}) satisfies z.ZodType<ProductDetail>;
-
+const productBase = {
+  id: count,
+  name: z.string(),
+  stock: count,
+  category: z.string(),
+  status: count,
+  sales: count,
+  create_time: count,
+  update_time: count,
+};
+/** go-zero-mall's names: desc, amount. */
+export const productDetailResponse = z.strictObject({ ...productBase, desc: z.string(), amount: count }) satisfies z.ZodType<ProductDetail>;
+/** lebron's names: description, price. */
 export const storefrontProduct = z.strictObject({
   ...productBase,
   description: z.string(),
   price: count,
-  ...times,
 }) satisfies z.ZodType<StorefrontProduct>;
 
 export const createProductResponse = z.strictObject({ id: count });
@@ -192,7 +194,8 @@ export const commentResponse = z.strictObject({
   content: z.string(),
   images: z.array(z.strictObject({ id: count, url: z.string() })),
   user: z.strictObject({ id: count, name: z.string(), avatar: z.string() }),
-  ...times,
+  create_time: count,
+  update_time: count,
 });
 export const commentsResponse = z.strictObject({ comments: z.array(commentResponse), is_end: z.boolean(), comment_time: count });
 
