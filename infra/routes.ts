@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as cart from '../functions/cart/schemas';
 import * as coupon from '../functions/coupon/schemas';
 import * as order from '../functions/order/schemas';
@@ -294,6 +294,3 @@ export const ROUTES: Route[] = [
 export function routeOf(handler: string): Route | undefined {
   return ROUTES.find((r) => r.handler === handler);
 }
-
-// infra/local/cloud.ts still imports the generator from here.
-export { openApiDocument } from './openapi';

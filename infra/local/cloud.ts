@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../app';
 import { stageConfig } from '../config';
-import { openApiDocument } from '../routes';
+import { openApiDocument } from '../openapi';
 import { LocalRestApi, type RequestLog } from './api-gateway';
 import { AwsServiceError, LocalAwsEndpoint } from './aws-services';
 import { serveApiDocs } from './console';
