@@ -9,6 +9,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Seconds a client should wait before retrying (the Retry-After header). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -20,3 +22,9 @@ export const unauthorized = (code: string, message: string) => new AppError(401,
 export const forbidden = (code: string, message: string) => new AppError(403, code, message);
 export const notFound = (code: string, message: string) => new AppError(404, code, message);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
+
+/**
+ * A dependency is busy or too slow to answer in time (throttled, timed out): retry shortly.
+ * With the same Idempotency-Key, a retried order create returns the order the first try made.
+ */
+export const serviceBusy = () => new AppError(503, 'SERVICE_BUSY', 'the service is busy, retry shortly', undefined, 1);

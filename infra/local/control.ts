@@ -10,7 +10,7 @@ import type { LocalXRayDaemon } from './xray-daemon';
 /**
  * Test and developer hooks on the loopback AWS endpoint (never on the API port):
  *   GET  /_local/functions                      the functions, with their construct paths
- *   POST /_local/faults {function, count, errorType?}   the next `count` calls fail (participant down)
+ *   POST /_local/faults {function, count, errorType?, delayMs?}   the next `count` calls fail (participant down), or are late
  *   POST /_local/rules/fire {rule, time?}       fire a scheduled rule now, as if it were `time`
  *   GET  /_local/executions                     every saga execution with its status
  *   POST /_local/events/replay {detailType?}    replay archived events; answers when delivered
@@ -49,7 +49,7 @@ export function serveControl(
   aws
     .onRest('GET', /^\/_local\/functions$/, async () => ({ status: 200, body: lambdas.list() }))
     .onRest('POST', /^\/_local\/faults$/, async (_, body: any) => {
-      lambdas.injectFaults(byName(body.function), Number(body.count ?? 1), body.errorType);
+      lambdas.injectFaults(byName(body.function), Number(body.count ?? 1), body.errorType, body.delayMs ? Number(body.delayMs) : undefined);
       return { status: 200, body: {} };
     })
     .onRest('POST', /^\/_local\/rules\/fire$/, async (_, body: any) => ({

@@ -19,7 +19,7 @@ export class LocalLambdas {
   private readonly pools = new Map<string, FunctionPool>();
   /** Function name (as an ARN or env var gives it) -> logical id. */
   private readonly byName = new Map<string, string>();
-  private readonly faults = new Map<string, { remaining: number; errorType: string }>();
+  private readonly faults = new Map<string, { remaining: number; errorType: string; delayMs?: number }>();
   private iam: LocalIam | undefined;
 
   constructor(
@@ -52,10 +52,14 @@ export class LocalLambdas {
     if (denied) {
       pool.log(pool.spec.name, `AccessDeniedException: ${denied}`);
       result = { ok: false, error: { errorType: 'AccessDeniedException', errorMessage: denied } };
-    } else if (fault && fault.remaining > 0) {
+    } else if (fault && fault.remaining > 0 && !fault.delayMs) {
       fault.remaining--;
       result = { ok: false, error: { errorType: fault.errorType, errorMessage: 'fault injected by the local cloud' } };
     } else {
+      if (fault && fault.remaining > 0) {
+        fault.remaining--;
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      }
       result = await pool.invoke(event, traceId);
     }
     const key = this.telemetry.keyOf(event, result.ok ? result.result : undefined);
@@ -87,11 +91,12 @@ export class LocalLambdas {
 
   /**
    * Test hook: the next `count` invocations of the function fail with `errorType` without
-   * running, as if the participant were down.
+   * running, as if the participant were down; or, given `delayMs`, run that much later, as if
+   * it were slow.
    */
-  injectFaults(logicalId: string, count: number, errorType = 'ServiceUnavailable'): void {
+  injectFaults(logicalId: string, count: number, errorType = 'ServiceUnavailable', delayMs?: number): void {
     if (!this.pools.has(logicalId)) throw new Error(`no function ${logicalId}`);
-    this.faults.set(logicalId, { remaining: count, errorType });
+    this.faults.set(logicalId, { remaining: count, errorType, ...(delayMs ? { delayMs } : {}) });
   }
 
   /** Functions as { logicalId, name } (name is the construct path, e.g. ServerlessMall-local/Orders/Create). */

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Caller } from '../caller';
 import { requireEnv } from '../env';
-import { AppError, badRequest, forbidden, unauthorized } from '../errors';
+import { AppError, badRequest, forbidden, serviceBusy, unauthorized } from '../errors';
 import { logger, tracer } from '../powertools';
 import { lambdaHandler } from './lambda';
 
@@ -30,7 +30,7 @@ type Logic<Input> = (request: Request<Input>) => Promise<object>;
  */
 export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<S>>) {
   const access = routeAccess();
-  return lambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  return lambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
     .use(errorResponses())
     .handler(async (event) => {
       const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(event, schema);
@@ -52,6 +52,12 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
       return json(200, result);
     });
 }
+
+/**
+ * A handler still waiting this close to its Lambda timeout answers 503 SERVICE_BUSY instead:
+ * the timeout itself would reach the client as API Gateway's bare 502.
+ */
+const ANSWER_BEFORE_TIMEOUT_MS = 1000;
 
 /** Who may call this function's route, as infra/routes.ts declares it (the construct sets ROUTE_ACCESS). */
 function routeAccess(): 'public' | 'user' | 'admin' {
@@ -130,33 +136,33 @@ function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   };
 }
 
-const THROTTLING = new Set([
+/** A dependency that throttled (after the SDK's own retries), or the handler running out of time (middy's early timeout). */
+const BUSY = new Set([
   'ThrottlingException',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
   'TooManyRequestsException',
+  'TimeoutError',
 ]);
 
 /** Maps every failure to `{ code, message }`. 5xx bodies never carry the underlying error. */
 function errorResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: async (request) => {
-      const error = request.error;
+      let error = request.error;
+      if (error && BUSY.has(error.name)) {
+        logger.warn('a dependency is busy', { error });
+        error = serviceBusy();
+      }
       if (error instanceof AppError) {
         logger.info('request refused', { status: error.status, code: error.code });
-        request.response = json(error.status, {
+        const reply = json(error.status, {
           code: error.code,
           message: error.message,
           ...(error.details === undefined ? {} : { details: error.details }),
         });
-        return;
-      }
-      if (error && THROTTLING.has(error.name)) {
-        logger.warn('throttled by a dependency', { error });
-        request.response = {
-          ...json(503, { code: 'SERVICE_BUSY', message: 'the service is busy, retry shortly' }),
-          headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' },
-        };
+        if (error.retryAfter !== undefined) reply.headers = { ...reply.headers, 'retry-after': String(error.retryAfter) };
+        request.response = reply;
         return;
       }
       logger.error('unhandled error', { error });

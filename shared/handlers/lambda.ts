@@ -11,8 +11,8 @@ import { logger, metrics, tracer } from '../powertools';
  * The wrappers beside this file (api, saga-step, event-consumer, internal, scheduled) add what
  * their trigger needs.
  */
-export function lambdaHandler<Event, Result>() {
-  return middy<Event, Result>()
+export function lambdaHandler<Event, Result>(options: { timeoutEarlyInMillis?: number } = {}) {
+  return middy<Event, Result>(options)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));

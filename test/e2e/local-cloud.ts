@@ -19,9 +19,9 @@ async function call(method: string, route: string, body?: unknown): Promise<any>
   return { parsed, functionError: res.headers.get('x-amz-function-error') };
 }
 
-/** The next `count` invocations of the function (by construct path, e.g. "Products/ReserveStock") fail. */
-export async function injectFaults(fn: string, count: number): Promise<void> {
-  await call('POST', '/_local/faults', { function: fn, count });
+/** The next `count` invocations of the function (by construct path, e.g. "Products/ReserveStock") fail, or with `delayMs` run late. */
+export async function injectFaults(fn: string, count: number, how: { errorType?: string; delayMs?: number } = {}): Promise<void> {
+  await call('POST', '/_local/faults', { function: fn, count, ...how });
 }
 
 /** Invokes a function directly, as Step Functions would, and returns what it returned. */
