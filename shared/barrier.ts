@@ -73,9 +73,14 @@ export class Barrier {
 
   /**
    * Runs a compensation once. `undo` gets the action's barrier data and returns the items that
-   * reverse it; it is only called if the action really ran.
+   * reverse it; it is only called if the action really ran. It may return none, when what the
+   * action changed is gone (then only the compensation's barrier is written).
    */
-  async compensate<T>(gid: string, branch: string, undo: (actionData: T) => TransactItem[]): Promise<CompensationResult> {
+  async compensate<T>(
+    gid: string,
+    branch: string,
+    undo: (actionData: T) => TransactItem[] | Promise<TransactItem[]>,
+  ): Promise<CompensationResult> {
     // Each pass ends, or lost a race to a concurrent barrier write that the next pass will see.
     const policy = { attempts: 5, baseDelayMs: 10, exhausted: () => new Error(`compensation of ${gid}/${branch} kept racing its action`) };
     return retry(policy, async (): Promise<CompensationResult | typeof RETRY> => {
@@ -87,7 +92,7 @@ export class Barrier {
         return blocked === 'ok' ? 'empty' : RETRY; // the action (or another compensation) got there first: look again
       }
       if (action.origin === 'compensation') return 'already-done';
-      const undone = await this.write([compensation, ...undo(action.data as T)]);
+      const undone = await this.write([compensation, ...(await undo(action.data as T))]);
       if (undone === 'ok') return 'compensated';
       if (undone.failedItem === 0) return 'already-done';
       throw new Error(`compensation of ${gid}/${branch} was refused by item ${undone.failedItem}`);

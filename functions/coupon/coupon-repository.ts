@@ -107,19 +107,25 @@ export class CouponRepository {
     ]);
   }
 
-  /** Makes the coupon usable again, if this order's saga had used it. */
+  /**
+   * Makes the coupon usable again, if this order's saga had used it. A coupon that is gone has
+   * nothing to give back: the compensation then succeeds empty, rather than fail on every retry.
+   */
   restore(barrier: Barrier, gid: string, order: { uid: number; orderId: number }) {
-    return barrier.compensate<{ couponId: number }>(gid, 'coupon', ({ couponId }) => [
-      {
-        Update: {
-          TableName: this.table,
-          Key: couponKey(order.uid, couponId),
-          UpdateExpression: 'SET #state = :unused REMOVE orderId, usedAt',
-          ConditionExpression: 'orderId = :order',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':unused': 'unused', ':order': order.orderId },
+    return barrier.compensate<{ couponId: number }>(gid, 'coupon', async ({ couponId }) => {
+      if (!(await this.get(order.uid, couponId))) return [];
+      return [
+        {
+          Update: {
+            TableName: this.table,
+            Key: couponKey(order.uid, couponId),
+            UpdateExpression: 'SET #state = :unused REMOVE orderId, usedAt',
+            ConditionExpression: 'orderId = :order',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':unused': 'unused', ':order': order.orderId },
+          },
         },
-      },
-    ]);
+      ];
+    });
   }
 }
