@@ -36,6 +36,11 @@ export interface StageConfig {
   eventArchiveDays: number;
   /** Who gets the alarms by email (MALL_ALARM_EMAILS, comma-separated); each must confirm the subscription. */
   alarmEmails: string[];
+  /**
+   * A saga compensation still failing after this many minutes raises an alarm
+   * (MALL_COMPENSATION_ALARM_MINUTES, a multiple of 5). It keeps being retried regardless.
+   */
+  compensationAlarmMinutes: number;
 }
 
 const base: Omit<StageConfig, 'stage'> = {
@@ -52,6 +57,7 @@ const base: Omit<StageConfig, 'stage'> = {
   paymentSandbox: false,
   eventArchiveDays: 30,
   alarmEmails: [],
+  compensationAlarmMinutes: 15,
 };
 
 const stages: Record<string, Omit<StageConfig, 'stage'>> = {
@@ -72,7 +78,19 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   const openOrderBoundSeconds = sagaWorkflow === 'EXPRESS' ? Math.max(settings.openOrderBoundSeconds, 360) : settings.openOrderBoundSeconds;
   const paymentTimeoutMinutes = Number(env.MALL_PAYMENT_TIMEOUT_MINUTES ?? settings.paymentTimeoutMinutes);
   if (!(paymentTimeoutMinutes > 0)) throw new Error('MALL_PAYMENT_TIMEOUT_MINUTES must be a positive number');
-  return { ...settings, stage, adminMobiles, alarmEmails, sagaWorkflow, openOrderBoundSeconds, paymentTimeoutMinutes };
+  const compensationAlarmMinutes = Number(env.MALL_COMPENSATION_ALARM_MINUTES ?? settings.compensationAlarmMinutes);
+  if (!(compensationAlarmMinutes >= 5 && compensationAlarmMinutes % 5 === 0))
+    throw new Error('MALL_COMPENSATION_ALARM_MINUTES must be a multiple of 5, at least 5');
+  return {
+    ...settings,
+    stage,
+    adminMobiles,
+    alarmEmails,
+    sagaWorkflow,
+    openOrderBoundSeconds,
+    paymentTimeoutMinutes,
+    compensationAlarmMinutes,
+  };
 }
 
 function list(value: string | undefined): string[] {

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
-import { sagaNameOf } from './order-saga';
+import { OrderSaga, sagaNameOf } from './order-saga';
 import { METRICS_NAMESPACE, ServiceFunction } from './service-function';
 
 /** The business metrics the functions emit (Powertools, embedded metric format), by service. */
@@ -227,6 +227,20 @@ export class Observability extends Construct {
       evaluationPeriods: 1,
       alarmDescription: 'An order saga failed, timed out or was aborted (the sweeper repairs the order; find out why)',
     });
+    // A compensation is retried until it succeeds (DTM's rule), at most 5 minutes apart: a
+    // failure in every 5 minutes for the configured time means it is not getting through.
+    const compensations = everything.filter((c): c is OrderSaga => c instanceof OrderSaga).flatMap((saga) => saga.compensations);
+    const failingPeriods = config.compensationAlarmMinutes / 5;
+    for (const f of compensations) {
+      alarm(`${f.node.id}Failing`, {
+        metric: lambdaMetric(f, 'Errors').with({ period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: failingPeriods,
+        datapointsToAlarm: failingPeriods,
+        alarmDescription: `The saga compensation ${functionName(f)} has failed for ${config.compensationAlarmMinutes} minutes (it keeps being retried): look at the running saga executions and the function's errors`,
+      });
+    }
     for (const queue of queues) {
       alarm(`${queue.id}DeadLettersNotEmpty`, {
         metric: queueDepth(queue, Duration.minutes(5)),

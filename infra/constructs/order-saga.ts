@@ -46,9 +46,12 @@ const COMPENSATION_RETRY: sfn.RetryProps = { ...ACTION_RETRY, maxDelay: Duration
  */
 export class OrderSaga extends Construct {
   readonly stateMachine: sfn.StateMachine;
+  /** The compensations' functions: retried until they succeed, and watched by an alarm while they fail. */
+  readonly compensations: ServiceFunction[];
 
   constructor(scope: Construct, id: string, { steps, config }: { steps: SagaParticipants; config: StageConfig }) {
     super(scope, id);
+    this.compensations = [steps.closePayment, steps.restoreCoupon, steps.releaseStock, steps.cancelOrder];
     const invoke = (name: string, fn: ServiceFunction, resultKey?: string) =>
       new tasks.LambdaInvoke(this, name, {
         lambdaFunction: ServiceFunction.referenceIn(this, fn),

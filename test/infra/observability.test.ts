@@ -84,6 +84,18 @@ describe('alarms', () => {
     expect(descriptions.filter((d) => d.includes('Events a consumer could not take'))).toHaveLength(ofType('AWS::SQS::Queue').length);
     expect(descriptions.filter((d) => d.includes('throttled'))).toHaveLength(ofType('AWS::DynamoDB::Table').length);
   });
+
+  it('watch every saga compensation that keeps failing: an error in each 5 minutes for the configured 15', () => {
+    const failing = alarms.filter((a) => String(a.Properties.AlarmDescription).includes('saga compensation'));
+    const stats = failing.map((a) => a.Properties.Metrics[0].MetricStat);
+    expect(stats.map((m) => m.Metric.Dimensions[0].Value).sort()).toEqual(
+      ['order-cancel-order', 'pay-close-payment', 'product-release-stock', 'coupon-restore-coupon']
+        .map((name) => `serverless-mall-prod-${name}`)
+        .sort(),
+    );
+    expect(stats.every((m) => m.Metric.MetricName === 'Errors' && m.Period === 300)).toBe(true);
+    for (const alarm of failing) expect(alarm.Properties).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 3, Threshold: 0 });
+  });
 });
 
 describe('logs', () => {
