@@ -1,0 +1,25 @@
+import * as net from 'node:net';
+import * as os from 'node:os';
+
+/** The machine's first non-loopback IPv4 address, if it has one. */
+export function nonLoopbackAddress(): string | undefined {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+}
+
+/** 'connected', or the error code of a TCP connection to host:port (ECONNREFUSED...). */
+export function tryConnect(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 3000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('ETIMEDOUT');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
+  });
+}
