@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
-import { nonLoopbackAddress, tryConnect } from './network';
+import { nonLoopbackAddress, tryConnect } from '../network';
 
 // DynamoDB Local as the local cloud runs it: reachable on loopback only, and with AWS's limits.
 let dynamo: DynamoDbLocal;
@@ -28,8 +28,7 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-const puts = (n: number) =>
-  Array.from({ length: n }, (_, k) => ({ Put: { TableName: TABLE, Item: { pk: `item-${n}-${k}`, n: k } } }));
+const puts = (n: number) => Array.from({ length: n }, (_, k) => ({ Put: { TableName: TABLE, Item: { pk: `item-${n}-${k}`, n: k } } }));
 
 describe('DynamoDB Local in the local cloud', () => {
   const address = nonLoopbackAddress();
