@@ -79,7 +79,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   try {
     progress('synthesizing the CDK app (stage "local") and bundling functions...');
-    const config = stageConfig('local', options.env ?? process.env);
+    // Sandbox payments (the user-token callback) are on in the local cloud unless MALL_PAY_SANDBOX=0.
+    const config = stageConfig('local', { MALL_PAY_SANDBOX: '1', ...(options.env ?? process.env) });
     const assemblyDir = path.join(workDir, 'cdk.out');
     fs.rmSync(assemblyDir, { recursive: true, force: true });
     const { app, api: mallApi } = buildApp(config, { outdir: assemblyDir });
