@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { timeKey } from '../../functions/product/catalog-table';
-import { categoryListRequest, createProductRequest, recommendRequest } from '../../functions/product/schemas';
+import { categoryListRequest, createProductRequest, isSafeLink, recommendRequest } from '../../functions/product/schemas';
 import { splitStock } from '../../functions/product/stock-repository';
 
 describe('stock shards', () => {
@@ -59,5 +59,30 @@ describe('product input', () => {
     for (const change of [{ amount: 0 }, { amount: 2.5 }, { status: 3 }, { stock: -1 }, { stock_shards: 17 }, { category: 'a/b' }]) {
       expect(createProductRequest.safeParse({ ...valid, ...change }).success, JSON.stringify(change)).toBe(false);
     }
+  });
+});
+
+describe("a banner's link", () => {
+  it('is empty, a same-site path or an https URL', () => {
+    for (const link of ['', '/', '/category/shoes', '/p?id=1#top', 'https://shop.example.com/sale', 'HTTPS://shop.example.com'])
+      expect(isSafeLink(link), link).toBe(true);
+  });
+
+  it('never leads off-site by a protocol-relative path, a backslash or another scheme', () => {
+    for (const link of [
+      '//evil.example',
+      '///evil.example',
+      '/\\evil.example',
+      '/x\\y',
+      'http://evil.example',
+      'https:evil.example',
+      'https:///x',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'shoes',
+      ' //x'.trim(),
+      '/a b',
+    ])
+      expect(isSafeLink(link), link).toBe(false);
   });
 });
