@@ -164,7 +164,7 @@ describe('banners', () => {
     for (const link_url of ['//evil.example', '/\\evil.example', 'http://evil.example', 'javascript:alert(1)', 'https:evil.example']) {
       const reply = await post('/api/home/banner/save', { title, image_url: 'https://img.example.com/e.png', link_url }, admin);
       expectError(reply, 400, 'INVALID_INPUT');
-      expect(reply.body.fields).toEqual([
+      expect(reply.body.details).toEqual([
         { field: 'link_url', problem: 'must be empty, a path starting with a single /, or an https URL' },
       ]);
     }
