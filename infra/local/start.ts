@@ -50,7 +50,7 @@ const cloud = await startLocalCloud({
 
 if (demo && fresh) {
   say('loading the demo shop (MALL_DEMO=off starts an empty one)...');
-  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say).catch(async (error) => {
+  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say, { demoShopper: true }).catch(async (error) => {
     console.error(`[mall] could not load the demo shop: ${error instanceof Error ? error.message : error}`);
     await cloud.stop();
     process.exit(1);
