@@ -52,9 +52,9 @@ const seed = (...args: string[]) =>
 describe('npm run seed', () => {
   it('does not create the demo shopper unless asked to', async () => {
     const { stdout } = await seed();
+    expect(accounts).toEqual([ADMIN.mobile]);
     expect(stdout).toMatch(/demo shop loaded/);
     expect(stdout).toMatch(/--with-demo-shopper/);
-    expect(accounts).toEqual([ADMIN.mobile]);
   });
 
   it('creates it with --with-demo-shopper', async () => {
