@@ -69,11 +69,11 @@ describe('a PaymentSucceeded that arrives after the order was cancelled', () => 
     await eventsSettled();
     expect(await stockOf(pid)).toBe(4);
 
-    await invokeDirectly('Products/OnPaymentSucceeded', paymentSucceeded(cancelled));
+    expect(await invokeDirectly('Products/OnPaymentSucceeded', paymentSucceeded(cancelled))).toEqual({ outcome: 'released' });
     expect(await salesOf(pid)).toBe(0);
     expect(await stockOf(pid)).toBe(4);
 
-    await invokeDirectly('Products/OnPaymentSucceeded', paymentSucceeded(kept));
+    expect(await invokeDirectly('Products/OnPaymentSucceeded', paymentSucceeded(kept))).toEqual({ outcome: 'confirmed' });
     expect(await salesOf(pid)).toBe(1);
   });
 });
