@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, post, registerAndLogin, settledOrder } from './client';
-import { eventsSettled, invokeDirectly } from './local-cloud';
+import { awsEndpoint, eventsSettled, invokeDirectly } from './local-cloud';
 import { admin, createProduct, order, signIn, stockOf } from './order-helpers';
 
 // Stock and sales stay right through the saga's edge cases: a shard count lowered while stock is
@@ -60,7 +60,8 @@ describe('a PaymentSucceeded that arrives after the order was cancelled', () => 
     detail: { version: 1, paymentId: o.payment_id, orderId: o.id, uid: o.uid, amount: o.total, paidAt: Date.now() },
   });
 
-  it('counts no sale for the released stock (while one before the cancel would)', async () => {
+  // Delivers the event by invoking the consumer directly: the local cloud's hook.
+  it.skipIf(!awsEndpoint)('counts no sale for the released stock (while one before the cancel would)', async () => {
     const user = await registerAndLogin();
     const pid = await createProduct({ stock: 5, stock_shards: 2 });
     const kept = await settledOrder(user.token, (await order(user.token, { pid, num: 1 })).id);
