@@ -28,8 +28,9 @@ export interface StageConfig {
   /** An order not paid this long after it awaits payment is closed (MALL_PAYMENT_TIMEOUT_MINUTES). */
   paymentTimeoutMinutes: number;
   /**
-   * go-zero-mall's user-token payment callback (sandbox). On in the local cloud, off in AWS
-   * stages, where only the provider's signed notification can mark a payment paid.
+   * go-zero-mall's user-token payment callback (sandbox): any logged-in user can mark their own
+   * order paid. Off unless MALL_PAY_SANDBOX=1, whatever the stage is called; the local cloud
+   * sets it (MALL_PAY_SANDBOX=0 turns it off there). Synth warns when it is on.
    */
   paymentSandbox: boolean;
   /** How long the event bus archive keeps events for replay. */
@@ -61,7 +62,7 @@ const base: Omit<StageConfig, 'stage'> = {
 };
 
 const stages: Record<string, Omit<StageConfig, 'stage'>> = {
-  local: { ...base, paymentSandbox: true },
+  local: base,
   localstack: base,
   dev: base,
   prod: { ...base, retainData: true, logRetentionDays: 365 },
@@ -81,6 +82,7 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   const compensationAlarmMinutes = Number(env.MALL_COMPENSATION_ALARM_MINUTES ?? settings.compensationAlarmMinutes);
   if (!(compensationAlarmMinutes >= 5 && compensationAlarmMinutes % 5 === 0))
     throw new Error('MALL_COMPENSATION_ALARM_MINUTES must be a multiple of 5, at least 5');
+  const paymentSandbox = flag('MALL_PAY_SANDBOX', env.MALL_PAY_SANDBOX) ?? settings.paymentSandbox;
   return {
     ...settings,
     stage,
@@ -90,7 +92,16 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     openOrderBoundSeconds,
     paymentTimeoutMinutes,
     compensationAlarmMinutes,
+    paymentSandbox,
   };
+}
+
+/** An on/off setting: 1/true or 0/false; undefined when not set. */
+function flag(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new Error(`${name} must be 1 or 0, got "${value}"`);
 }
 
 function list(value: string | undefined): string[] {

@@ -110,6 +110,20 @@ export class Barrier {
     return written.failedItem === 0 ? 'already-done' : 'refused';
   }
 
+  /**
+   * A transaction item that holds only while the branch was not compensated: an operation that
+   * must not follow the compensation (inventory's confirm after the stock was released) adds it.
+   */
+  notCompensated(gid: string, branch: string): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: barrierKey(gid, branch, 'compensate'),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
   /** What the branch's action stored, if the action ran (not if a compensation blocked it). */
   async actionData<T>(gid: string, branch: string): Promise<T | undefined> {
     const action = await this.read(gid, branch, 'action');

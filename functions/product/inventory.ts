@@ -6,7 +6,7 @@ import { RETRY, retry } from '../../shared/retry';
 import { failure, type StepOutcome, success } from '../../shared/saga';
 import type { Catalog } from './product-service';
 import { ON_SALE } from './schemas';
-import type { Reservation } from './stock-repository';
+import { MAX_RESERVED_SHARDS, type Reservation } from './stock-repository';
 
 /**
  * Inventory's saga steps (seed 004's Sell): reserve stock for an order, or release it. Stock
@@ -34,13 +34,8 @@ export async function reserveStock(
     exhausted: () => new Error(`could not reserve stock for ${gid} after 12 attempts of contention`),
   };
   return retry(policy, async (): Promise<StepOutcome | typeof RETRY> => {
-    const shards = await repo.stock.shards(products, true);
-    const plan: Reservation[] = [];
-    for (const [pid, num] of wanted) {
-      const taken = planFromShards(pid, shards.get(pid) ?? [], num);
-      if (!taken) return failure('INSUFFICIENT_STOCK');
-      plan.push(...taken);
-    }
+    const plan = planReservation(wanted, await repo.stock.shards(products, true));
+    if (typeof plan === 'string') return failure(plan);
     try {
       const result = await repo.stock.reserve(barrier, gid, plan);
       if (result.status === 'done') return success();
@@ -55,14 +50,41 @@ export async function reserveStock(
   });
 }
 
-/** Takes `num` from the shards, starting at a random one; undefined if they hold too little. */
-export function planFromShards(pid: number, available: number[], num: number): Reservation[] | undefined {
+/**
+ * Which shards to take each product's stock from, in at most MAX_RESERVED_SHARDS shard writes
+ * (DynamoDB's 100 items per transaction, less the barrier): each product from a random shard on
+ * (spreading hot products' writes), or, when that needs too many writes, from its fullest shards.
+ * A business failure when the stock is not there, or so spread that no one transaction can take it.
+ */
+export function planReservation(
+  wanted: Map<number, number>,
+  shards: Map<number, number[]>,
+): Reservation[] | 'INSUFFICIENT_STOCK' | 'STOCK_TOO_SPREAD' {
+  const plan = (order: 'random' | 'fullest') => [...wanted].map(([pid, num]) => planFromShards(pid, shards.get(pid) ?? [], num, order));
+  const spread = plan('random');
+  if (spread.some((taken) => !taken)) return 'INSUFFICIENT_STOCK';
+  for (const candidate of [spread, plan('fullest')]) {
+    const writes = candidate.flatMap((taken) => taken!);
+    if (writes.length <= MAX_RESERVED_SHARDS) return writes;
+  }
+  return 'STOCK_TOO_SPREAD';
+}
+
+/** Takes `num` from the shards, starting at a random one (or the fullest first); undefined if they hold too little. */
+export function planFromShards(
+  pid: number,
+  available: number[],
+  num: number,
+  order: 'random' | 'fullest' = 'random',
+): Reservation[] | undefined {
   if (available.reduce((a, b) => a + b, 0) < num) return undefined;
   const start = Math.floor(Math.random() * available.length);
+  const shards = available.map((_, i) => (start + i) % available.length);
+  if (order === 'fullest') shards.sort((a, b) => available[b]! - available[a]!);
   const plan: Reservation[] = [];
   let missing = num;
-  for (let i = 0; i < available.length && missing > 0; i++) {
-    const shard = (start + i) % available.length;
+  for (const shard of shards) {
+    if (missing <= 0) break;
     const take = Math.min(available[shard]!, missing);
     if (take > 0) {
       plan.push({ pid, shard, num: take });
@@ -72,8 +94,16 @@ export function planFromShards(pid: number, available: number[], num: number): R
   return plan;
 }
 
+/**
+ * Gives the order's reservation back. A shard removed since (the product's stock_shards was
+ * lowered) gets nothing back: its share goes to a shard that still exists, read here.
+ */
 export async function releaseStock(repo: Catalog, barrier: Barrier, gid: string): Promise<StepOutcome> {
-  await repo.stock.release(barrier, gid);
+  const reserved = await barrier.actionData<{ reservations: Reservation[] }>(gid, 'stock');
+  const pids = [...new Set((reserved?.reservations ?? []).map((r) => r.pid))];
+  const products = pids.length ? await repo.products.getProducts(pids, true) : [];
+  const shardCounts = new Map(products.map((p) => [p.id, p.stockShards]));
+  await repo.stock.release(barrier, gid, (pid) => shardCounts.get(pid));
   return success();
 }
 

@@ -103,17 +103,24 @@ export const addCommentRequest = z.object({
   images: z.array(imageUrl).max(9).default([]),
 });
 
+/**
+ * A banner's link: '' (none), a path on this site ("/category/shoes": one leading slash, since
+ * browsers read "//host" and "/\host" as another site), or an absolute https URL with a host.
+ */
+export function isSafeLink(link: string): boolean {
+  if (link === '') return true;
+  if (/[\\\s]/.test(link)) return false;
+  if (link.startsWith('/')) return !link.startsWith('//');
+  if (!/^https:\/\/[^/]/i.test(link)) return false;
+  return URL.canParse(link) && new URL(link).hostname !== '';
+}
+
 export const saveBannerRequest = z.object({
   id: id.optional(),
   title: z.string().trim().min(1).max(100),
   image_url: imageUrl,
-  /** An in-app path or an http(s) URL; nothing that a client could run as script. */
-  link_url: z
-    .string()
-    .trim()
-    .max(500)
-    .regex(/^$|^\/|^https?:\/\//, 'must be empty, a path starting with /, or an http(s) URL')
-    .default(''),
+  /** A same-site path or an https URL; nothing a client could run as script or follow off-site by accident. */
+  link_url: z.string().trim().max(500).refine(isSafeLink, 'must be empty, a path starting with a single /, or an https URL').default(''),
   sort: z.number().int().min(0).max(9999).default(0),
 });
 

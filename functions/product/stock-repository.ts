@@ -11,6 +11,9 @@ export interface Reservation {
   num: number;
 }
 
+/** DynamoDB's limit of items in one transaction, less the saga barrier the reservation writes with them. */
+export const MAX_RESERVED_SHARDS = 100 - 1;
+
 const shardRecord = z.object({ pk: z.string(), productId: z.number(), available: z.number() });
 
 /** Spreads `total` over `shards` items as evenly as possible. */
@@ -92,36 +95,48 @@ export class StockRepository {
     );
   }
 
-  /** Gives back what the saga's reservation took, if it took anything. */
-  release(barrier: Barrier, gid: string) {
-    return barrier.compensate<{ reservations: Reservation[] }>(gid, 'stock', ({ reservations }) =>
-      reservations.map((r) => ({
+  /**
+   * Gives back what the saga's reservation took, if it took anything. `shardCount` is each
+   * product's current number of shards: what came from a shard removed since goes to shard
+   * (shard mod count) instead. Each shard must exist (a count lowered meanwhile refuses the
+   * transaction, and the saga's retry reads it again): stock never goes to a shard nobody reads.
+   */
+  release(barrier: Barrier, gid: string, shardCount: (pid: number) => number | undefined = () => undefined) {
+    return barrier.compensate<{ reservations: Reservation[] }>(gid, 'stock', ({ reservations }) => {
+      const giveBack = new Map<string, Reservation>();
+      for (const r of reservations) {
+        const count = shardCount(r.pid);
+        const shard = count && r.shard >= count ? r.shard % count : r.shard;
+        const key = `${r.pid}#${shard}`;
+        giveBack.set(key, { pid: r.pid, shard, num: (giveBack.get(key)?.num ?? 0) + r.num });
+      }
+      return [...giveBack.values()].map((r) => ({
         Update: {
           TableName: this.table,
           Key: shardKey(r.pid, r.shard),
           UpdateExpression: 'ADD available :n',
+          ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':n': r.num },
         },
-      })),
-    );
+      }));
+    });
   }
 
   /**
    * Inventory's Confirm (seed 004): the order's reservation is sold. Counts the sale on each
    * product (sales, and the sales index key) once per order: a confirm barrier in the same
    * transaction makes a redelivered or replayed event a no-op. Nothing to confirm if the saga
-   * never reserved (or its reservation was released).
+   * never reserved, or if its reservation was released (the order was cancelled, and a late
+   * payment is the order service's to refund): the transaction holds only while it was not.
    */
-  async confirmSale(barrier: Barrier, gid: string): Promise<'confirmed' | 'already-confirmed' | 'nothing-reserved'> {
+  async confirmSale(barrier: Barrier, gid: string): Promise<'confirmed' | 'already-confirmed' | 'nothing-reserved' | 'released'> {
     const reserved = await barrier.actionData<{ reservations: Reservation[] }>(gid, 'stock');
     if (!reserved) return 'nothing-reserved';
     const sold = new Map<number, number>();
     for (const r of reserved.reservations) sold.set(r.pid, (sold.get(r.pid) ?? 0) + r.num);
-    const outcome = await barrier.once(
-      gid,
-      'stock',
-      'confirm',
-      [...sold].map(([pid, num]) => ({
+    const outcome = await barrier.once(gid, 'stock', 'confirm', [
+      barrier.notCompensated(gid, 'stock'),
+      ...[...sold].map(([pid, num]) => ({
         Update: {
           TableName: this.table,
           Key: productKey(pid),
@@ -131,8 +146,9 @@ export class StockRepository {
           ExpressionAttributeValues: { ':zero': 0, ':n': num, ':tie': pid % SHARE, ':key': num * SHARE, ':one': 1 },
         },
       })),
-    );
-    if (outcome === 'refused') throw new Error(`confirming the sale of ${gid} was refused`);
+    ]);
+    // Only the first item has a condition: the reservation was released meanwhile.
+    if (outcome === 'refused') return 'released';
     return outcome === 'done' ? 'confirmed' : 'already-confirmed';
   }
 }

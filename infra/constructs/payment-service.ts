@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -68,6 +69,11 @@ export class PaymentService extends Construct {
     grant(callback, ['GetItem', 'UpdateItem']);
     events.grantPublish(callback);
     api.route(callback);
+    if (config.paymentSandbox)
+      Annotations.of(callback).addWarningV2(
+        'mall:payment-sandbox',
+        `MALL_PAY_SANDBOX is on for stage "${config.stage}": any logged-in user can mark their own order paid without paying`,
+      );
 
     // The provider's HMAC key (data stack), shared with the provider out of band.
     const notify = fn('api/notify', { environment: { ...bus, PAY_CALLBACK_SECRET_ARN: providerKey.secretArn } });

@@ -86,11 +86,11 @@ export class ProductService extends Construct {
     this.reserveStock = reserveStock;
 
     const onPaymentSucceeded = fn('events/on-payment-succeeded');
-    onPaymentSucceeded.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);
+    onPaymentSucceeded.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
     events.subscribe(this, 'StockSold', paymentSucceeded, onPaymentSucceeded);
 
     const releaseStock = fn('saga/release-stock');
-    releaseStock.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    releaseStock.grantTable(table, ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem']);
     this.releaseStock = releaseStock;
   }
 }

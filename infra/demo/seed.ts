@@ -5,13 +5,26 @@ interface Account {
   password: string;
 }
 
+export interface SeedOptions {
+  /**
+   * Also create the demo shopper (DEMO_USER, whose password is published) and let it write the
+   * products' comments. The local cloud does; `npm run seed` only with --with-demo-shopper.
+   */
+  demoShopper?: boolean;
+}
+
 /**
  * Loads the demo shop through the mall's own HTTP API, so it works against any deployment:
  * the local cloud, LocalStack or AWS. `admin` must be an account whose mobile the stage lists
  * as an admin (it is registered if it does not exist yet). Loading twice does nothing the
  * second time. Returns false when the demo was already there.
  */
-export async function seedDemoShop(apiUrl: string, admin: Account = DEMO_ADMIN, log: (line: string) => void = () => {}): Promise<boolean> {
+export async function seedDemoShop(
+  apiUrl: string,
+  admin: Account = DEMO_ADMIN,
+  log: (line: string) => void = () => {},
+  { demoShopper = false }: SeedOptions = {},
+): Promise<boolean> {
   const call = async (method: 'GET' | 'POST', route: string, body?: unknown, token?: string) => {
     const res = await fetch(apiUrl.replace(/\/$/, '') + route, {
       method,
@@ -47,12 +60,13 @@ export async function seedDemoShop(apiUrl: string, admin: Account = DEMO_ADMIN, 
     return false;
   }
 
-  const userToken = await signIn(DEMO_USER);
+  const userToken = demoShopper ? await signIn(DEMO_USER) : undefined;
+  if (!userToken) log(`no demo shopper (${DEMO_USER.mobile}) and no comments: --with-demo-shopper adds them`);
   const ids = new Map<string, number>();
   for (const { comments = [], ...product } of DEMO_PRODUCTS) {
     const { id } = await must('POST', '/api/product/create', { ...product, status: 1 }, adminToken);
     ids.set(product.name, id!);
-    for (const content of comments) await must('POST', '/api/product/comment/add', { product_id: id, content }, userToken);
+    if (userToken) for (const content of comments) await must('POST', '/api/product/comment/add', { product_id: id, content }, userToken);
   }
   for (const banner of DEMO_BANNERS) await must('POST', '/api/home/banner/save', banner, adminToken);
   await must(

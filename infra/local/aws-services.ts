@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AwsCall, accessKeyIn } from './aws-call';
+import { foreignRequest } from './loopback-guard';
 
 /**
  * The local cloud's AWS endpoint. Functions reach it through the standard AWS_ENDPOINT_URL
  * variables, so their SDK clients work unchanged. It listens on loopback only, on its own
- * port, so the public API port never exposes secrets or control operations.
+ * port, so the public API port never exposes secrets or control operations. A request from a
+ * web page (another Origin, or a DNS-rebound Host name) is refused: see loopback-guard.ts.
  *
  * JSON-protocol services (Secrets Manager today; Step Functions and EventBridge later) are
  * routed by their X-Amz-Target header; REST-protocol operations by method and path.
@@ -57,6 +59,14 @@ export class LocalAwsEndpoint {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const foreign = foreignRequest(req, (this.server!.address() as AddressInfo).port);
+    if (foreign) {
+      req.resume();
+      res
+        .writeHead(403, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ForeignRequestRefused' })
+        .end(JSON.stringify({ __type: 'ForeignRequestRefused', message: `the local cloud's loopback endpoint: ${foreign}` }));
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk);
     const text = Buffer.concat(chunks).toString('utf8');

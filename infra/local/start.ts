@@ -4,9 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_ADMIN, DEMO_USER } from '../demo/demo-shop';
 import { seedDemoShop } from '../demo/seed';
 import { startLocalCloud } from './cloud';
+import { isLoopbackHost } from './loopback-guard';
 
 /**
- * `npm start`: the mall on http://localhost:$PORT (default 3000), backed by the local cloud.
+ * `npm start`: the mall on http://127.0.0.1:$PORT (default 3000), backed by the local cloud.
+ *   HOST  address the API listens on (default 127.0.0.1, this machine only; 0.0.0.0 opens it
+ *         to the network, with the demo's published passwords and sandbox payments)
  *   MALL_DATA_DIR  where data is kept between runs (default .mall/ in the project)
  *   MALL_IN_MEMORY=1  keep nothing
  *   MALL_DEMO=off  start an empty shop instead of loading the demo shop into a new one
@@ -23,6 +26,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const host = process.env.HOST || '127.0.0.1';
+
 const demo = process.env.MALL_DEMO !== 'off';
 const fresh = !dataDir || !fs.existsSync(path.join(dataDir, 'dynamodb'));
 // The demo's admin account is an admin of this local mall, as MALL_ADMIN_MOBILES lists.
@@ -32,6 +37,7 @@ const say = (message: string) => (json ? process.stderr : process.stdout).write(
 const started = Date.now();
 const cloud = await startLocalCloud({
   port,
+  host,
   dataDir,
   env: { ...process.env, MALL_ADMIN_MOBILES: adminMobiles },
   ...(process.env.MALL_LOCAL_RETRY_MS ? { retryPauseMs: Number(process.env.MALL_LOCAL_RETRY_MS) } : {}),
@@ -44,13 +50,18 @@ const cloud = await startLocalCloud({
 
 if (demo && fresh) {
   say('loading the demo shop (MALL_DEMO=off starts an empty one)...');
-  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say).catch(async (error) => {
+  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say, { demoShopper: true }).catch(async (error) => {
     console.error(`[mall] could not load the demo shop: ${error instanceof Error ? error.message : error}`);
     await cloud.stop();
     process.exit(1);
   });
   say(`demo logins: admin ${DEMO_ADMIN.mobile} / ${DEMO_ADMIN.password}, shopper ${DEMO_USER.mobile} / ${DEMO_USER.password}`);
 }
+
+if (!isLoopbackHost(host))
+  say(
+    `WARNING: HOST=${host}: the API is reachable from the network, with ${demo ? "the demo's published passwords and " : ''}sandbox payments (anyone can mark an order paid)`,
+  );
 
 if (json) {
   process.stdout.write(JSON.stringify({ apiUrl: cloud.apiUrl, awsEndpoint: cloud.awsEndpoint, consoleUrl: cloud.consoleUrl }) + '\n');

@@ -159,6 +159,18 @@ describe('banners', () => {
     expect(mine(await listBanners())).toEqual([]);
   });
 
+  it('refuses a link that leaves the site other than by https (400 INVALID_INPUT), and saves nothing', async () => {
+    const title = `Off-site ${tag}`;
+    for (const link_url of ['//evil.example', '/\\evil.example', 'http://evil.example', 'javascript:alert(1)', 'https:evil.example']) {
+      const reply = await post('/api/home/banner/save', { title, image_url: 'https://img.example.com/e.png', link_url }, admin);
+      expectError(reply, 400, 'INVALID_INPUT');
+      expect(reply.body.details).toEqual([
+        { field: 'link_url', problem: 'must be empty, a path starting with a single /, or an https URL' },
+      ]);
+    }
+    expect((await listBanners()).some((b) => b.title === title)).toBe(false);
+  });
+
   it('answers 404 when saving over a banner that does not exist, and creates nothing', async () => {
     const title = `Ghost ${tag}`;
     expectError(

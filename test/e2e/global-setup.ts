@@ -40,6 +40,8 @@ export async function setup(project: TestProject): Promise<void> {
     env: {
       ...process.env,
       PORT: '0',
+      // This machine only, whatever HOST the shell has (local-exposure.test.ts checks it).
+      HOST: '127.0.0.1',
       MALL_IN_MEMORY: '1',
       MALL_DEMO: 'off',
       MALL_ADMIN_MOBILES: TEST_ADMIN.mobile,

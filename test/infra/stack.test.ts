@@ -73,7 +73,9 @@ describe('events', () => {
   it('keeps the user-token payment callback (sandbox) off in AWS stages', () => {
     const callback = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('PaymentsCallback'));
     expect(callback?.[1].Properties.Environment.Variables.PAY_SANDBOX).toBe('false');
-    expect(stageConfig('local').paymentSandbox).toBe(true);
+    // On only by the explicit setting (test/infra/pay-sandbox.test.ts), never by the stage's name.
+    expect(stageConfig('local', {}).paymentSandbox).toBe(false);
+    expect(stageConfig('local', { MALL_PAY_SANDBOX: '1' }).paymentSandbox).toBe(true);
   });
 });
 

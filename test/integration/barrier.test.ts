@@ -1,40 +1,21 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { Barrier } from '../../shared/barrier';
+import { localTable } from './local-table';
 
 // DTM's sub-transaction barrier against a real DynamoDB engine, on a toy "balance" item.
-let dynamo: DynamoDbLocal;
+let local: Awaited<ReturnType<typeof localTable>>;
 let db: DynamoDBDocumentClient;
 let barrier: Barrier;
 const TABLE = 'Barriers';
 
 beforeAll(async () => {
-  dynamo = await DynamoDbLocal.start();
-  await dynamo.createTables([
-    {
-      logicalId: TABLE,
-      name: TABLE,
-      properties: {
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-      },
-    },
-  ]);
-  db = DynamoDBDocumentClient.from(dynamo.client());
+  local = await localTable(TABLE);
+  db = local.db;
   barrier = new Barrier(db, TABLE);
 });
 
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.stop();
-});
+afterAll(() => local?.stop());
 
 async function account(name: string, opening: number) {
   await db.send(new PutCommand({ TableName: TABLE, Item: { pk: name, sk: 'ACCOUNT', balance: opening } }));

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { timeKey } from '../../functions/product/catalog-table';
-import { categoryListRequest, createProductRequest, recommendRequest } from '../../functions/product/schemas';
-import { splitStock } from '../../functions/product/stock-repository';
+import { planReservation } from '../../functions/product/inventory';
+import { categoryListRequest, createProductRequest, isSafeLink, recommendRequest } from '../../functions/product/schemas';
+import { MAX_RESERVED_SHARDS, splitStock } from '../../functions/product/stock-repository';
 
 describe('stock shards', () => {
   it('spreads stock as evenly as possible and loses nothing', () => {
@@ -59,5 +60,61 @@ describe('product input', () => {
     for (const change of [{ amount: 0 }, { amount: 2.5 }, { status: 3 }, { stock: -1 }, { stock_shards: 17 }, { category: 'a/b' }]) {
       expect(createProductRequest.safeParse({ ...valid, ...change }).success, JSON.stringify(change)).toBe(false);
     }
+  });
+});
+
+describe("a banner's link", () => {
+  it('is empty, a same-site path or an https URL', () => {
+    for (const link of ['', '/', '/category/shoes', '/p?id=1#top', 'https://shop.example.com/sale', 'HTTPS://shop.example.com'])
+      expect(isSafeLink(link), link).toBe(true);
+  });
+
+  it('never leads off-site by a protocol-relative path, a backslash or another scheme', () => {
+    for (const link of [
+      '//evil.example',
+      '///evil.example',
+      '/\\evil.example',
+      '/x\\y',
+      'http://evil.example',
+      'https:evil.example',
+      'https:///x',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'shoes',
+      ' //x'.trim(),
+      '/a b',
+    ])
+      expect(isSafeLink(link), link).toBe(false);
+  });
+});
+
+describe('a stock reservation', () => {
+  const products = (count: number, shards: number[]) =>
+    new Map(Array.from({ length: count }, (_, i): [number, number[]] => [i + 1, [...shards]]));
+  const wants = (count: number, num: number) => new Map(Array.from({ length: count }, (_, i): [number, number] => [i + 1, num]));
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('fits one DynamoDB transaction (100 items, with the barrier) for an order of 20 lines over 16 shards', () => {
+    // Stock left one per shard: 20 lines of 16 each would need 320 shard writes.
+    expect(planReservation(wants(20, 16), products(20, new Array(16).fill(1)))).toBe('STOCK_TOO_SPREAD');
+    expect(planReservation(wants(20, 17), products(20, new Array(16).fill(1)))).toBe('INSUFFICIENT_STOCK');
+    // Six shards each: 16 x 6 = 96 writes, within the limit.
+    const plan = planReservation(wants(16, 6), products(16, new Array(16).fill(1)));
+    expect(Array.isArray(plan) && plan.length).toBe(96);
+    expect(MAX_RESERVED_SHARDS).toBe(99);
+  });
+
+  it('takes from the fullest shards when a random start would need too many writes', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5); // every product starts at shard 8
+    const plan = planReservation(wants(20, 10), products(20, [10, ...new Array(15).fill(1)]));
+    expect(plan).toEqual(Array.from({ length: 20 }, (_, i) => ({ pid: i + 1, shard: 0, num: 10 })));
+  });
+
+  it('still starts at a random shard when that fits', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const plan = planReservation(wants(20, 20), products(20, new Array(16).fill(10)));
+    expect(plan).toHaveLength(40);
+    expect((plan as Array<{ shard: number }>).slice(0, 2).map((r) => r.shard)).toEqual([8, 9]);
   });
 });

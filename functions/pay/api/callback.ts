@@ -9,8 +9,8 @@ const bus = eventBusName();
 const sandbox = process.env.PAY_SANDBOX === 'true';
 
 /**
- * go-zero-mall's callback, called with the user's own token. Only in sandbox mode (on in the
- * local cloud, off in AWS stages), and only for the caller's own payment: outside sandbox,
+ * go-zero-mall's callback, called with the user's own token. Only in sandbox mode (deployed
+ * only with MALL_PAY_SANDBOX=1; the local cloud sets it), and only for the caller's own payment: outside sandbox,
  * nobody marks an order paid without the provider's signed notification (notify.ts).
  */
 export const handler = apiHandler(callbackRequest, async ({ input, caller, correlationId }) => {

@@ -1,0 +1,33 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { stageConfig } from '../../infra/config';
+import { synthStage } from './synth';
+
+/** The callback function's PAY_SANDBOX, and the synth warnings about it. */
+function sandboxOf(stage: string, env: Record<string, string>) {
+  const { merged, stacks } = synthStage(stage, env);
+  const [, callback] = Object.entries<any>(merged.Resources).find(
+    ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('PaymentsCallback'),
+  )!;
+  const warnings = stacks.flatMap((s) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('MALL_PAY_SANDBOX')));
+  return { sandbox: callback.Properties.Environment.Variables.PAY_SANDBOX, warnings };
+}
+
+// Sandbox payments let a user mark their own order paid: on only by an explicit setting.
+describe('sandbox payments', () => {
+  it('are off by default, whatever the stage is called (local included)', () => {
+    for (const stage of ['local', 'prod']) expect(sandboxOf(stage, {})).toEqual({ sandbox: 'false', warnings: [] });
+  });
+
+  it('are on in a deployed stage only with MALL_PAY_SANDBOX=1, and synth warns', () => {
+    const { sandbox, warnings } = sandboxOf('dev', { MALL_PAY_SANDBOX: '1' });
+    expect(sandbox).toBe('true');
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0]!.entry.data)).toMatch(/any logged-in user can mark their own order paid/);
+  });
+
+  it('refuses a setting that is neither on nor off', () => {
+    expect(() => stageConfig('prod', { MALL_PAY_SANDBOX: 'yes' })).toThrow('MALL_PAY_SANDBOX must be 1 or 0, got "yes"');
+    expect(stageConfig('prod', { MALL_PAY_SANDBOX: '0' }).paymentSandbox).toBe(false);
+  });
+});
