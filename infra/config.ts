@@ -25,6 +25,11 @@ export interface StageConfig {
   openOrderBoundSeconds: number;
   /** How often the sweeper looks for such orders, and for unpaid ones. */
   sweepEveryMinutes: number;
+  /**
+   * The sweeper's pace: orders handled at once per index shard (8 shards side by side), and the
+   * run's Lambda timeout; a run stops 5 s before it and the next run goes on.
+   */
+  sweep: { concurrency: number; timeoutSeconds: number };
   /** An order not paid this long after it awaits payment is closed (MALL_PAYMENT_TIMEOUT_MINUTES). */
   paymentTimeoutMinutes: number;
   /**
@@ -48,6 +53,7 @@ const base: Omit<StageConfig, 'stage'> = {
   sagaWorkflow: 'STANDARD',
   openOrderBoundSeconds: 600,
   sweepEveryMinutes: 1,
+  sweep: { concurrency: 4, timeoutSeconds: 60 },
   paymentTimeoutMinutes: 30,
   paymentSandbox: false,
   eventArchiveDays: 30,

@@ -108,9 +108,16 @@ export class OrderRepository {
   /** Moves an order from one of `from` to `to`; false if it was not in one of them. */
   async transition(id: number, from: OrderState[], to: OrderState, set: Partial<OrderRecord> = {}): Promise<boolean> {
     const open = to === 'pending' || to === 'cancelling';
+    const now = Date.now();
     const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = { ':to': to, ':now': Date.now() };
+    const values: Record<string, unknown> = { ':to': to, ':now': now };
     const assignments = ['#state = :to', 'updatedAt = :now'];
+    if (open) {
+      // Every non-final state is on an index the sweeper reads: an open one on ByOpen, from now.
+      const { openPk, openKey } = openKeys({ id, createdAt: now });
+      Object.assign(values, { ':openPk': openPk, ':openKey': openKey });
+      assignments.push('openPk = :openPk', 'openKey = :openKey');
+    }
     Object.entries(set).forEach(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;

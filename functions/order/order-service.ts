@@ -132,7 +132,7 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number, c
   if (order.state === 'awaiting_payment' && (await deps.payments.closeForOrder(id)) === 'paid') {
     throw conflict('ORDER_PAID', 'the order was paid meanwhile');
   }
-  if (!(await deps.orders.transition(id, ['awaiting_payment'], 'cancelling', { run: `cancel-${id}` }))) {
+  if (!(await deps.orders.transition(id, ['awaiting_payment'], 'cancelling', { run: `cancel-${id}`, reason: 'CANCELLED_BY_USER' }))) {
     const now = await deps.orders.get(id);
     if (now?.state === 'cancelling' || now?.state === 'cancelled') return { id, state: now.state, status: STATUS[now.state] };
     throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${now?.state} cannot be cancelled`);

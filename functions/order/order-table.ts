@@ -8,7 +8,8 @@ import { ORDER_STATES } from './schemas';
  *   ORDER#<id> / ORDER              an order. While visible it carries userPk/listKey (index
  *                                   ByUser: a user's orders, newest first); while pending or
  *                                   cancelling, openPk/openKey (index ByOpen, spread over
- *                                   OPEN_SHARDS partitions: what the sweeper checks); while
+ *                                   OPEN_SHARDS partitions: what the sweeper checks; every
+ *                                   non-final state but awaiting_payment has them); while
  *                                   awaiting payment, payPk/payDue (index ByPayDue: what the
  *                                   sweeper closes when unpaid too long)
  *                                             order-repository.ts, order-saga-repository.ts,
@@ -30,8 +31,14 @@ export const listKeyOf = (o: { createdAt: number; id: number }) => o.createdAt *
 /** The partitions of the sharded sparse indexes: ByOpen (pending or cancelling) and ByPayDue (awaiting payment). */
 export const openShardPk = (shard: number) => `OPEN#${shard}`;
 export const payDueShardPk = (shard: number) => `PAYDUE#${shard}`;
-/** ByOpen's keys: an order pending or cancelling, by creation time. */
-export const openKeys = (o: { id: number; createdAt: number }) => ({ openPk: openShardPk(o.id % OPEN_SHARDS), openKey: o.createdAt });
+/**
+ * ByOpen's keys: an order pending or cancelling, by the time it entered that state (created, or
+ * the cancel started). The sweeper moves the key forward past orders it cannot act on yet.
+ */
+export const openKeys = (o: { id: number; createdAt: number }, at = o.createdAt) => ({
+  openPk: openShardPk(o.id % OPEN_SHARDS),
+  openKey: at,
+});
 /** ByUser's partition: the user's visible orders. */
 export const userPkOf = (uid: number) => `USER#${uid}`;
 /** ByUser's keys: an order its owner sees in their list. */

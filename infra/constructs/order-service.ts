@@ -92,8 +92,12 @@ export class OrderService extends Construct {
     api.route(remove);
 
     const sweep = fn('schedule/sweep', {
-      environment: { ...apiEnv.environment, OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds) },
-      timeout: Duration.seconds(60),
+      environment: {
+        ...apiEnv.environment,
+        OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds),
+        SWEEP_CONCURRENCY: String(config.sweep.concurrency),
+      },
+      timeout: Duration.seconds(config.sweep.timeoutSeconds),
     });
     sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue']);
     sweep.grantInvokeOf(paymentCloseForOrder);
