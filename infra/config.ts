@@ -37,6 +37,11 @@ export interface StageConfig {
    * stages, where only the provider's signed notification can mark a payment paid.
    */
   paymentSandbox: boolean;
+  /**
+   * The payment outbox relay: how often it republishes PaymentSucceeded events that never
+   * reached the bus, and how old (since the payment) such an event must be before it does.
+   */
+  outboxRelay: { everyMinutes: number; graceSeconds: number };
   /** How long the event bus archive keeps events for replay. */
   eventArchiveDays: number;
   /** Who gets the alarms by email (MALL_ALARM_EMAILS, comma-separated); each must confirm the subscription. */
@@ -56,6 +61,7 @@ const base: Omit<StageConfig, 'stage'> = {
   sweep: { concurrency: 4, timeoutSeconds: 60 },
   paymentTimeoutMinutes: 30,
   paymentSandbox: false,
+  outboxRelay: { everyMinutes: 1, graceSeconds: 60 },
   eventArchiveDays: 30,
   alarmEmails: [],
 };

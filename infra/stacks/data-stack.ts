@@ -50,13 +50,16 @@ export class DataStack extends Stack {
     index(orders, 'ByPayDue', 'payPk', 'payDue');
 
     const paymentsScope = service('Payments');
+    const payments = serviceTable(paymentsScope, config);
+    // The payment outbox: paid payments whose PaymentSucceeded is not yet on the bus.
+    index(payments, 'ByOutbox', 'outboxPk', 'outboxAt');
     this.tables = {
       users,
       products,
       carts: serviceTable(service('Carts'), config),
       coupons: serviceTable(service('Coupons'), config),
       orders,
-      payments: serviceTable(paymentsScope, config),
+      payments,
     };
 
     this.events = new MallEvents(this, 'Events', config);

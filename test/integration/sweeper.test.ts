@@ -1,53 +1,32 @@
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { OrderRepository } from '../../functions/order/order-repository';
 import type { OrderRecord } from '../../functions/order/order-table';
 import { orderKey, payPkOf, visibleKeys } from '../../functions/order/order-table';
 import { OverdueOrderRepository } from '../../functions/order/overdue-order-repository';
 import { closeUnpaidOrders, type SweepDeps } from '../../functions/order/sweep-service';
+import { localTables, tableSpec } from './local-tables';
 
 // The sweeper against a real DynamoDB engine: a backlog of overdue orders, and orders it cannot
 // act on in front of them. Remote calls (the payment's Lambda, StartExecution) are stubbed with
 // a latency like AWS's.
-let dynamo: DynamoDbLocal;
+let tables: Awaited<ReturnType<typeof localTables>>;
 let db: DynamoDBDocumentClient;
 const TABLE = 'Orders';
 const REMOTE_MS = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const gsi = (IndexName: string, pk: string, sk: string) => ({
-  IndexName,
-  KeySchema: [
-    { AttributeName: pk, KeyType: 'HASH' },
-    { AttributeName: sk, KeyType: 'RANGE' },
-  ],
-  Projection: { ProjectionType: 'ALL' },
-});
 
 beforeAll(async () => {
-  dynamo = await DynamoDbLocal.start();
-  const attr = (AttributeName: string, AttributeType: string) => ({ AttributeName, AttributeType });
-  await dynamo.createTables([
-    {
-      logicalId: TABLE,
-      name: TABLE,
-      properties: {
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [attr('pk', 'S'), attr('sk', 'S'), attr('openPk', 'S'), attr('openKey', 'N'), attr('payPk', 'S'), attr('payDue', 'N')],
-        GlobalSecondaryIndexes: [gsi('ByOpen', 'openPk', 'openKey'), gsi('ByPayDue', 'payPk', 'payDue')],
-      },
-    },
-  ]);
-  db = DynamoDBDocumentClient.from(dynamo.client());
+  tables = await localTables(
+    tableSpec(TABLE, [
+      ['ByOpen', 'openPk', 'openKey'],
+      ['ByPayDue', 'payPk', 'payDue'],
+    ]),
+  );
+  db = tables.db;
 }, 120_000);
 
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.stop();
-});
+afterAll(() => tables?.stop());
 
 /** Orders awaiting payment since long ago, `payDue` from `due` on, one ms apart. */
 async function unpaidOrders(firstId: number, count: number, due: number) {
