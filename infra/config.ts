@@ -42,6 +42,12 @@ export interface StageConfig {
    * reached the bus, and how old (since the payment) such an event must be before it does.
    */
   outboxRelay: { everyMinutes: number; graceSeconds: number };
+  /**
+   * What one account may hold (the order API refuses more): unpaid orders at once, units of one
+   * product and lines and units per order; and the shorter payment window of a flash sale's
+   * orders (at most paymentTimeoutMinutes).
+   */
+  orderLimits: { maxOpenPerUser: number; maxUnitsPerProduct: number; maxLines: number; maxUnits: number; flashSalePaymentMinutes: number };
   /** How long the event bus archive keeps events for replay. */
   eventArchiveDays: number;
   /** Who gets the alarms by email (MALL_ALARM_EMAILS, comma-separated); each must confirm the subscription. */
@@ -62,6 +68,7 @@ const base: Omit<StageConfig, 'stage'> = {
   paymentTimeoutMinutes: 30,
   paymentSandbox: false,
   outboxRelay: { everyMinutes: 1, graceSeconds: 60 },
+  orderLimits: { maxOpenPerUser: 10, maxUnitsPerProduct: 99, maxLines: 20, maxUnits: 200, flashSalePaymentMinutes: 5 },
   eventArchiveDays: 30,
   alarmEmails: [],
 };
@@ -84,7 +91,11 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   const openOrderBoundSeconds = sagaWorkflow === 'EXPRESS' ? Math.max(settings.openOrderBoundSeconds, 360) : settings.openOrderBoundSeconds;
   const paymentTimeoutMinutes = Number(env.MALL_PAYMENT_TIMEOUT_MINUTES ?? settings.paymentTimeoutMinutes);
   if (!(paymentTimeoutMinutes > 0)) throw new Error('MALL_PAYMENT_TIMEOUT_MINUTES must be a positive number');
-  return { ...settings, stage, adminMobiles, alarmEmails, sagaWorkflow, openOrderBoundSeconds, paymentTimeoutMinutes };
+  const orderLimits = {
+    ...settings.orderLimits,
+    flashSalePaymentMinutes: Math.min(settings.orderLimits.flashSalePaymentMinutes, paymentTimeoutMinutes),
+  };
+  return { ...settings, stage, adminMobiles, alarmEmails, sagaWorkflow, openOrderBoundSeconds, paymentTimeoutMinutes, orderLimits };
 }
 
 function list(value: string | undefined): string[] {

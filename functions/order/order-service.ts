@@ -5,6 +5,7 @@ import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
 import type { OrderSummary } from './client';
+import { checkItems, checkOpenOrders, type OrderLimits } from './order-limits';
 import type { OrderRepository } from './order-repository';
 import { type SagaRunner, sagaInputOf } from './order-saga-service';
 import { listKeyOf, type OrderRecord } from './order-table';
@@ -17,6 +18,7 @@ export interface OrderDeps {
   coupons: CouponQuotes;
   saga: SagaRunner;
   payments: PaymentCloser;
+  limits: OrderLimits;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -56,12 +58,15 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
   }
 
   const wanted = input.items ?? [{ pid: input.pid!, num: input.num ?? 1 }];
+  checkItems(deps.limits, wanted);
+  await checkOpenOrders(deps.orders, deps.limits, caller.uid);
   const products = new Map((await deps.catalog.products(wanted.map((i) => i.pid))).map((p) => [p.id, p]));
   const items = wanted.map(({ pid, num }) => {
     const product = products.get(pid);
     if (!product || product.removed) throw notFound('PRODUCT_NOT_FOUND', `product ${pid} not found`);
     return { pid, name: product.name, price: product.price, num };
   });
+  const flashSale = wanted.some(({ pid }) => products.get(pid)?.flashSale);
   const total = items.reduce((sum, i) => sum + i.price * i.num, 0);
   let discount = 0;
   if (input.couponId) {
@@ -84,6 +89,7 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
     amount,
     ...(input.couponId ? { couponId: input.couponId } : {}),
     fromCart: input.fromCart,
+    ...(flashSale ? { flashSale } : {}),
     state: 'pending',
     createdAt: now,
     updatedAt: now,
