@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Caller } from '../../shared/caller';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
+import { logger } from '../../shared/powertools';
 import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
@@ -143,7 +144,12 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number, c
     if (now?.state === 'cancelling' || now?.state === 'cancelled') return { id, state: now.state, status: STATUS[now.state] };
     throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${now?.state} cannot be cancelled`);
   }
-  await deps.saga.start(`cancel-${id}`, sagaInputOf(order, 'cancel', 'CANCELLED_BY_USER', correlationId));
+  try {
+    await deps.saga.start(`cancel-${id}`, sagaInputOf(order, 'cancel', 'CANCELLED_BY_USER', correlationId));
+  } catch (error) {
+    // The order is cancelling, on the sweeper's index: it starts the cancel again after its bound.
+    logger.warn('cancel run not started; the sweeper will', { orderId: id, error: String(error) });
+  }
   return { id, state: 'cancelling' as const, status: STATUS.cancelling };
 }
 

@@ -1,3 +1,4 @@
+import { logger } from '../../shared/powertools';
 import type { PaymentCloser } from '../pay/client';
 import type { OrderRepository } from './order-repository';
 import { type SagaRunner, sagaInputOf } from './order-saga-service';
@@ -33,7 +34,7 @@ async function sweepShards(
   stopAt: number,
   act: (o: OrderRecord) => Promise<Outcome>,
 ) {
-  const counts = { checked: 0, acted: 0, skipped: 0 };
+  const counts = { checked: 0, acted: 0, skipped: 0, failed: 0 };
   const shard = async (n: number) => {
     for await (const page of pagesOf(n)) {
       const queue = [...page];
@@ -41,8 +42,15 @@ async function sweepShards(
         for (let order = queue.shift(); order; order = queue.shift()) {
           if (Date.now() >= stopAt) return;
           counts.checked++;
-          const outcome = await act(order);
-          if (outcome !== 'moved') counts[outcome]++;
+          try {
+            const outcome = await act(order);
+            if (outcome !== 'moved') counts[outcome]++;
+          } catch (error) {
+            // One order's failure (a throttled StartExecution, say) must not stop the others; the
+            // order is still on its index (a cancelling one on ByOpen), so a later run retries it.
+            counts.failed++;
+            logger.warn('order not swept', { orderId: order.id, error: String(error) });
+          }
         }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
@@ -60,7 +68,7 @@ async function sweepShards(
  * is still running is looked at again `boundMs` later.
  */
 export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now = Date.now(), stopAt = Infinity) {
-  const { checked, acted, skipped } = await sweepShards(
+  const { checked, acted, skipped, failed } = await sweepShards(
     deps,
     deps.overdue.openBefore(now - limits.boundMs),
     limits.concurrency,
@@ -75,7 +83,7 @@ export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now 
       return 'acted';
     },
   );
-  return { checked, repaired: acted, stillRunning: skipped };
+  return { checked, repaired: acted, stillRunning: skipped, repairFailed: failed };
 }
 
 /**
@@ -85,7 +93,7 @@ export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now 
  * `boundMs` later; otherwise the saga's compensations release stock and coupon.
  */
 export async function closeUnpaidOrders(deps: SweepDeps, limits: SweepLimits, now = Date.now(), stopAt = Infinity) {
-  const { acted, skipped } = await sweepShards(deps, deps.overdue.unpaidBefore(now), limits.concurrency, stopAt, async (order) => {
+  const { acted, skipped, failed } = await sweepShards(deps, deps.overdue.unpaidBefore(now), limits.concurrency, stopAt, async (order) => {
     if ((await deps.payments.closeForOrder(order.id)) === 'paid') {
       return (await deps.overdue.lookAgainAt(order, now + limits.boundMs)) ? 'skipped' : 'moved';
     }
@@ -94,5 +102,5 @@ export async function closeUnpaidOrders(deps: SweepDeps, limits: SweepLimits, no
     await deps.saga.start(run, sagaInputOf(order, 'cancel', 'PAYMENT_TIMEOUT'));
     return 'acted';
   });
-  return { closed: acted, paidAwaitingEvent: skipped };
+  return { closed: acted, paidAwaitingEvent: skipped, closeFailed: failed };
 }
