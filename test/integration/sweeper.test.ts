@@ -4,7 +4,7 @@ import { OrderRepository } from '../../functions/order/order-repository';
 import type { OrderRecord } from '../../functions/order/order-table';
 import { orderKey, payPkOf, visibleKeys } from '../../functions/order/order-table';
 import { OverdueOrderRepository } from '../../functions/order/overdue-order-repository';
-import { closeUnpaidOrders, type SweepDeps } from '../../functions/order/sweep-service';
+import { closeUnpaidOrders, type SweepDeps, sweepOpenOrders } from '../../functions/order/sweep-service';
 import { localTables, tableSpec } from './local-tables';
 
 // The sweeper against a real DynamoDB engine: a backlog of overdue orders, and orders it cannot
@@ -51,6 +51,35 @@ async function unpaidOrders(firstId: number, count: number, due: number) {
     await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: orders.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
   }
 }
+
+describe('the sweeper finds every order that is not final', () => {
+  it('an order moved to cancelling whose cancel run never started (StartExecution throttled) is cancelled by a later run', async () => {
+    const now = Date.now();
+    await unpaidOrders(100_001, 1, now + 600_000); // not yet due
+    const orders = new OrderRepository(db, TABLE);
+    expect(await orders.transition(100_001, ['awaiting_payment'], 'cancelling', { run: 'cancel-100001' })).toBe(true);
+    let throttled = 1;
+    const started: string[] = [];
+    const deps: SweepDeps = {
+      orders,
+      overdue: new OverdueOrderRepository(db, TABLE),
+      saga: {
+        start: async (name) => {
+          if (throttled-- > 0) throw new Error('ThrottlingException');
+          started.push(name);
+        },
+        status: async () => 'MISSING',
+      },
+      payments: { closeForOrder: async () => 'closed' },
+    };
+    const limits = { boundMs: 600_000, concurrency: 4 };
+    expect(await sweepOpenOrders(deps, limits, now)).toMatchObject({ checked: 0 }); // within the bound
+    expect(await sweepOpenOrders(deps, limits, now + 700_000)).toMatchObject({ repaired: 0, repairFailed: 1 });
+    // The failed repair left it cancelling and on the index: the next run (after the bound again) starts it.
+    expect(await sweepOpenOrders(deps, limits, now + 1_400_000)).toMatchObject({ repaired: 1, repairFailed: 0 });
+    expect(started).toEqual([`repair-100001-${now + 1_400_000}`]);
+  });
+});
 
 describe('the sweeper closes a backlog of unpaid orders', () => {
   it('5,000 overdue orders behind 1,000 it cannot close (paid, event pending): all closed within a few runs', async () => {
