@@ -18,39 +18,16 @@ describe('order limits', () => {
     const a = await createProduct({ stock: 500 });
     const b = await createProduct({ stock: 500 });
     const c = await createProduct({ stock: 500 });
-    await refused(user.token, { pid: a, num: 100 }, 400, 'TOO_MANY_UNITS');
-    await refused(
-      user.token,
-      {
-        items: [
-          { pid: a, num: 60 },
-          { pid: b, num: 1 },
-          { pid: a, num: 40 },
-        ],
-      },
-      400,
-      'TOO_MANY_UNITS',
-    );
-    await refused(
-      user.token,
-      {
-        items: [
-          { pid: a, num: 99 },
-          { pid: b, num: 99 },
-          { pid: c, num: 3 },
-        ],
-      },
-      400,
-      'TOO_MANY_UNITS',
-    );
+    const lines = (...nums: Array<[number, number]>) => ({ items: nums.map(([pid, num]) => ({ pid, num })) });
+    for (const body of [
+      { pid: a, num: 100 },
+      lines([a, 60], [b, 1], [a, 40]), // 100 of a, over two lines
+      lines([a, 99], [b, 99], [c, 3]), // 201 in all
+    ]) {
+      await refused(user.token, body, 400, 'TOO_MANY_UNITS');
+    }
     expect(await stockOf(a)).toBe(500);
-    await order(user.token, {
-      items: [
-        { pid: a, num: 99 },
-        { pid: b, num: 99 },
-        { pid: c, num: 2 },
-      ],
-    });
+    await order(user.token, lines([a, 99], [b, 99], [c, 2]));
   });
 
   it('refuses an 11th unpaid order with 409 TOO_MANY_OPEN_ORDERS, and accepts one again once an order is cancelled', async () => {
