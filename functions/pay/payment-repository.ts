@@ -70,18 +70,33 @@ export class PaymentRepository {
     ]);
   }
 
-  /** Closes the order's payment if the saga created one and it is still awaiting payment. */
-  close(barrier: Barrier, gid: string) {
+  /**
+   * Closes the order's payment if the saga created one and it is still awaiting payment. One
+   * paid meanwhile (the order is being cancelled, so it was never marked paid) is not closed
+   * but flagged for refund, and the compensation is done: retrying it could never succeed.
+   */
+  async close(barrier: Barrier, gid: string) {
+    const taken = await barrier.actionData<{ paymentId: number }>(gid, 'payment');
+    const paid = taken ? (await this.get(taken.paymentId))?.status === 'paid' : false;
+    // Paid between this read and the write: the condition fails and the retried compensation sees it.
     return barrier.compensate<{ paymentId: number }>(gid, 'payment', ({ paymentId }) => [
       {
         Update: {
           TableName: this.table,
           Key: paymentKey(paymentId),
-          UpdateExpression: 'SET #status = :closed, closedAt = if_not_exists(closedAt, :now)',
-          // Already closed when the order was closed for non-payment before its cancel run.
-          ConditionExpression: '#status IN (:awaiting, :closed)',
+          ...(paid
+            ? {
+                UpdateExpression: 'SET refundNeeded = :yes, latePaidAt = if_not_exists(latePaidAt, paidAt)',
+                ConditionExpression: '#status = :paid',
+                ExpressionAttributeValues: { ':yes': true, ':paid': 'paid' },
+              }
+            : {
+                UpdateExpression: 'SET #status = :closed, closedAt = if_not_exists(closedAt, :now)',
+                // Already closed when the order was closed for non-payment before its cancel run.
+                ConditionExpression: '#status IN (:awaiting, :closed)',
+                ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
+              }),
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
         },
       },
     ]);
