@@ -67,10 +67,12 @@ export function orderDeps(): OrderDeps {
   };
 }
 
+export const overdueOrderRepository = () => new OverdueOrderRepository(dynamo, table());
+
 export function sweepDeps(): SweepDeps {
   return {
     orders: orderRepository(),
-    overdue: new OverdueOrderRepository(dynamo, table()),
+    overdue: overdueOrderRepository(),
     saga: sagaRunner(),
     payments: paymentCloser(),
   };

@@ -54,6 +54,29 @@ export class OverdueOrderRepository {
     }
   }
 
+  /**
+   * Orders cancelling since before `before` (Unix ms, by their last change): compensations
+   * that keep failing. ByOpen holds only pending and cancelling orders, so this reads few items.
+   */
+  async cancellingSince(before: number): Promise<OrderRecord[]> {
+    const found: OrderRecord[] = [];
+    for (let shard = 0; shard < this.shards; shard++) {
+      const pages = paginateQuery(
+        { client: this.db, pageSize: this.pageSize },
+        {
+          TableName: this.table,
+          IndexName: 'ByOpen',
+          KeyConditionExpression: 'openPk = :p',
+          FilterExpression: '#state = :cancelling AND updatedAt < :before',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':p': openShardPk(shard), ':cancelling': 'cancelling', ':before': before },
+        },
+      );
+      for await (const page of pages) found.push(...(page.Items ?? []).map(toOrderRecord));
+    }
+    return found.sort((a, b) => a.updatedAt - b.updatedAt);
+  }
+
   private async *pages(index: string, partition: string, sort: string, pk: string, before: number): AsyncIterable<OrderRecord[]> {
     const pages = paginateQuery(
       { client: this.db, pageSize: this.pageSize },

@@ -19,9 +19,11 @@ export interface SweepLimits {
   boundMs: number;
   /** Orders handled at once per shard (the shards are swept side by side). */
   concurrency: number;
+  /** A cancelling order whose compensations are still being retried after this long (ms) is stuck: counted, for the alarm. */
+  stuckMs: number;
 }
 
-type Outcome = 'acted' | 'skipped' | 'moved';
+type Outcome = 'acted' | 'skipped' | 'moved' | 'stuck';
 
 /**
  * Every shard's overdue orders, shards side by side, `concurrency` orders at a time per shard,
@@ -34,7 +36,7 @@ async function sweepShards(
   stopAt: number,
   act: (o: OrderRecord) => Promise<Outcome>,
 ) {
-  const counts = { checked: 0, acted: 0, skipped: 0, failed: 0 };
+  const counts = { checked: 0, acted: 0, skipped: 0, failed: 0, stuck: 0 };
   const shard = async (n: number) => {
     for await (const page of pagesOf(n)) {
       const queue = [...page];
@@ -44,6 +46,7 @@ async function sweepShards(
           counts.checked++;
           try {
             const outcome = await act(order);
+            if (outcome === 'stuck') counts.skipped++;
             if (outcome !== 'moved') counts[outcome]++;
           } catch (error) {
             // One order's failure (a throttled StartExecution, say) must not stop the others; the
@@ -68,14 +71,15 @@ async function sweepShards(
  * is still running is looked at again `boundMs` later.
  */
 export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now = Date.now(), stopAt = Infinity) {
-  const { checked, acted, skipped, failed } = await sweepShards(
+  const { checked, acted, skipped, failed, stuck } = await sweepShards(
     deps,
     deps.overdue.openBefore(now - limits.boundMs),
     limits.concurrency,
     stopAt,
     async (order) => {
       if ((await deps.saga.status(order.run ?? `order-${order.id}`)) === 'RUNNING') {
-        return (await deps.overdue.lookAgainAt(order, now)) ? 'skipped' : 'moved';
+        if (!(await deps.overdue.lookAgainAt(order, now))) return 'moved';
+        return order.state === 'cancelling' && now - order.updatedAt >= limits.stuckMs ? 'stuck' : 'skipped';
       }
       const run = `repair-${order.id}-${now}`;
       if (!(await deps.orders.transition(order.id, [order.state], 'cancelling', { run }))) return 'moved';
@@ -83,7 +87,7 @@ export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now 
       return 'acted';
     },
   );
-  return { checked, repaired: acted, stillRunning: skipped, repairFailed: failed };
+  return { checked, repaired: acted, stillRunning: skipped, repairFailed: failed, compensationsStuck: stuck };
 }
 
 /**
@@ -103,4 +107,18 @@ export async function closeUnpaidOrders(deps: SweepDeps, limits: SweepLimits, no
     return 'acted';
   });
   return { closed: acted, paidAwaitingEvent: skipped, closeFailed: failed };
+}
+
+/** Orders cancelling for longer than `stuckMs`: their compensations keep failing (admin, GET /api/order/stuck). */
+export async function stuckOrders(overdue: OverdueOrderRepository, stuckMs: number, now = Date.now()) {
+  const orders = await overdue.cancellingSince(now - stuckMs);
+  return {
+    orders: orders.map((o) => ({
+      id: o.id,
+      uid: o.uid,
+      run: o.run ?? `order-${o.id}`,
+      ...(o.reason ? { reason: o.reason } : {}),
+      since: Math.floor(o.updatedAt / 1000),
+    })),
+  };
 }

@@ -1,5 +1,7 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { requireIntEnv } from '../../../shared/env';
 import { scheduledHandler } from '../../../shared/handlers/scheduled';
+import { metrics } from '../../../shared/powertools';
 import { sweepDeps } from '../dependencies';
 import { closeUnpaidOrders, type SweepLimits, sweepOpenOrders } from '../sweep-service';
 
@@ -7,6 +9,7 @@ const deps = sweepDeps();
 const limits: SweepLimits = {
   boundMs: requireIntEnv('OPEN_ORDER_BOUND_SECONDS') * 1000,
   concurrency: requireIntEnv('SWEEP_CONCURRENCY'),
+  stuckMs: requireIntEnv('COMPENSATION_STUCK_SECONDS') * 1000,
 };
 
 /**
@@ -17,5 +20,7 @@ const limits: SweepLimits = {
  */
 export const handler = scheduledHandler('swept orders', async (now, stopAt) => {
   const repaired = await sweepOpenOrders(deps, limits, now, stopAt);
+  // Compensations retried for longer than the limit: the CompensationStuck alarm (GET /api/order/stuck lists them).
+  metrics.addMetric('CompensationStuck', MetricUnit.Count, repaired.compensationsStuck);
   return { ...repaired, ...(await closeUnpaidOrders(deps, limits, now, stopAt)) };
 });

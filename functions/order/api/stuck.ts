@@ -1,0 +1,11 @@
+import { requireIntEnv } from '../../../shared/env';
+import { apiHandler } from '../../../shared/handlers/api';
+import { overdueOrderRepository } from '../dependencies';
+import { stuckRequest } from '../schemas';
+import { stuckOrders } from '../sweep-service';
+
+const overdue = overdueOrderRepository();
+const stuckMs = requireIntEnv('COMPENSATION_STUCK_SECONDS') * 1000;
+
+/** Admin: orders stuck in compensation (cancelling for longer than the alarm's limit), with the run to look into. */
+export const handler = apiHandler(stuckRequest, () => stuckOrders(overdue, stuckMs));
