@@ -120,7 +120,14 @@ export const orderResponse = z.strictObject({
   cursor: int,
 }) satisfies z.ZodType<OrderView>;
 
-export const stuckRequest = z.object({});
+/** GET /api/order/stuck?older_than_minutes=...: the default is the alarm's limit (a query string, so digits). */
+export const stuckRequest = z.object({
+  older_than_minutes: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number of minutes')
+    .transform(Number)
+    .optional(),
+});
 
 /** GET /api/order/stuck (admin): orders whose compensations have been retried too long, oldest first. */
 export const stuckOrdersResponse = z.strictObject({

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, post, registerAndLogin, settledOrder } from './client';
+import { bearer, get, post, registerAndLogin, settledOrder } from './client';
 import { awsEndpoint, fireSchedule, injectFaults, stepFunctions } from './local-cloud';
-import { createProduct, order, signIn, stockOf } from './order-helpers';
+import { admin, createProduct, order, signIn, stockOf } from './order-helpers';
 
 // The sweeper: every order that is not final is found again and driven to a final state.
 
@@ -32,5 +32,29 @@ describe.skipIf(!awsEndpoint)("the sweeper (needs the local cloud's fault inject
     await fireSchedule('Orders/SweepSchedule', new Date(Date.now() + HOUR)); // an hour later
     expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', reason: 'CANCELLED_BY_USER' });
     expect(await stockOf(pid)).toBe(10);
+  });
+});
+
+describe.skipIf(!awsEndpoint)("stuck compensations (needs the local cloud's fault injection)", () => {
+  it('an order whose compensation keeps failing is listed for the admin, and no longer once it succeeds', async () => {
+    const user = await registerAndLogin();
+    const pid = await createProduct({ stock: 10 });
+    const created = await order(user.token, { pid, num: 1 });
+    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'awaiting_payment' });
+    const stuck = async (query: Record<string, string>) =>
+      ((await get('/api/order/stuck', query, admin)).body.orders as Array<{ id: number }>).filter((o) => o.id === created.id);
+
+    await injectFaults('Products/ReleaseStock', 1_000_000);
+    await post('/api/order/cancel', { id: created.id }, bearer(user.token));
+    expect(await stuck({})).toEqual([]); // not for 30 minutes (the local stage's limit)
+    expect(await stuck({ older_than_minutes: '0' })).toEqual([
+      { id: created.id, uid: user.id, run: `cancel-${created.id}`, reason: 'CANCELLED_BY_USER', since: expect.any(Number) },
+    ]);
+    expect((await get('/api/order/stuck', { older_than_minutes: 'soon' }, admin)).status).toBe(400);
+    expect((await get('/api/order/stuck', {}, bearer(user.token))).status).toBe(403);
+
+    await injectFaults('Products/ReleaseStock', 0);
+    expect(await settledOrder(user.token, created.id, 120_000)).toMatchObject({ state: 'cancelled' });
+    expect(await stuck({ older_than_minutes: '0' })).toEqual([]);
   });
 });
