@@ -32,7 +32,7 @@ describe('functions', () => {
     }
     expect(
       methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin'),
-    ).toHaveLength(8);
+    ).toHaveLength(9);
   });
 
   it('take admin mobiles from stage configuration', () => {
