@@ -19,11 +19,9 @@ export interface SweepLimits {
   boundMs: number;
   /** Orders handled at once per shard (the shards are swept side by side). */
   concurrency: number;
-  /** A cancelling order whose compensations are still being retried after this long (ms) is stuck: counted, for the alarm. */
-  stuckMs: number;
 }
 
-type Outcome = 'acted' | 'skipped' | 'moved' | 'stuck';
+type Outcome = 'acted' | 'skipped' | 'moved';
 
 /**
  * Every shard's overdue orders, shards side by side, `concurrency` orders at a time per shard,
@@ -36,7 +34,7 @@ async function sweepShards(
   stopAt: number,
   act: (o: OrderRecord) => Promise<Outcome>,
 ) {
-  const counts = { checked: 0, acted: 0, skipped: 0, failed: 0, stuck: 0 };
+  const counts = { checked: 0, acted: 0, skipped: 0, failed: 0 };
   const shard = async (n: number) => {
     for await (const page of pagesOf(n)) {
       const queue = [...page];
@@ -46,7 +44,6 @@ async function sweepShards(
           counts.checked++;
           try {
             const outcome = await act(order);
-            if (outcome === 'stuck') counts.skipped++;
             if (outcome !== 'moved') counts[outcome]++;
           } catch (error) {
             // One order's failure (a throttled StartExecution, say) must not stop the others; the
@@ -71,15 +68,14 @@ async function sweepShards(
  * is still running is looked at again `boundMs` later.
  */
 export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now = Date.now(), stopAt = Infinity) {
-  const { checked, acted, skipped, failed, stuck } = await sweepShards(
+  const { checked, acted, skipped, failed } = await sweepShards(
     deps,
     deps.overdue.openBefore(now - limits.boundMs),
     limits.concurrency,
     stopAt,
     async (order) => {
       if ((await deps.saga.status(order.run ?? `order-${order.id}`)) === 'RUNNING') {
-        if (!(await deps.overdue.lookAgainAt(order, now))) return 'moved';
-        return order.state === 'cancelling' && now - order.updatedAt >= limits.stuckMs ? 'stuck' : 'skipped';
+        return (await deps.overdue.lookAgainAt(order, now)) ? 'skipped' : 'moved';
       }
       const run = `repair-${order.id}-${now}`;
       if (!(await deps.orders.transition(order.id, [order.state], 'cancelling', { run }))) return 'moved';
@@ -87,7 +83,7 @@ export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now 
       return 'acted';
     },
   );
-  return { checked, repaired: acted, stillRunning: skipped, repairFailed: failed, compensationsStuck: stuck };
+  return { checked, repaired: acted, stillRunning: skipped, repairFailed: failed };
 }
 
 /**

@@ -72,7 +72,7 @@ describe('the sweeper finds every order that is not final', () => {
       },
       payments: { closeForOrder: async () => 'closed' },
     };
-    const limits = { boundMs: 600_000, concurrency: 4, stuckMs: 1_800_000 };
+    const limits = { boundMs: 600_000, concurrency: 4 };
     expect(await sweepOpenOrders(deps, limits, now)).toMatchObject({ checked: 0 }); // within the bound
     expect(await sweepOpenOrders(deps, limits, now + 700_000)).toMatchObject({ repaired: 0, repairFailed: 1 });
     // The failed repair left it cancelling and on the index: the next run (after the bound again) starts it.
@@ -106,7 +106,7 @@ describe('the sweeper closes a backlog of unpaid orders', () => {
         },
       },
     };
-    const limits = { boundMs: 600_000, concurrency: 4, stuckMs: 1_800_000 };
+    const limits = { boundMs: 600_000, concurrency: 4 };
     const began = Date.now();
     let runs = 0;
     while (started.length < 5_000 && runs < 5) {

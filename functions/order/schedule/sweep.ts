@@ -3,14 +3,14 @@ import { requireIntEnv } from '../../../shared/env';
 import { scheduledHandler } from '../../../shared/handlers/scheduled';
 import { metrics } from '../../../shared/powertools';
 import { sweepDeps } from '../dependencies';
-import { closeUnpaidOrders, type SweepLimits, sweepOpenOrders } from '../sweep-service';
+import { closeUnpaidOrders, type SweepLimits, stuckOrders, sweepOpenOrders } from '../sweep-service';
 
 const deps = sweepDeps();
 const limits: SweepLimits = {
   boundMs: requireIntEnv('OPEN_ORDER_BOUND_SECONDS') * 1000,
   concurrency: requireIntEnv('SWEEP_CONCURRENCY'),
-  stuckMs: requireIntEnv('COMPENSATION_STUCK_SECONDS') * 1000,
 };
+const stuckMs = requireIntEnv('COMPENSATION_STUCK_SECONDS') * 1000;
 
 /**
  * Every minute: closes orders not paid in time, and drives orders whose saga ended abnormally
@@ -20,7 +20,10 @@ const limits: SweepLimits = {
  */
 export const handler = scheduledHandler('swept orders', async (now, stopAt) => {
   const repaired = await sweepOpenOrders(deps, limits, now, stopAt);
-  // Compensations retried for longer than the limit: the CompensationStuck alarm (GET /api/order/stuck lists them).
-  metrics.addMetric('CompensationStuck', MetricUnit.Count, repaired.compensationsStuck);
-  return { ...repaired, ...(await closeUnpaidOrders(deps, limits, now, stopAt)) };
+  const closed = await closeUnpaidOrders(deps, limits, now, stopAt);
+  // Orders whose compensations have been retried for longer than the limit, now: the
+  // CompensationStuck alarm (GET /api/order/stuck lists them).
+  const compensationsStuck = (await stuckOrders(deps.overdue, stuckMs, now)).orders.length;
+  metrics.addMetric('CompensationStuck', MetricUnit.Count, compensationsStuck);
+  return { ...repaired, ...closed, compensationsStuck };
 });
