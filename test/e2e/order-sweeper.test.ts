@@ -10,12 +10,18 @@ beforeAll(signIn);
 const detail = async (token: string, id: number) => (await post('/api/order/detail', { id }, bearer(token))).body;
 const HOUR = 3_600_000;
 
+/** A new user's order of `num` of a new product (stock 10), awaiting payment. */
+async function awaitingOrder(num: number) {
+  const user = await registerAndLogin();
+  const pid = await createProduct({ stock: 10 });
+  const created = await order(user.token, { pid, num });
+  expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'awaiting_payment' });
+  return { user, pid, created };
+}
+
 describe.skipIf(!awsEndpoint)("the sweeper (needs the local cloud's fault injection and schedules)", () => {
   it('an order cancelled while awaiting payment whose cancel run stopped is driven to cancelled, its stock back', async () => {
-    const user = await registerAndLogin();
-    const pid = await createProduct({ stock: 10 });
-    const created = await order(user.token, { pid, num: 3 });
-    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'awaiting_payment' });
+    const { user, pid, created } = await awaitingOrder(3);
     expect(await stockOf(pid)).toBe(7);
 
     await injectFaults('Products/ReleaseStock', 1_000_000); // the cancel run keeps retrying ReleaseStock...
@@ -37,10 +43,7 @@ describe.skipIf(!awsEndpoint)("the sweeper (needs the local cloud's fault inject
 
 describe.skipIf(!awsEndpoint)("stuck compensations (needs the local cloud's fault injection)", () => {
   it('an order whose compensation keeps failing is listed for the admin, and no longer once it succeeds', async () => {
-    const user = await registerAndLogin();
-    const pid = await createProduct({ stock: 10 });
-    const created = await order(user.token, { pid, num: 1 });
-    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'awaiting_payment' });
+    const { user, created } = await awaitingOrder(1);
     const stuck = async (query: Record<string, string>) =>
       ((await get('/api/order/stuck', query, admin)).body.orders as Array<{ id: number }>).filter((o) => o.id === created.id);
 
