@@ -37,8 +37,11 @@ export interface StageConfig {
    * stages, where only the provider's signed notification can mark a payment paid.
    */
   paymentSandbox: boolean;
-  /** A cancelling order whose compensations are still retried after this long raises the CompensationStuck alarm. */
-  compensationStuckMinutes: number;
+  /**
+   * A cancelling order whose compensations still fail after this many minutes is "stuck": GET
+   * /api/order/stuck lists it (the same setting as main's per-compensation alarm, default 15).
+   */
+  compensationAlarmMinutes: number;
   /**
    * The payment outbox relay: how often it republishes PaymentSucceeded events that never
    * reached the bus, and how old (since the payment) such an event must be before it does.
@@ -70,7 +73,7 @@ const base: Omit<StageConfig, 'stage'> = {
   paymentTimeoutMinutes: 30,
   paymentSandbox: false,
   outboxRelay: { everyMinutes: 1, graceSeconds: 60 },
-  compensationStuckMinutes: 30,
+  compensationAlarmMinutes: 15,
   orderLimits: { maxOpenPerUser: 10, maxUnitsPerProduct: 99, maxLines: 20, maxUnits: 200, flashSalePaymentMinutes: 5 },
   eventArchiveDays: 30,
   alarmEmails: [],

@@ -107,30 +107,19 @@ export class CouponRepository {
     ]);
   }
 
-  /**
-   * Makes the coupon usable again, if this order's saga had used it. A coupon that no longer
-   * exists has nothing to restore: the compensation is empty (only its barrier is written), as
-   * a condition on a missing item could never hold and the saga would retry it forever.
-   */
-  async restore(barrier: Barrier, gid: string, order: { uid: number; orderId: number }) {
-    const taken = await barrier.actionData<{ couponId: number }>(gid, 'coupon');
-    const exists = taken ? (await this.get(order.uid, taken.couponId)) !== undefined : true;
-    // Deleted between this read and the write: the condition fails and the retried compensation sees it.
-    return barrier.compensate<{ couponId: number }>(gid, 'coupon', ({ couponId }) =>
-      exists
-        ? [
-            {
-              Update: {
-                TableName: this.table,
-                Key: couponKey(order.uid, couponId),
-                UpdateExpression: 'SET #state = :unused REMOVE orderId, usedAt',
-                ConditionExpression: 'orderId = :order',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':unused': 'unused', ':order': order.orderId },
-              },
-            },
-          ]
-        : [],
-    );
+  /** Makes the coupon usable again, if this order's saga had used it. */
+  restore(barrier: Barrier, gid: string, order: { uid: number; orderId: number }) {
+    return barrier.compensate<{ couponId: number }>(gid, 'coupon', ({ couponId }) => [
+      {
+        Update: {
+          TableName: this.table,
+          Key: couponKey(order.uid, couponId),
+          UpdateExpression: 'SET #state = :unused REMOVE orderId, usedAt',
+          ConditionExpression: 'orderId = :order',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':unused': 'unused', ':order': order.orderId },
+        },
+      },
+    ]);
   }
 }

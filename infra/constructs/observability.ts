@@ -227,21 +227,6 @@ export class Observability extends Construct {
       evaluationPeriods: 1,
       alarmDescription: 'An order saga failed, timed out or was aborted (the sweeper repairs the order; find out why)',
     });
-    alarm('CompensationStuck', {
-      // The sweeper counts cancelling orders whose compensations are still retried after
-      // compensationStuckMinutes, each run; GET /api/order/stuck lists them.
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'CompensationStuck',
-        dimensionsMap: { service: 'order' },
-        statistic: 'Maximum',
-        period: Duration.minutes(5),
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      alarmDescription: `An order's compensations have kept failing for over ${config.compensationStuckMinutes} minutes (GET /api/order/stuck)`,
-    });
     for (const queue of queues) {
       alarm(`${queue.id}DeadLettersNotEmpty`, {
         metric: queueDepth(queue, Duration.minutes(5)),

@@ -95,7 +95,7 @@ export class OrderService extends Construct {
     update.grantTable(table, ['GetItem', 'UpdateItem']);
     api.route(update);
 
-    const stuck = fn('api/stuck', { environment: { COMPENSATION_STUCK_SECONDS: String(config.compensationStuckMinutes * 60) } });
+    const stuck = fn('api/stuck', { environment: { COMPENSATION_STUCK_SECONDS: String(config.compensationAlarmMinutes * 60) } });
     stuck.grantTable(table, ['Query'], ['ByOpen']);
     api.route(stuck);
 
@@ -108,7 +108,6 @@ export class OrderService extends Construct {
         ...apiEnv.environment,
         OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds),
         SWEEP_CONCURRENCY: String(config.sweep.concurrency),
-        COMPENSATION_STUCK_SECONDS: String(config.compensationStuckMinutes * 60),
       },
       timeout: Duration.seconds(config.sweep.timeoutSeconds),
     });

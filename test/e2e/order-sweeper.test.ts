@@ -49,13 +49,10 @@ describe.skipIf(!awsEndpoint)("stuck compensations (needs the local cloud's faul
 
     await injectFaults('Products/ReleaseStock', 1_000_000);
     await post('/api/order/cancel', { id: created.id }, bearer(user.token));
-    expect(await stuck({})).toEqual([]); // not for 30 minutes (the local stage's limit)
+    expect(await stuck({})).toEqual([]); // not for 15 minutes (the local stage's limit)
     expect(await stuck({ older_than_minutes: '0' })).toEqual([
       { id: created.id, uid: user.id, run: `cancel-${created.id}`, reason: 'CANCELLED_BY_USER', since: expect.any(Number) },
     ]);
-    // The sweeper, 31 minutes on, counts it for the CompensationStuck alarm.
-    const [swept] = (await fireSchedule('Orders/SweepSchedule', new Date(Date.now() + 31 * 60_000))) as Array<Record<string, number>>;
-    expect(swept?.compensationsStuck).toBeGreaterThanOrEqual(1);
     expect((await get('/api/order/stuck', { older_than_minutes: 'soon' }, admin)).status).toBe(400);
     expect((await get('/api/order/stuck', {}, bearer(user.token))).status).toBe(403);
 

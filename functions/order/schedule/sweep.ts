@@ -1,16 +1,13 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { requireIntEnv } from '../../../shared/env';
 import { scheduledHandler } from '../../../shared/handlers/scheduled';
-import { metrics } from '../../../shared/powertools';
 import { sweepDeps } from '../dependencies';
-import { closeUnpaidOrders, type SweepLimits, stuckOrders, sweepOpenOrders } from '../sweep-service';
+import { closeUnpaidOrders, type SweepLimits, sweepOpenOrders } from '../sweep-service';
 
 const deps = sweepDeps();
 const limits: SweepLimits = {
   boundMs: requireIntEnv('OPEN_ORDER_BOUND_SECONDS') * 1000,
   concurrency: requireIntEnv('SWEEP_CONCURRENCY'),
 };
-const stuckMs = requireIntEnv('COMPENSATION_STUCK_SECONDS') * 1000;
 
 /**
  * Every minute: closes orders not paid in time, and drives orders whose saga ended abnormally
@@ -20,10 +17,5 @@ const stuckMs = requireIntEnv('COMPENSATION_STUCK_SECONDS') * 1000;
  */
 export const handler = scheduledHandler('swept orders', async (now, stopAt) => {
   const repaired = await sweepOpenOrders(deps, limits, now, stopAt);
-  const closed = await closeUnpaidOrders(deps, limits, now, stopAt);
-  // Orders whose compensations have been retried for longer than the limit, now: the
-  // CompensationStuck alarm (GET /api/order/stuck lists them).
-  const compensationsStuck = (await stuckOrders(deps.overdue, stuckMs, now)).orders.length;
-  metrics.addMetric('CompensationStuck', MetricUnit.Count, compensationsStuck);
-  return { ...repaired, ...closed, compensationsStuck };
+  return { ...repaired, ...(await closeUnpaidOrders(deps, limits, now, stopAt)) };
 });
