@@ -36,7 +36,7 @@ describe.skipIf(!awsEndpoint)("the sweeper (needs the local cloud's fault inject
     await fireSchedule('Orders/SweepSchedule', new Date()); // not yet past the bound: left alone
     expect(await detail(user.token, created.id)).toMatchObject({ state: 'cancelling' });
     await fireSchedule('Orders/SweepSchedule', new Date(Date.now() + HOUR)); // an hour later
-    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', reason: 'CANCELLED_BY_USER' });
+    expect(await settledOrder(user.token, created.id, 30_000)).toMatchObject({ state: 'cancelled', reason: 'CANCELLED_BY_USER' });
     expect(await stockOf(pid)).toBe(10);
   });
 });
