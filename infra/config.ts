@@ -25,6 +25,11 @@ export interface StageConfig {
   openOrderBoundSeconds: number;
   /** How often the sweeper looks for such orders, and for unpaid ones. */
   sweepEveryMinutes: number;
+  /**
+   * The sweeper's pace: orders handled at once per index shard (8 shards side by side), and the
+   * run's Lambda timeout; a run stops 5 s before it and the next run goes on.
+   */
+  sweep: { concurrency: number; timeoutSeconds: number };
   /** An order not paid this long after it awaits payment is closed (MALL_PAYMENT_TIMEOUT_MINUTES). */
   paymentTimeoutMinutes: number;
   /**
@@ -33,13 +38,25 @@ export interface StageConfig {
    * sets it (MALL_PAY_SANDBOX=0 turns it off there). Synth warns when it is on.
    */
   paymentSandbox: boolean;
+  /**
+   * The payment outbox relay: how often it republishes PaymentSucceeded events that never
+   * reached the bus, and how old (since the payment) such an event must be before it does.
+   */
+  outboxRelay: { everyMinutes: number; graceSeconds: number };
+  /**
+   * What one account may hold (the order API refuses more): unpaid orders at once, units of one
+   * product and lines and units per order; and the shorter payment window of a flash sale's
+   * orders (at most paymentTimeoutMinutes).
+   */
+  orderLimits: { maxOpenPerUser: number; maxUnitsPerProduct: number; maxLines: number; maxUnits: number; flashSalePaymentMinutes: number };
   /** How long the event bus archive keeps events for replay. */
   eventArchiveDays: number;
   /** Who gets the alarms by email (MALL_ALARM_EMAILS, comma-separated); each must confirm the subscription. */
   alarmEmails: string[];
   /**
-   * A saga compensation still failing after this many minutes raises an alarm
-   * (MALL_COMPENSATION_ALARM_MINUTES, a multiple of 5). It keeps being retried regardless.
+   * A saga compensation still failing after this many minutes raises an alarm, and GET
+   * /api/order/stuck lists its order (MALL_COMPENSATION_ALARM_MINUTES, a multiple of 5). It keeps
+   * being retried regardless.
    */
   compensationAlarmMinutes: number;
 }
@@ -54,8 +71,11 @@ const base: Omit<StageConfig, 'stage'> = {
   sagaWorkflow: 'STANDARD',
   openOrderBoundSeconds: 600,
   sweepEveryMinutes: 1,
+  sweep: { concurrency: 4, timeoutSeconds: 60 },
   paymentTimeoutMinutes: 30,
   paymentSandbox: false,
+  outboxRelay: { everyMinutes: 1, graceSeconds: 60 },
+  orderLimits: { maxOpenPerUser: 10, maxUnitsPerProduct: 99, maxLines: 20, maxUnits: 200, flashSalePaymentMinutes: 5 },
   eventArchiveDays: 30,
   alarmEmails: [],
   compensationAlarmMinutes: 15,
@@ -83,6 +103,10 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   if (!(compensationAlarmMinutes >= 5 && compensationAlarmMinutes % 5 === 0))
     throw new Error('MALL_COMPENSATION_ALARM_MINUTES must be a multiple of 5, at least 5');
   const paymentSandbox = flag('MALL_PAY_SANDBOX', env.MALL_PAY_SANDBOX) ?? settings.paymentSandbox;
+  const orderLimits = {
+    ...settings.orderLimits,
+    flashSalePaymentMinutes: Math.min(settings.orderLimits.flashSalePaymentMinutes, paymentTimeoutMinutes),
+  };
   return {
     ...settings,
     stage,
@@ -93,6 +117,7 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     paymentTimeoutMinutes,
     compensationAlarmMinutes,
     paymentSandbox,
+    orderLimits,
   };
 }
 

@@ -249,6 +249,13 @@ export const ROUTES: Route[] = [
       input: order.updateRequest,
       response: empty,
     },
+    'GET /api/order/stuck': {
+      handler: 'stuck',
+      access: 'admin',
+      summary: 'Orders stuck in compensation (cancelling longer than the alarm limit), oldest first',
+      input: order.stuckRequest,
+      response: order.stuckOrdersResponse,
+    },
     'POST /api/order/remove': {
       handler: 'remove',
       access: 'user',

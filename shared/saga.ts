@@ -16,6 +16,8 @@ export const sagaInput = z.object({
   amount: z.number().int().min(0),
   couponId: z.number().int().positive().optional(),
   fromCart: z.boolean().default(false),
+  /** An item is in the flash sale: the order gets the flash sale's shorter payment window. */
+  flashSale: z.boolean().optional(),
   /** "create" runs the saga; "cancel" runs only its compensations (user cancel, timeout, repair). */
   action: z.enum(['create', 'cancel']).default('create'),
   /** Why a cancel run cancels. */

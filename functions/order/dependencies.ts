@@ -12,6 +12,7 @@ import { tracer } from '../../shared/powertools';
 import { couponQuoteFunction } from '../coupon/client';
 import { paymentCloseFunction } from '../pay/client';
 import { catalogFunction } from '../product/client';
+import { orderLimitsFromEnv } from './order-limits';
 import { OrderRepository } from './order-repository';
 import { OrderSagaRepository } from './order-saga-repository';
 import type { SagaRunner } from './order-saga-service';
@@ -62,13 +63,16 @@ export function orderDeps(): OrderDeps {
     coupons: couponQuoteFunction(requireEnv('COUPON_QUOTE_FUNCTION')),
     saga: sagaRunner(),
     payments: paymentCloser(),
+    limits: orderLimitsFromEnv(),
   };
 }
+
+export const overdueOrderRepository = () => new OverdueOrderRepository(dynamo, table());
 
 export function sweepDeps(): SweepDeps {
   return {
     orders: orderRepository(),
-    overdue: new OverdueOrderRepository(dynamo, table()),
+    overdue: overdueOrderRepository(),
     saga: sagaRunner(),
     payments: paymentCloser(),
   };

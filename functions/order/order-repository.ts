@@ -3,7 +3,17 @@ import * as z from 'zod';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
 import { recordOf } from '../../shared/records';
-import { counterKey, idempotencyKeyOf, type OrderRecord, openKeys, orderKey, toOrderRecord, userPkOf, visibleKeys } from './order-table';
+import {
+  counterKey,
+  idempotencyKeyOf,
+  type OrderRecord,
+  openKeys,
+  orderKey,
+  toOrderRecord,
+  unpaidKeys,
+  userPkOf,
+  visibleKeys,
+} from './order-table';
 import type { OrderState } from './schemas';
 
 /** How long an Idempotency-Key names its order; DynamoDB TTL (`expiresAt`) removes it afterwards. */
@@ -60,7 +70,7 @@ export class OrderRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: { ...orderKey(order.id), ...order, ...visibleKeys(order), ...openKeys(order) },
+                Item: { ...orderKey(order.id), ...order, ...visibleKeys(order), ...openKeys(order), ...unpaidKeys(order) },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -108,9 +118,17 @@ export class OrderRepository {
   /** Moves an order from one of `from` to `to`; false if it was not in one of them. */
   async transition(id: number, from: OrderState[], to: OrderState, set: Partial<OrderRecord> = {}): Promise<boolean> {
     const open = to === 'pending' || to === 'cancelling';
+    const unpaid = to === 'pending' || to === 'awaiting_payment';
+    const now = Date.now();
     const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = { ':to': to, ':now': Date.now() };
+    const values: Record<string, unknown> = { ':to': to, ':now': now };
     const assignments = ['#state = :to', 'updatedAt = :now'];
+    if (open) {
+      // Every non-final state is on an index the sweeper reads: an open one on ByOpen, from now.
+      const { openPk, openKey } = openKeys({ id, createdAt: now });
+      Object.assign(values, { ':openPk': openPk, ':openKey': openKey });
+      assignments.push('openPk = :openPk', 'openKey = :openKey');
+    }
     Object.entries(set).forEach(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
@@ -122,11 +140,26 @@ export class OrderRepository {
     return this.updateIf({
       Key: orderKey(id),
       // Any move ends "awaiting payment": the order leaves the payment-deadline index.
-      UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}`,
+      UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}${unpaid ? '' : ', unpaidPk'}`,
       ConditionExpression: `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     });
+  }
+
+  /** How many unpaid orders (pending or awaiting payment) the user has, counting up to `upTo` at most. */
+  async countUnpaid(uid: number, upTo: number): Promise<number> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'ByUserUnpaid',
+        KeyConditionExpression: 'unpaidPk = :u',
+        ExpressionAttributeValues: { ':u': userPkOf(uid) },
+        Select: 'COUNT',
+        Limit: upTo,
+      }),
+    );
+    return out.Count ?? 0;
   }
 
   async setRemark(id: number, remark: string): Promise<void> {

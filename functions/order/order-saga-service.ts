@@ -20,6 +20,7 @@ export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'creat
     amount: o.amount,
     ...(o.couponId ? { couponId: o.couponId } : {}),
     fromCart: o.fromCart,
+    ...(o.flashSale ? { flashSale: true } : {}),
     action,
     ...(reason ? { reason } : {}),
     ...(correlationId ? { correlationId } : {}),

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Caller } from '../../shared/caller';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
+import { logger } from '../../shared/powertools';
 import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
 import type { OrderSummary } from './client';
+import { checkItems, checkOpenOrders, type OrderLimits } from './order-limits';
 import type { OrderRepository } from './order-repository';
 import { type SagaRunner, sagaInputOf } from './order-saga-service';
 import { listKeyOf, type OrderRecord } from './order-table';
@@ -17,6 +19,7 @@ export interface OrderDeps {
   coupons: CouponQuotes;
   saga: SagaRunner;
   payments: PaymentCloser;
+  limits: OrderLimits;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -56,12 +59,15 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
   }
 
   const wanted = input.items ?? [{ pid: input.pid!, num: input.num ?? 1 }];
+  checkItems(deps.limits, wanted);
+  await checkOpenOrders(deps.orders, deps.limits, caller.uid);
   const products = new Map((await deps.catalog.products(wanted.map((i) => i.pid))).map((p) => [p.id, p]));
   const items = wanted.map(({ pid, num }) => {
     const product = products.get(pid);
     if (!product || product.removed) throw notFound('PRODUCT_NOT_FOUND', `product ${pid} not found`);
     return { pid, name: product.name, price: product.price, num };
   });
+  const flashSale = wanted.some(({ pid }) => products.get(pid)?.flashSale);
   const total = items.reduce((sum, i) => sum + i.price * i.num, 0);
   let discount = 0;
   if (input.couponId) {
@@ -84,6 +90,7 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
     amount,
     ...(input.couponId ? { couponId: input.couponId } : {}),
     fromCart: input.fromCart,
+    ...(flashSale ? { flashSale } : {}),
     state: 'pending',
     createdAt: now,
     updatedAt: now,
@@ -132,12 +139,17 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number, c
   if (order.state === 'awaiting_payment' && (await deps.payments.closeForOrder(id)) === 'paid') {
     throw conflict('ORDER_PAID', 'the order was paid meanwhile');
   }
-  if (!(await deps.orders.transition(id, ['awaiting_payment'], 'cancelling', { run: `cancel-${id}` }))) {
+  if (!(await deps.orders.transition(id, ['awaiting_payment'], 'cancelling', { run: `cancel-${id}`, reason: 'CANCELLED_BY_USER' }))) {
     const now = await deps.orders.get(id);
     if (now?.state === 'cancelling' || now?.state === 'cancelled') return { id, state: now.state, status: STATUS[now.state] };
     throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${now?.state} cannot be cancelled`);
   }
-  await deps.saga.start(`cancel-${id}`, sagaInputOf(order, 'cancel', 'CANCELLED_BY_USER', correlationId));
+  try {
+    await deps.saga.start(`cancel-${id}`, sagaInputOf(order, 'cancel', 'CANCELLED_BY_USER', correlationId));
+  } catch (error) {
+    // The order is cancelling, on the sweeper's index: it starts the cancel again after its bound.
+    logger.warn('cancel run not started; the sweeper will', { orderId: id, error: String(error) });
+  }
   return { id, state: 'cancelling' as const, status: STATUS.cancelling };
 }
 

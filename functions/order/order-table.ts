@@ -8,9 +8,12 @@ import { ORDER_STATES } from './schemas';
  *   ORDER#<id> / ORDER              an order. While visible it carries userPk/listKey (index
  *                                   ByUser: a user's orders, newest first); while pending or
  *                                   cancelling, openPk/openKey (index ByOpen, spread over
- *                                   OPEN_SHARDS partitions: what the sweeper checks); while
+ *                                   OPEN_SHARDS partitions: what the sweeper checks; every
+ *                                   non-final state but awaiting_payment has them); while
  *                                   awaiting payment, payPk/payDue (index ByPayDue: what the
- *                                   sweeper closes when unpaid too long)
+ *                                   sweeper closes when unpaid too long); while pending or
+ *                                   awaiting payment, unpaidPk (index ByUserUnpaid: the
+ *                                   owner's unpaid orders, counted against a limit)
  *                                             order-repository.ts, order-saga-repository.ts,
  *                                             overdue-order-repository.ts
  *   IDEMPOTENCY#<uid>#<key> / KEY   the order an Idempotency-Key created, for 24 hours (TTL)
@@ -30,10 +33,18 @@ export const listKeyOf = (o: { createdAt: number; id: number }) => o.createdAt *
 /** The partitions of the sharded sparse indexes: ByOpen (pending or cancelling) and ByPayDue (awaiting payment). */
 export const openShardPk = (shard: number) => `OPEN#${shard}`;
 export const payDueShardPk = (shard: number) => `PAYDUE#${shard}`;
-/** ByOpen's keys: an order pending or cancelling, by creation time. */
-export const openKeys = (o: { id: number; createdAt: number }) => ({ openPk: openShardPk(o.id % OPEN_SHARDS), openKey: o.createdAt });
+/**
+ * ByOpen's keys: an order pending or cancelling, by the time it entered that state (created, or
+ * the cancel started). The sweeper moves the key forward past orders it cannot act on yet.
+ */
+export const openKeys = (o: { id: number; createdAt: number }, at = o.createdAt) => ({
+  openPk: openShardPk(o.id % OPEN_SHARDS),
+  openKey: at,
+});
 /** ByUser's partition: the user's visible orders. */
 export const userPkOf = (uid: number) => `USER#${uid}`;
+/** ByUserUnpaid's keys (sort key: createdAt): an order pending or awaiting payment, counted against its owner's limit. */
+export const unpaidKeys = (o: { uid: number }) => ({ unpaidPk: userPkOf(o.uid) });
 /** ByUser's keys: an order its owner sees in their list. */
 export const visibleKeys = (o: { id: number; uid: number; createdAt: number }) => ({ userPk: userPkOf(o.uid), listKey: listKeyOf(o) });
 /** ByPayDue's partition of an order awaiting payment (its sort key, payDue, is the deadline). */
@@ -50,6 +61,8 @@ const orderRecord = z.object({
   amount: z.number(),
   couponId: z.number().optional(),
   fromCart: z.boolean(),
+  /** An item was in the flash sale when ordered: a shorter payment window. */
+  flashSale: z.boolean().optional(),
   state: z.enum(ORDER_STATES),
   reason: z.string().optional(),
   paymentId: z.number().optional(),

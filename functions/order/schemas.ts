@@ -120,5 +120,29 @@ export const orderResponse = z.strictObject({
   cursor: int,
 }) satisfies z.ZodType<OrderView>;
 
+/** GET /api/order/stuck?older_than_minutes=...: the default is the alarm's limit (a query string, so digits). */
+export const stuckRequest = z.object({
+  older_than_minutes: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number of minutes')
+    .transform(Number)
+    .optional(),
+});
+
+/** GET /api/order/stuck (admin): orders whose compensations have been retried too long, oldest first. */
+export const stuckOrdersResponse = z.strictObject({
+  orders: z.array(
+    z.strictObject({
+      id,
+      uid: id,
+      /** The saga execution retrying the compensations (its history has the errors). */
+      run: z.string(),
+      reason: z.string().optional(),
+      /** Unix seconds: cancelling since. */
+      since: int,
+    }),
+  ),
+});
+
 /** go-zero-mall's list is a bare JSON array. */
 export const ordersResponse = z.array(orderResponse);

@@ -1,7 +1,9 @@
+import { logger } from '../../shared/powertools';
 import type { PaymentCloser } from '../pay/client';
 import type { OrderRepository } from './order-repository';
 import { type SagaRunner, sagaInputOf } from './order-saga-service';
-import type { OverdueOrderRepository } from './overdue-order-repository';
+import type { OrderRecord } from './order-table';
+import type { OverdueOrderRepository, OverduePages } from './overdue-order-repository';
 
 /** What the sweeper reads and moves. */
 export interface SweepDeps {
@@ -11,39 +13,108 @@ export interface SweepDeps {
   payments: PaymentCloser;
 }
 
+/** How the sweeper paces itself. */
+export interface SweepLimits {
+  /** An order pending or cancelling this long (ms) with no running saga is driven to cancelled. */
+  boundMs: number;
+  /** Orders handled at once per shard (the shards are swept side by side). */
+  concurrency: number;
+}
+
+type Outcome = 'acted' | 'skipped' | 'moved';
+
 /**
- * No order stays pending forever: an order still pending or cancelling after `boundMs` whose
- * execution is not running (it failed, timed out, was aborted, or never started) is driven to
- * cancelled through the saga's compensations.
+ * Every shard's overdue orders, shards side by side, `concurrency` orders at a time per shard,
+ * page after page until none is left or `stopAt` (Unix ms) comes; the next run goes on.
  */
-export async function sweepOpenOrders(deps: Omit<SweepDeps, 'payments'>, boundMs: number, now = Date.now(), stopAt = Infinity) {
-  const stuck = await deps.overdue.openBefore(now - boundMs);
-  let repaired = 0;
-  for (const order of stuck) {
-    if (Date.now() >= stopAt) break; // the next run goes on
-    if ((await deps.saga.status(order.run ?? `order-${order.id}`)) === 'RUNNING') continue;
-    const run = `repair-${order.id}-${now}`;
-    if (!(await deps.orders.transition(order.id, [order.state], 'cancelling', { run }))) continue; // it moved on meanwhile
-    await deps.saga.start(run, sagaInputOf(order, 'cancel', 'SAGA_ABORTED'));
-    repaired++;
-  }
-  return { checked: stuck.length, repaired };
+async function sweepShards(
+  deps: SweepDeps,
+  pagesOf: OverduePages,
+  concurrency: number,
+  stopAt: number,
+  act: (o: OrderRecord) => Promise<Outcome>,
+) {
+  const counts = { checked: 0, acted: 0, skipped: 0, failed: 0 };
+  const shard = async (n: number) => {
+    for await (const page of pagesOf(n)) {
+      const queue = [...page];
+      const worker = async () => {
+        for (let order = queue.shift(); order; order = queue.shift()) {
+          if (Date.now() >= stopAt) return;
+          counts.checked++;
+          try {
+            const outcome = await act(order);
+            if (outcome !== 'moved') counts[outcome]++;
+          } catch (error) {
+            // One order's failure (a throttled StartExecution, say) must not stop the others; the
+            // order is still on its index (a cancelling one on ByOpen), so a later run retries it.
+            counts.failed++;
+            logger.warn('order not swept', { orderId: order.id, error: String(error) });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      if (Date.now() >= stopAt) return;
+    }
+  };
+  await Promise.all(Array.from({ length: deps.overdue.shards }, (_, n) => shard(n)));
+  return counts;
+}
+
+/**
+ * No order stays pending or cancelling forever: one still there `boundMs` after it entered that
+ * state, whose execution is not running (it failed, timed out, was aborted, or never started),
+ * is driven to cancelled through the saga's compensations, which are idempotent. One whose saga
+ * is still running is looked at again `boundMs` later.
+ */
+export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now = Date.now(), stopAt = Infinity) {
+  const { checked, acted, skipped, failed } = await sweepShards(
+    deps,
+    deps.overdue.openBefore(now - limits.boundMs),
+    limits.concurrency,
+    stopAt,
+    async (order) => {
+      if ((await deps.saga.status(order.run ?? `order-${order.id}`)) === 'RUNNING') {
+        return (await deps.overdue.lookAgainAt(order, now)) ? 'skipped' : 'moved';
+      }
+      const run = `repair-${order.id}-${now}`;
+      if (!(await deps.orders.transition(order.id, [order.state], 'cancelling', { run }))) return 'moved';
+      await deps.saga.start(run, sagaInputOf(order, 'cancel', order.reason ?? 'SAGA_ABORTED'));
+      return 'acted';
+    },
+  );
+  return { checked, repaired: acted, stillRunning: skipped, repairFailed: failed };
 }
 
 /**
  * Closes orders not paid by their deadline. The payment is closed first, on the payment's own
  * record, which is where a racing callback is decided: if the payment won, the order is left
- * to be marked paid; otherwise the saga's compensations release stock and coupon.
+ * to be marked paid (the payment's outbox relay delivers the event) and looked at again
+ * `boundMs` later; otherwise the saga's compensations release stock and coupon.
  */
-export async function closeUnpaidOrders(deps: SweepDeps, now = Date.now(), stopAt = Infinity) {
-  let closed = 0;
-  for (const order of await deps.overdue.unpaidBefore(now)) {
-    if (Date.now() >= stopAt) break; // the next run goes on
-    if ((await deps.payments.closeForOrder(order.id)) === 'paid') continue;
+export async function closeUnpaidOrders(deps: SweepDeps, limits: SweepLimits, now = Date.now(), stopAt = Infinity) {
+  const { acted, skipped, failed } = await sweepShards(deps, deps.overdue.unpaidBefore(now), limits.concurrency, stopAt, async (order) => {
+    if ((await deps.payments.closeForOrder(order.id)) === 'paid') {
+      return (await deps.overdue.lookAgainAt(order, now + limits.boundMs)) ? 'skipped' : 'moved';
+    }
     const run = `timeout-${order.id}`;
-    if (!(await deps.orders.transition(order.id, ['awaiting_payment'], 'cancelling', { run }))) continue;
+    if (!(await deps.orders.transition(order.id, ['awaiting_payment'], 'cancelling', { run, reason: 'PAYMENT_TIMEOUT' }))) return 'moved';
     await deps.saga.start(run, sagaInputOf(order, 'cancel', 'PAYMENT_TIMEOUT'));
-    closed++;
-  }
-  return { closed };
+    return 'acted';
+  });
+  return { closed: acted, paidAwaitingEvent: skipped, closeFailed: failed };
+}
+
+/** Orders cancelling for longer than `stuckMs`: their compensations keep failing (admin, GET /api/order/stuck). */
+export async function stuckOrders(overdue: OverdueOrderRepository, stuckMs: number, now = Date.now()) {
+  const orders = await overdue.cancellingSince(now - stuckMs);
+  return {
+    orders: orders.map((o) => ({
+      id: o.id,
+      uid: o.uid,
+      run: o.run ?? `order-${o.id}`,
+      ...(o.reason ? { reason: o.reason } : {}),
+      since: Math.floor(o.updatedAt / 1000),
+    })),
+  };
 }

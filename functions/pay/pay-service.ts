@@ -72,24 +72,27 @@ export async function handleCallback(
   if (outcome === 'paid') metrics.addMetric('PaymentSucceeded', MetricUnit.Count, 1);
   if (outcome === 'refund-needed') metrics.addMetric('PaymentRefundNeeded', MetricUnit.Count, 1);
   const now = (await repo.get(input.id))!;
-  if (now.status === 'paid' && now.eventPending) {
-    // The outbox flag makes a retried callback publish what a failed publish left behind.
-    await publish(
-      paymentSucceeded,
-      {
-        version: 1,
-        paymentId: now.id,
-        orderId: now.oid,
-        uid: now.uid,
-        amount: now.amount,
-        paidAt: now.paidAt!,
-        ...(correlationId ? { correlationId } : {}),
-      },
-      busName,
-    );
-    await repo.markEventPublished(now.id);
-  }
+  // The outbox flag makes a retried callback (or the relay) publish what a failed publish left behind.
+  if (now.status === 'paid' && now.eventPending) await publishPaymentSucceeded(repo, busName, now, correlationId);
   return toView(now);
+}
+
+/** Puts the payment's PaymentSucceeded on the bus, then clears its outbox flag (consumers are idempotent). */
+export async function publishPaymentSucceeded(repo: PaymentRepository, busName: string, paid: PaymentRecord, correlationId?: string) {
+  await publish(
+    paymentSucceeded,
+    {
+      version: 1,
+      paymentId: paid.id,
+      orderId: paid.oid,
+      uid: paid.uid,
+      amount: paid.amount,
+      paidAt: paid.paidAt!,
+      ...(correlationId ? { correlationId } : {}),
+    },
+    busName,
+  );
+  await repo.markEventPublished(paid.id);
 }
 
 /** Internal, for the order service: closes the order's payment unless it was paid (the order is closed only then). */

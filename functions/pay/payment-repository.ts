@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Barrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
@@ -11,6 +11,8 @@ import { recordOf } from '../../shared/records';
  *   PAY#<id> / PAY          a payment record (go-zero-mall's pay service)
  *   ORDER#<oid> / PAY       the payment of an order: at most one per order
  *   BARRIER#<gid>#payment   the saga's barriers
+ * A paid payment whose PaymentSucceeded is not yet on the bus carries outboxPk/outboxAt (the
+ * sparse index ByOutbox, one partition: what the outbox relay republishes).
  */
 
 export type PayOutcome = 'paid' | 'already-paid' | 'refund-needed' | 'amount-mismatch';
@@ -38,6 +40,7 @@ const orderPaymentRecord = z.object({ paymentId: z.number() });
 
 const paymentKey = (id: number) => ({ pk: `PAY#${id}`, sk: 'PAY' });
 const orderKey = (oid: number) => ({ pk: `ORDER#${oid}`, sk: 'PAY' });
+const OUTBOX_PK = 'OUTBOX';
 
 export class PaymentRepository {
   private readonly ids: IdAllocator;
@@ -67,18 +70,33 @@ export class PaymentRepository {
     ]);
   }
 
-  /** Closes the order's payment if the saga created one and it is still awaiting payment. */
-  close(barrier: Barrier, gid: string) {
+  /**
+   * Closes the order's payment if the saga created one and it is still awaiting payment. One
+   * paid meanwhile (the order is being cancelled, so it was never marked paid) is not closed
+   * but flagged for refund, and the compensation is done: retrying it could never succeed.
+   */
+  async close(barrier: Barrier, gid: string) {
+    const taken = await barrier.actionData<{ paymentId: number }>(gid, 'payment');
+    const paid = taken ? (await this.get(taken.paymentId))?.status === 'paid' : false;
+    // Paid between this read and the write: the condition fails and the retried compensation sees it.
     return barrier.compensate<{ paymentId: number }>(gid, 'payment', ({ paymentId }) => [
       {
         Update: {
           TableName: this.table,
           Key: paymentKey(paymentId),
-          UpdateExpression: 'SET #status = :closed, closedAt = if_not_exists(closedAt, :now)',
-          // Already closed when the order was closed for non-payment before its cancel run.
-          ConditionExpression: '#status IN (:awaiting, :closed)',
+          ...(paid
+            ? {
+                UpdateExpression: 'SET refundNeeded = :yes, latePaidAt = if_not_exists(latePaidAt, paidAt)',
+                ConditionExpression: '#status = :paid',
+                ExpressionAttributeValues: { ':yes': true, ':paid': 'paid' },
+              }
+            : {
+                UpdateExpression: 'SET #status = :closed, closedAt = if_not_exists(closedAt, :now)',
+                // Already closed when the order was closed for non-payment before its cancel run.
+                ConditionExpression: '#status IN (:awaiting, :closed)',
+                ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
+              }),
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
         },
       },
     ]);
@@ -129,7 +147,8 @@ export class PaymentRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: paymentKey(id),
-          UpdateExpression: 'SET #status = :paid, paidAt = :now, #source = :source, eventPending = :yes',
+          UpdateExpression:
+            'SET #status = :paid, paidAt = :now, #source = :source, eventPending = :yes, outboxPk = :outbox, outboxAt = :now',
           ConditionExpression: '#status = :awaiting AND amount = :amount',
           ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
           ExpressionAttributeValues: {
@@ -139,6 +158,7 @@ export class PaymentRepository {
             ':source': source,
             ':yes': true,
             ':amount': amount,
+            ':outbox': OUTBOX_PK,
           },
         }),
       );
@@ -163,7 +183,23 @@ export class PaymentRepository {
   }
 
   async markEventPublished(id: number): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: paymentKey(id), UpdateExpression: 'REMOVE eventPending' }));
+    await this.db.send(
+      new UpdateCommand({ TableName: this.table, Key: paymentKey(id), UpdateExpression: 'REMOVE eventPending, outboxPk, outboxAt' }),
+    );
+  }
+
+  /** Paid payments whose PaymentSucceeded is still not on the bus, paid before `before` (Unix ms), a page at a time. */
+  async *pendingEvents(before: number, pageSize = 100): AsyncIterable<PaymentRecord[]> {
+    const pages = paginateQuery(
+      { client: this.db, pageSize },
+      {
+        TableName: this.table,
+        IndexName: 'ByOutbox',
+        KeyConditionExpression: 'outboxPk = :outbox AND outboxAt < :before',
+        ExpressionAttributeValues: { ':outbox': OUTBOX_PK, ':before': before },
+      },
+    );
+    for await (const page of pages) yield (page.Items ?? []).map((item) => recordOf(paymentRecord, item));
   }
 
   /** Closes the order's payment unless it was paid: the other half of the pay/close race. */

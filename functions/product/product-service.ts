@@ -157,9 +157,14 @@ export async function categoryList(repo: Catalog, input: { cursor: number; ps: n
 
 /** For other services: current data of the products that exist, removed ones included and marked. */
 export async function batchGet(repo: Catalog, ids: number[]): Promise<{ products: CatalogEntry[] }> {
-  const products = await repo.products.getProducts(ids, true);
+  const [products, sale] = await Promise.all([repo.products.getProducts(ids, true), repo.content.getFlashSale()]);
   const stock = await totalStock(repo, products, true);
+  const onSale = new Set(sale && sale.startTime * 1000 <= Date.now() ? sale.productIds : []);
   return {
-    products: products.map((p) => ({ ...toStorefront(p, stock.get(p.id) ?? 0), removed: Boolean(p.removedAt) })),
+    products: products.map((p) => ({
+      ...toStorefront(p, stock.get(p.id) ?? 0),
+      removed: Boolean(p.removedAt),
+      flashSale: onSale.has(p.id),
+    })),
   };
 }

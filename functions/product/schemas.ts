@@ -164,6 +164,8 @@ export interface StorefrontProduct {
 /** What other services get from batch-get: removed products are included and say so. */
 export interface CatalogEntry extends StorefrontProduct {
   removed: boolean;
+  /** In the flash sale, which has started: its orders get a shorter payment window. */
+  flashSale?: boolean;
 }
 
 // Replies (the 200 bodies), as the API answers them: exactly these fields, nothing more.

@@ -43,7 +43,10 @@ export class OrderService extends Construct {
     const openOrder = fn('saga/open-order');
     openOrder.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     const markAwaitingPayment = fn('saga/mark-awaiting-payment', {
-      environment: { PAYMENT_TIMEOUT_SECONDS: String(config.paymentTimeoutMinutes * 60) },
+      environment: {
+        PAYMENT_TIMEOUT_SECONDS: String(config.paymentTimeoutMinutes * 60),
+        FLASH_SALE_PAYMENT_TIMEOUT_SECONDS: String(config.orderLimits.flashSalePaymentMinutes * 60),
+      },
     });
     markAwaitingPayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     const cancelOrder = fn('saga/cancel-order');
@@ -59,11 +62,16 @@ export class OrderService extends Construct {
         CATALOG_BATCH_GET_FUNCTION: catalogBatchGet.literalName,
         COUPON_QUOTE_FUNCTION: couponQuote.literalName,
         PAY_CLOSE_FUNCTION: paymentCloseForOrder.literalName,
+        ORDER_MAX_OPEN_PER_USER: String(config.orderLimits.maxOpenPerUser),
+        ORDER_MAX_UNITS_PER_PRODUCT: String(config.orderLimits.maxUnitsPerProduct),
+        ORDER_MAX_LINES: String(config.orderLimits.maxLines),
+        ORDER_MAX_UNITS: String(config.orderLimits.maxUnits),
       },
     };
 
     const create = fn('api/create', apiEnv);
     create.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    create.grantTable(table, ['Query'], ['ByUserUnpaid']);
     create.grantInvokeOf(catalogBatchGet);
     create.grantInvokeOf(couponQuote);
     stateMachine.grantStartExecution(create);
@@ -87,13 +95,21 @@ export class OrderService extends Construct {
     update.grantTable(table, ['GetItem', 'UpdateItem']);
     api.route(update);
 
+    const stuck = fn('api/stuck', { environment: { COMPENSATION_STUCK_SECONDS: String(config.compensationAlarmMinutes * 60) } });
+    stuck.grantTable(table, ['Query'], ['ByOpen']);
+    api.route(stuck);
+
     const remove = fn('api/remove', apiEnv);
     remove.grantTable(table, ['GetItem', 'UpdateItem']);
     api.route(remove);
 
     const sweep = fn('schedule/sweep', {
-      environment: { ...apiEnv.environment, OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds) },
-      timeout: Duration.seconds(60),
+      environment: {
+        ...apiEnv.environment,
+        OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds),
+        SWEEP_CONCURRENCY: String(config.sweep.concurrency),
+      },
+      timeout: Duration.seconds(config.sweep.timeoutSeconds),
     });
     sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue']);
     sweep.grantInvokeOf(paymentCloseForOrder);

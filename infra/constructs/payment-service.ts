@@ -1,5 +1,7 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as eventbridge from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
@@ -17,7 +19,7 @@ export class PaymentService extends Construct {
   /** Internal: closes an order's payment unless it was paid (the order service asks it first). */
   readonly closeForOrder: ServiceFunction;
   private readonly fn: ReturnType<typeof functionFactory>;
-  private readonly grant: (f: ServiceFunction, actions: string[]) => void;
+  private readonly grant: (f: ServiceFunction, actions: string[], indexes?: string[]) => void;
 
   constructor(
     scope: Construct,
@@ -27,7 +29,7 @@ export class PaymentService extends Construct {
   ) {
     super(scope, id);
     this.fn = functionFactory(this, 'pay', config, { PAYMENT_TABLE: table.tableName });
-    this.grant = (f, actions) => f.grantTable(table, actions);
+    this.grant = (f, actions, indexes) => f.grantTable(table, actions, indexes);
 
     const createPayment = this.fn('saga/create-payment');
     this.grant(createPayment, ['GetItem', 'UpdateItem', 'PutItem']);
@@ -81,5 +83,20 @@ export class PaymentService extends Construct {
     events.grantPublish(notify);
     providerKey.grantRead(notify);
     api.route(notify);
+  }
+
+  /** The outbox relay: every few minutes, PaymentSucceeded events that never reached the bus are published again. */
+  addOutboxRelay(events: MallEvents): void {
+    const { fn, grant, config } = this;
+    const relay = fn('schedule/relay-events', {
+      environment: { EVENT_BUS_NAME: events.bus.eventBusName, OUTBOX_GRACE_SECONDS: String(config.outboxRelay.graceSeconds) },
+      timeout: Duration.seconds(60),
+    });
+    grant(relay, ['Query', 'GetItem', 'UpdateItem'], ['ByOutbox']);
+    events.grantPublish(relay);
+    new eventbridge.Rule(this, 'RelaySchedule', {
+      schedule: eventbridge.Schedule.rate(Duration.minutes(config.outboxRelay.everyMinutes)),
+      targets: [new targets.LambdaFunction(relay)],
+    });
   }
 }

@@ -78,7 +78,7 @@ export class ProductService extends Construct {
     route(flashSaleSet);
 
     const batchGet = fn('internal/batch-get');
-    batchGet.grantTable(table, ['BatchGetItem']);
+    batchGet.grantTable(table, ['GetItem', 'BatchGetItem']); // GetItem: the flash sale
     this.batchGet = batchGet;
 
     const reserveStock = fn('saga/reserve-stock');

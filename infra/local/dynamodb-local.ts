@@ -58,7 +58,9 @@ export class DynamoDbLocal {
     child.stderr!.on('data', (d) => (output += d));
     const spawnError = new Promise<never>((_, reject) => {
       child.once('error', (e) => reject(new Error(`could not start Java for DynamoDB Local (Java 17+ must be on PATH): ${e.message}`)));
-      child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code} (it needs a Java 17+ JDK, not only a JRE):\n${output}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`DynamoDB Local exited with code ${code} (it needs a Java 17+ JDK, not only a JRE):\n${output}`)),
+      );
     });
     spawnError.catch(() => {});
     const db = new DynamoDbLocal(child, `http://127.0.0.1:${port}`);

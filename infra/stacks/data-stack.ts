@@ -48,15 +48,19 @@ export class DataStack extends Stack {
     index(orders, 'ByUser', 'userPk', 'listKey');
     index(orders, 'ByOpen', 'openPk', 'openKey');
     index(orders, 'ByPayDue', 'payPk', 'payDue');
+    index(orders, 'ByUserUnpaid', 'unpaidPk', 'createdAt');
 
     const paymentsScope = service('Payments');
+    const payments = serviceTable(paymentsScope, config);
+    // The payment outbox: paid payments whose PaymentSucceeded is not yet on the bus.
+    index(payments, 'ByOutbox', 'outboxPk', 'outboxAt');
     this.tables = {
       users,
       products,
       carts: serviceTable(service('Carts'), config),
       coupons: serviceTable(service('Coupons'), config),
       orders,
-      payments: serviceTable(paymentsScope, config),
+      payments,
     };
 
     this.events = new MallEvents(this, 'Events', config);

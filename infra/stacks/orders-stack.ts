@@ -44,5 +44,6 @@ export class OrdersStack extends Stack {
       },
     });
     payments.addApi({ api, orderGet: this.orders.get, events: data.events, providerKey: data.paymentProviderKey });
+    payments.addOutboxRelay(data.events);
   }
 }

@@ -11,7 +11,7 @@ beforeAll(signIn);
 describe('races', () => {
   it('200 concurrent orders from several users for 50 in stock: exactly 50 await payment, 150 are cancelled, stock 0', async () => {
     const pid = await createProduct({ stock: 50, stock_shards: 4, amount: 100 });
-    const users = await Promise.all(Array.from({ length: 8 }, (_, i) => registerAndLogin(`Racer ${i}`)));
+    const users = await Promise.all(Array.from({ length: 20 }, (_, i) => registerAndLogin(`Racer ${i}`)));
     const attempts = Array.from({ length: 200 }, (_, i) => users[i % users.length]!);
     const created = await Promise.all(attempts.map((u) => post('/api/order/create', { pid, num: 1 }, bearer(u.token))));
     // Every status seen, with its code, so a failure shows what came back.

@@ -32,7 +32,7 @@ describe('functions', () => {
     }
     expect(
       methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin'),
-    ).toHaveLength(8);
+    ).toHaveLength(9);
   });
 
   it('take admin mobiles from stage configuration', () => {
@@ -62,12 +62,12 @@ describe('events', () => {
     expect(consumers.sort()).toEqual(['Orders/OnPaymentSucceeded', 'Products/OnPaymentSucceeded']);
   });
 
-  it('lets only the payment callbacks publish to the bus', () => {
+  it('lets only the payment callbacks and the payment outbox relay publish to the bus', () => {
     const functionsByRole = roleOfFunction();
     const publishers = ofType('AWS::IAM::Policy')
       .filter(([, p]) => p.Properties.PolicyDocument.Statement.some((s: any) => [s.Action].flat().includes('events:PutEvents')))
       .flatMap(([, p]) => p.Properties.Roles.map((r: any) => constructOf(functionsByRole.get(r.Ref)!)));
-    expect(publishers.sort()).toEqual(['Payments/Callback', 'Payments/Notify']);
+    expect(publishers.sort()).toEqual(['Payments/Callback', 'Payments/Notify', 'Payments/RelayEvents']);
   });
 
   it('keeps the user-token payment callback (sandbox) off in AWS stages', () => {
