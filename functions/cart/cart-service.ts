@@ -51,7 +51,8 @@ export async function listCart(repo: CartRepository, catalog: Catalog, uid: numb
   return {
     products: lines.map((line) => {
       const entry = byId.get(line.productId);
-      const { removed, ...product } = entry ?? unknownProduct(line.productId);
+      // The catalogue's own flags (removed, flashSale) are not part of the cart's product view.
+      const { removed, flashSale: _flashSale, ...product } = entry ?? unknownProduct(line.productId);
       return { product, count: line.count, available: Boolean(entry) && !removed && product.status === ON_SALE };
     }),
   };

@@ -40,7 +40,8 @@ describe('order limits', () => {
     await refused(user.token, { pid }, 409, 'TOO_MANY_OPEN_ORDERS');
     expect((await post('/api/order/cancel', { id: ids[0] }, bearer(user.token))).status).toBe(200);
     expect(await settledOrder(user.token, ids[0]!)).toMatchObject({ state: 'cancelled' });
-    await order(user.token, { pid });
+    ids[0] = (await order(user.token, { pid })).id;
+    for (const id of ids) expect(await settledOrder(user.token, id)).toMatchObject({ state: 'awaiting_payment' });
     expect(await stockOf(pid)).toBe(90);
   });
 });
