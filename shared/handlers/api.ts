@@ -144,11 +144,12 @@ function errorResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRe
       const error = request.error;
       if (error instanceof AppError) {
         logger.info('request refused', { status: error.status, code: error.code });
-        request.response = json(error.status, {
+        const response = json(error.status, {
           code: error.code,
           message: error.message,
           ...(error.details === undefined ? {} : { details: error.details }),
         });
+        request.response = { ...response, headers: { ...response.headers, ...error.headers } };
         return;
       }
       if (error && THROTTLING.has(error.name)) {
