@@ -80,7 +80,9 @@ export class DynamoUserStore implements UserStore {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            { Put: { TableName: this.tableName, Item: { ...credential, createdAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: { TableName: this.tableName, Item: { ...credential, createdAt: now }, ConditionExpression: 'attribute_not_exists(pk)' },
+            },
           ],
         }),
       );
