@@ -82,7 +82,13 @@ describe('logout flush throttle', () => {
     let clock = 10_000;
     const flushes: number[] = [];
     const cache = { flush: vi.fn(async () => void flushes.push(clock)) };
-    const throttle = { intervalMs: 5000, now: () => clock, sleep: async (ms: number) => void (clock += ms) };
+    const throttle = {
+      intervalMs: 5000,
+      now: () => clock,
+      sleep: async (ms: number) => {
+        clock += ms;
+      },
+    };
 
     await logout(users, cache, throttle, caller(1));
     clock += 100;
