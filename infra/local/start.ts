@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setRoleByMobile } from '../admin/admin-role';
 import { DEMO_ADMIN, DEMO_USER } from '../demo/demo-shop';
 import { seedDemoShop } from '../demo/seed';
 import { startLocalCloud } from './cloud';
@@ -25,15 +26,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const demo = process.env.MALL_DEMO !== 'off';
 const fresh = !dataDir || !fs.existsSync(path.join(dataDir, 'dynamodb'));
-// The demo's admin account is an admin of this local mall, as MALL_ADMIN_MOBILES lists.
-const adminMobiles = [process.env.MALL_ADMIN_MOBILES, demo ? DEMO_ADMIN.mobile : undefined].filter(Boolean).join(',');
 
 const say = (message: string) => (json ? process.stderr : process.stdout).write(`[mall] ${message}\n`);
 const started = Date.now();
 const cloud = await startLocalCloud({
   port,
   dataDir,
-  env: { ...process.env, MALL_ADMIN_MOBILES: adminMobiles },
+  env: process.env,
   ...(process.env.MALL_LOCAL_RETRY_MS ? { retryPauseMs: Number(process.env.MALL_LOCAL_RETRY_MS) } : {}),
   progress: say,
   onRequest: json ? undefined : (r) => say(`${r.method} ${r.path} -> ${r.status} (${r.ms} ms)`),
@@ -44,7 +43,9 @@ const cloud = await startLocalCloud({
 
 if (demo && fresh) {
   say('loading the demo shop (MALL_DEMO=off starts an empty one)...');
-  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say).catch(async (error) => {
+  // The demo's admin is made one the operator's way (npm run admin:grant), never by registering.
+  const makeAdmin = (mobile: string) => setRoleByMobile(mobile, 'admin', { endpoint: cloud.awsEndpoint });
+  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say, makeAdmin).catch(async (error) => {
     console.error(`[mall] could not load the demo shop: ${error instanceof Error ? error.message : error}`);
     await cloud.stop();
     process.exit(1);
