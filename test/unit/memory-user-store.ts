@@ -1,7 +1,9 @@
+import { expect } from 'vitest';
 import type { UserProfile } from '../../functions/user/schemas';
 import type { SessionStore } from '../../functions/user/session-repository';
 import type { Role, TokenSettings } from '../../functions/user/tokens';
 import { type Credential, MobileTakenError, UserNotFoundError, type UserStore } from '../../functions/user/user-repository';
+import { AppError } from '../../shared/errors';
 
 /** In-memory UserStore and SessionStore with the same contract as the DynamoDB ones (tested end to end). */
 export class MemoryUserStore implements UserStore, SessionStore {
@@ -78,3 +80,13 @@ export const tokens: TokenSettings = {
 };
 export const lockout = { lockAfterFailures: 5, backoffBaseSeconds: 30, backoffMaxSeconds: 900 };
 export const ann = { name: 'Ann', gender: 2, mobile: '13800000001', password: 'password-1' };
+
+/** The AppError a rule refused with. */
+export async function appError(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}

@@ -5,23 +5,13 @@ import { needsRehash, verifyPassword } from '../../functions/user/passwords';
 import { logout } from '../../functions/user/session-service';
 import { login, register } from '../../functions/user/user-service';
 import type { Caller } from '../../shared/caller';
-import { AppError } from '../../shared/errors';
-import { ann, lockout, MemoryUserStore, tokens } from './memory-user-store';
+import { ann, appError, lockout, MemoryUserStore, tokens } from './memory-user-store';
 
 /** A hash as an older release stored it: scrypt at N=2^15 (or any other cost). */
 function oldHash(password: string, n = 2 ** 15): string {
   const salt = randomBytes(16);
   const key = scryptSync(password.normalize('NFC'), salt, 32, { N: n, r: 8, p: 1, maxmem: 256 * n * 8 });
   return ['scrypt', n, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 const caller = (uid: number, jti = `jti-${uid}`): Caller => ({ uid, role: 'admin', name: 'x', jti, exp: 2_000_000_000 });
@@ -48,7 +38,7 @@ describe('password storage', () => {
     await register(users, ann);
     const legacy = oldHash(ann.password);
     users.credentials.get(ann.mobile)!.passwordHash = legacy;
-    await refusal(login(users, tokens, lockout, { mobile: ann.mobile, password: 'wrong-password' }));
+    await appError(login(users, tokens, lockout, { mobile: ann.mobile, password: 'wrong-password' }));
     expect(users.credentials.get(ann.mobile)!.passwordHash).toBe(legacy);
   });
 });
@@ -59,17 +49,17 @@ describe('login backoff', () => {
     await register(users, { ...ann, password: 'right-password' });
     const t0 = 1_000_000_000_000;
     const attempt = (password: string, at: number) => login(users, tokens, lockout, { mobile: ann.mobile, password }, at);
-    for (let i = 0; i < 4; i++) expect((await refusal(attempt('wrong-password', t0))).status).toBe(401);
-    const fifth = await refusal(attempt('wrong-password', t0));
+    for (let i = 0; i < 4; i++) expect((await appError(attempt('wrong-password', t0))).status).toBe(401);
+    const fifth = await appError(attempt('wrong-password', t0));
     expect([fifth.status, fifth.code, fifth.headers]).toEqual([429, 'TOO_MANY_ATTEMPTS', { 'retry-after': '30' }]);
-    const whileLocked = await refusal(attempt('right-password', t0 + 29_000));
+    const whileLocked = await appError(attempt('right-password', t0 + 29_000));
     expect([whileLocked.status, whileLocked.headers]).toEqual([429, { 'retry-after': '1' }]);
     expect(users.credentials.get(ann.mobile)!.failedLogins).toBe(5); // refused attempts are not counted
 
-    const sixth = await refusal(attempt('wrong-password', t0 + 30_000));
+    const sixth = await appError(attempt('wrong-password', t0 + 30_000));
     expect(sixth.headers).toEqual({ 'retry-after': '60' });
     users.credentials.get(ann.mobile)!.failedLogins = 40;
-    expect((await refusal(attempt('wrong-password', t0 + 100_000))).headers).toEqual({ 'retry-after': '900' });
+    expect((await appError(attempt('wrong-password', t0 + 100_000))).headers).toEqual({ 'retry-after': '900' });
 
     expect(await attempt('right-password', t0 + 1_000_000)).toHaveProperty('accessToken');
     expect(users.credentials.get(ann.mobile)).toMatchObject({ failedLogins: 0, lockedUntil: 0 });
@@ -129,9 +119,9 @@ describe('admin role changes', () => {
     expect(await setAdminRole(users, cache, caller(1), 2, 'user')).toEqual({ uid: 2, role: 'user' });
     expect(users.roles.get(2)).toBe('user');
     expect(cache.flush).toHaveBeenCalledTimes(2);
-    const self = await refusal(setAdminRole(users, cache, caller(1), 1, 'user'));
+    const self = await appError(setAdminRole(users, cache, caller(1), 1, 'user'));
     expect([self.status, self.code]).toEqual([409, 'CANNOT_REVOKE_SELF']);
-    const unknown = await refusal(setAdminRole(users, cache, caller(1), 99, 'admin'));
+    const unknown = await appError(setAdminRole(users, cache, caller(1), 99, 'admin'));
     expect([unknown.status, unknown.code]).toEqual([404, 'USER_NOT_FOUND']);
   });
 });

@@ -3,17 +3,7 @@ import { authorize, logout } from '../../functions/user/session-service';
 import type { TokenSettings } from '../../functions/user/tokens';
 import { login, register, userInfo } from '../../functions/user/user-service';
 import type { Caller } from '../../shared/caller';
-import { AppError } from '../../shared/errors';
-import { ann, lockout, MemoryUserStore, tokens } from './memory-user-store';
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+import { ann, appError, lockout, MemoryUserStore, tokens } from './memory-user-store';
 
 describe('user rules', () => {
   it('registers with the first id and keeps only a hash of the password', async () => {
