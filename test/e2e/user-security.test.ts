@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, inject, it } from 'vitest';
-import { asAdmin, bearer, post, registerAndLogin, uniqueMobile } from './client';
+import { apiUrl, asAdmin, bearer, post, registerAndLogin, uniqueMobile } from './client';
 
 const listedAdminMobile = inject('listedAdminMobile');
 const grant = (uid: number, auth: Record<string, string>) => post('/api/user/admin/grant', { uid }, auth);
@@ -64,7 +64,7 @@ describe('password guessing', () => {
     const user = await registerAndLogin('Guessed');
     const tryLogin = (password: string) => post('/api/user/login', { mobile: user.mobile, password });
     for (let i = 0; i < 4; i++) expect((await tryLogin(`wrong-${i}`)).status).toBe(401);
-    const locked = await fetch(`${inject('apiUrl')}/api/user/login`, {
+    const locked = await fetch(`${apiUrl}/api/user/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ mobile: user.mobile, password: 'wrong-5' }),
