@@ -41,10 +41,14 @@ const cloud = await startLocalCloud({
   process.exit(1);
 });
 
+// The demo's admin is made one the operator's way (npm run admin:grant), never by registering.
+const makeAdmin = (mobile: string) => setRoleByMobile(mobile, 'admin', { endpoint: cloud.awsEndpoint });
+if (demo && !fresh) {
+  // Kept data from before roles were stored: the demo admin's record may have none yet.
+  await makeAdmin(DEMO_ADMIN.mobile).catch(() => {});
+}
 if (demo && fresh) {
   say('loading the demo shop (MALL_DEMO=off starts an empty one)...');
-  // The demo's admin is made one the operator's way (npm run admin:grant), never by registering.
-  const makeAdmin = (mobile: string) => setRoleByMobile(mobile, 'admin', { endpoint: cloud.awsEndpoint });
   await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say, makeAdmin).catch(async (error) => {
     console.error(`[mall] could not load the demo shop: ${error instanceof Error ? error.message : error}`);
     await cloud.stop();
