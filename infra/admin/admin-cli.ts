@@ -5,8 +5,8 @@ import { setRoleByMobile } from './admin-role';
  * `npm run admin:grant -- --mobile <mobile> [--table <user table>] [--endpoint <url>]`
  * `npm run admin:revoke -- --mobile <mobile> ...`
  * Gives (or takes) the admin role of a registered user, with your AWS credentials (the default
- * credential chain and region). For the local cloud, pass --endpoint with its AWS endpoint
- * (`npm start` prints it: the Swagger UI's address without /_docs/).
+ * credential chain and region). For the local cloud, pass --endpoint with its DynamoDB Local
+ * endpoint (`npm start` prints it).
  */
 const { values } = parseArgs({
   options: {

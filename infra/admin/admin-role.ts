@@ -11,7 +11,7 @@ import { DynamoUserStore } from '../../functions/user/user-repository';
  * stored role, but may hold a decision cached for an older token until its cache TTL).
  */
 export interface AdminRoleTarget {
-  /** The local cloud's (or LocalStack's) AWS endpoint; the default AWS endpoints when absent. */
+  /** The local cloud's DynamoDB endpoint (or LocalStack's); the default AWS endpoints when absent. */
   endpoint?: string;
   /** The user table; found by listing the tables (the one named UsersTable...) when absent. */
   table?: string;

@@ -42,7 +42,7 @@ const cloud = await startLocalCloud({
 });
 
 // The demo's admin is made one the operator's way (npm run admin:grant), never by registering.
-const makeAdmin = (mobile: string) => setRoleByMobile(mobile, 'admin', { endpoint: cloud.awsEndpoint });
+const makeAdmin = (mobile: string) => setRoleByMobile(mobile, 'admin', { endpoint: cloud.dynamoEndpoint });
 if (demo && !fresh) {
   // Kept data from before roles were stored: the demo admin's record may have none yet.
   await makeAdmin(DEMO_ADMIN.mobile).catch(() => {});
@@ -58,11 +58,19 @@ if (demo && fresh) {
 }
 
 if (json) {
-  process.stdout.write(JSON.stringify({ apiUrl: cloud.apiUrl, awsEndpoint: cloud.awsEndpoint, consoleUrl: cloud.consoleUrl }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      apiUrl: cloud.apiUrl,
+      awsEndpoint: cloud.awsEndpoint,
+      dynamoEndpoint: cloud.dynamoEndpoint,
+      consoleUrl: cloud.consoleUrl,
+    }) + '\n',
+  );
 } else {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: the mall's API is at ${cloud.apiUrl}`);
   say(`local console (traces, saga executions, metrics): ${cloud.consoleUrl}`);
   say(`API docs (Swagger UI): ${cloud.awsEndpoint}/_docs/  (OpenAPI file: ${path.join(dataDir ?? '<temp dir>', 'openapi.json')})`);
+  say(`make an admin: npm run admin:grant -- --mobile <mobile> --endpoint ${cloud.dynamoEndpoint}`);
   const [mobile, password] = demo ? [DEMO_USER.mobile, DEMO_USER.password] : ['13900000009', 'your-password'];
   if (!demo)
     say(

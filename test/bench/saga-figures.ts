@@ -49,7 +49,7 @@ async function sfn(operation: string, input: unknown): Promise<any> {
 async function signIn(user: { name: string; gender: number; mobile: string; password: string }, admin = false) {
   const { id } = await call('/api/user/register', user);
   // The operator's way (npm run admin:grant): registering never makes an admin.
-  if (admin) await setRoleByMobile(user.mobile, 'admin', { endpoint: cloud.awsEndpoint });
+  if (admin) await setRoleByMobile(user.mobile, 'admin', { endpoint: cloud.dynamoEndpoint });
   const { accessToken } = await call('/api/user/login', user);
   return { id: id as number, token: accessToken as string };
 }

@@ -72,7 +72,7 @@ export function asAdmin(): Promise<Record<string, string>> {
   adminToken ??= (async () => {
     const { mobile, password } = inject('admin');
     await post('/api/user/register', { name: 'Admin', gender: 0, mobile, password }); // 409 if it exists
-    const endpoint = inject('awsEndpoint');
+    const endpoint = inject('dynamoEndpoint');
     if (endpoint) await setRoleByMobile(mobile, 'admin', { endpoint });
     const login = await post('/api/user/login', { mobile, password });
     if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);

@@ -14,6 +14,8 @@ declare module 'vitest' {
     admin: { mobile: string; password: string };
     /** The local cloud's loopback AWS endpoint with its test hooks; undefined for a remote target. */
     awsEndpoint: string | undefined;
+    /** The local cloud's DynamoDB Local endpoint, for operator actions (npm run admin:grant); undefined for a remote target. */
+    dynamoEndpoint: string | undefined;
     /** A mobile the local cloud's MALL_ADMIN_MOBILES lists but nobody registered: listing must grant nothing. */
     listedAdminMobile: string | undefined;
   }
@@ -37,6 +39,7 @@ export async function setup(project: TestProject): Promise<void> {
     project.provide('admin', { mobile, password });
     project.provide('awsEndpoint', undefined);
     project.provide('listedAdminMobile', undefined);
+    project.provide('dynamoEndpoint', undefined);
     return;
   }
   child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/local/start.ts'), '--json'], {
@@ -57,7 +60,7 @@ export async function setup(project: TestProject): Promise<void> {
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const ready = await new Promise<{ apiUrl: string; awsEndpoint: string }>((resolve, reject) => {
+  const ready = await new Promise<{ apiUrl: string; awsEndpoint: string; dynamoEndpoint: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local cloud did not start in 180 s:\n${stderr}`)), 180_000);
     child!.once('exit', (code) => reject(new Error(`local cloud exited (${code}):\n${stderr}`)));
     createInterface({ input: child!.stdout! }).once('line', (line) => {
@@ -70,6 +73,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('admin', TEST_ADMIN);
   project.provide('awsEndpoint', ready.awsEndpoint);
   project.provide('listedAdminMobile', LISTED_ADMIN_MOBILE);
+  project.provide('dynamoEndpoint', ready.dynamoEndpoint);
 }
 
 export async function teardown(): Promise<void> {

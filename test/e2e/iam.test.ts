@@ -97,7 +97,7 @@ describe.skipIf(!awsEndpoint)('IAM in the local cloud', () => {
       mobile: '19900000000',
       password: 'admin-password-1',
     })
-      .then(() => setRoleByMobile('19900000000', 'admin', { endpoint: variant.awsEndpoint }))
+      .then(() => setRoleByMobile('19900000000', 'admin', { endpoint: variant.dynamoEndpoint }))
       .then(() => call('/api/user/login', { mobile: '19900000000', password: 'admin-password-1' }));
     const admin = { authorization: `Bearer ${adminLogin.body.accessToken}` };
     const product = await call('/api/product/create', { name: 'Denied', stock: 5, amount: 100, status: 1, category: 'iam' }, admin);
