@@ -9,8 +9,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
-    /** Response headers the refusal carries (Retry-After). */
-    readonly headers?: Record<string, string>,
+    /** Seconds a client should wait before retrying (the Retry-After header). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -24,4 +24,4 @@ export const notFound = (code: string, message: string) => new AppError(404, cod
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 /** Too many attempts: the client may retry after `retryAfterSeconds` (sent as Retry-After). */
 export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
-  new AppError(429, code, message, undefined, { 'retry-after': String(retryAfterSeconds) });
+  new AppError(429, code, message, undefined, retryAfterSeconds);

@@ -149,7 +149,8 @@ function errorResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRe
           message: error.message,
           ...(error.details === undefined ? {} : { details: error.details }),
         });
-        request.response = { ...response, headers: { ...response.headers, ...error.headers } };
+        if (error.retryAfter !== undefined) response.headers = { ...response.headers, 'retry-after': String(error.retryAfter) };
+        request.response = response;
         return;
       }
       if (error && THROTTLING.has(error.name)) {
