@@ -7,10 +7,20 @@ export interface StageConfig {
   stage: string;
   /** Lifetime of an access token (go-zero-mall's AccessExpire). */
   accessTokenTtlSeconds: number;
-  /** How long API Gateway caches an authorizer decision per token; logout flushes it. */
+  /** How long API Gateway caches an authorizer decision per token; logout and role changes flush it. */
   authorizerCacheTtlSeconds: number;
-  /** Mobiles that get the admin role at login (MALL_ADMIN_MOBILES, comma-separated). */
-  adminMobiles: string[];
+  /** Logout flushes the stage's authorizer cache at most once per this many seconds, whoever logs out. */
+  authorizerFlushIntervalSeconds: number;
+  /**
+   * Per-account login backoff: after `lockAfterFailures` wrong passwords in a row, refused for
+   * `backoffBaseSeconds` (MALL_LOGIN_BACKOFF_SECONDS), doubling per further failure, capped.
+   */
+  loginLockout: { lockAfterFailures: number; backoffBaseSeconds: number; backoffMaxSeconds: number };
+  /**
+   * A WAF rate-based rule on the API stage: requests per 5 minutes per client IP, or undefined
+   * for none (MALL_WAF_RATE_LIMIT: a number, or "off"). The local cloud has no WAF.
+   */
+  wafRateLimit: number | undefined;
   /** Keep tables and secrets when the stack is deleted. */
   retainData: boolean;
   logRetentionDays: 7 | 30 | 90 | 365;
@@ -64,7 +74,9 @@ export interface StageConfig {
 const base: Omit<StageConfig, 'stage'> = {
   accessTokenTtlSeconds: 86_400,
   authorizerCacheTtlSeconds: 300,
-  adminMobiles: [],
+  authorizerFlushIntervalSeconds: 5,
+  loginLockout: { lockAfterFailures: 5, backoffBaseSeconds: 30, backoffMaxSeconds: 900 },
+  wafRateLimit: undefined,
   retainData: false,
   logRetentionDays: 30,
   throttle: { rateLimit: 500, burstLimit: 1000 },
@@ -85,13 +97,12 @@ const stages: Record<string, Omit<StageConfig, 'stage'>> = {
   local: base,
   localstack: base,
   dev: base,
-  prod: { ...base, retainData: true, logRetentionDays: 365 },
+  prod: { ...base, retainData: true, logRetentionDays: 365, wafRateLimit: 2000 },
 };
 
 export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = process.env): StageConfig {
   const settings = stages[stage];
   if (!settings) throw new Error(`unknown stage "${stage}"; known: ${Object.keys(stages).join(', ')}`);
-  const adminMobiles = list(env.MALL_ADMIN_MOBILES);
   const alarmEmails = env.MALL_ALARM_EMAILS === undefined ? settings.alarmEmails : list(env.MALL_ALARM_EMAILS);
   const badEmail = alarmEmails.find((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
   if (badEmail) throw new Error(`MALL_ALARM_EMAILS: "${badEmail}" is not an email address`);
@@ -103,6 +114,11 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   if (!(compensationAlarmMinutes >= 5 && compensationAlarmMinutes % 5 === 0))
     throw new Error('MALL_COMPENSATION_ALARM_MINUTES must be a multiple of 5, at least 5');
   const paymentSandbox = flag('MALL_PAY_SANDBOX', env.MALL_PAY_SANDBOX) ?? settings.paymentSandbox;
+  const loginLockout = {
+    ...settings.loginLockout,
+    backoffBaseSeconds: positive(env, 'MALL_LOGIN_BACKOFF_SECONDS', settings.loginLockout.backoffBaseSeconds),
+  };
+  const wafRateLimit = env.MALL_WAF_RATE_LIMIT === 'off' ? undefined : positive(env, 'MALL_WAF_RATE_LIMIT', settings.wafRateLimit);
   const orderLimits = {
     ...settings.orderLimits,
     flashSalePaymentMinutes: Math.min(settings.orderLimits.flashSalePaymentMinutes, paymentTimeoutMinutes),
@@ -110,7 +126,8 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   return {
     ...settings,
     stage,
-    adminMobiles,
+    loginLockout,
+    wafRateLimit,
     alarmEmails,
     sagaWorkflow,
     openOrderBoundSeconds,
@@ -127,6 +144,15 @@ function flag(name: string, value: string | undefined): boolean | undefined {
   if (value === '1' || value === 'true') return true;
   if (value === '0' || value === 'false') return false;
   throw new Error(`${name} must be 1 or 0, got "${value}"`);
+}
+
+/** A positive integer from the environment, or the stage's value. */
+function positive<T extends number | undefined>(env: NodeJS.ProcessEnv, name: string, fallback: T): number | T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
 }
 
 function list(value: string | undefined): string[] {

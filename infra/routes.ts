@@ -71,6 +71,20 @@ export const ROUTES: Route[] = [
       response: user.userProfileResponse,
     },
     'POST /api/user/logout': { handler: 'logout', access: 'user', summary: 'Revoke this token everywhere', input: none, response: empty },
+    'POST /api/user/admin/grant': {
+      handler: 'grant-admin',
+      access: 'admin',
+      summary: 'Give a user the admin role (at once, also for their existing tokens)',
+      input: user.adminRoleRequest,
+      response: user.adminRoleResponse,
+    },
+    'POST /api/user/admin/revoke': {
+      handler: 'revoke-admin',
+      access: 'admin',
+      summary: "Take a user's admin role (at once, also from their existing tokens); not one's own",
+      input: user.adminRoleRequest,
+      response: user.adminRoleResponse,
+    },
   }),
   ...group('product', 'product', {
     'POST /api/product/create': {

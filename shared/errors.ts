@@ -28,3 +28,7 @@ export const conflict = (code: string, message: string) => new AppError(409, cod
  * With the same Idempotency-Key, a retried order create returns the order the first try made.
  */
 export const serviceBusy = () => new AppError(503, 'SERVICE_BUSY', 'the service is busy, retry shortly', undefined, 1);
+
+/** Too many attempts: the client may retry after `retryAfterSeconds` (sent as Retry-After). */
+export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
+  new AppError(429, code, message, undefined, retryAfterSeconds);

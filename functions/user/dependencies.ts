@@ -3,15 +3,21 @@ import { dynamo } from '../../shared/aws';
 import { requireEnv, requireIntEnv } from '../../shared/env';
 import { tracer } from '../../shared/powertools';
 import { getSecret } from '../../shared/secrets';
+import { DynamoSessionStore } from './session-repository';
+import type { AuthorizationCache, FlushThrottle } from './session-service';
 import type { TokenSettings } from './tokens';
 import { DynamoUserStore } from './user-repository';
-import type { AuthorizationCache } from './user-service';
+import type { LoginLockout } from './user-service';
 
 // Factories the user service's handlers call once, at module scope, for what they need. Each
 // reads its environment when called, so a function is given only the variables it uses.
 
 export function userStore(): DynamoUserStore {
   return new DynamoUserStore(dynamo, requireEnv('USER_TABLE'));
+}
+
+export function sessionStore(): DynamoSessionStore {
+  return new DynamoSessionStore(dynamo, requireEnv('USER_TABLE'));
 }
 
 export function tokenSettings(): TokenSettings {
@@ -24,14 +30,18 @@ export function tokenSettings(): TokenSettings {
   };
 }
 
-/** Admins are bootstrapped from stage configuration: a comma-separated list of mobiles. */
-export function adminMobiles(): ReadonlySet<string> {
-  return new Set(
-    (process.env.ADMIN_MOBILES ?? '')
-      .split(',')
-      .map((mobile) => mobile.trim())
-      .filter(Boolean),
-  );
+/** The per-account login backoff, from stage configuration (config.loginLockout). */
+export function loginLockout(): LoginLockout {
+  return {
+    lockAfterFailures: requireIntEnv('LOGIN_LOCK_AFTER_FAILURES'),
+    backoffBaseSeconds: requireIntEnv('LOGIN_BACKOFF_BASE_SECONDS'),
+    backoffMaxSeconds: requireIntEnv('LOGIN_BACKOFF_MAX_SECONDS'),
+  };
+}
+
+/** How often logout may flush the stage's authorizer cache (config.authorizerFlushIntervalSeconds). */
+export function flushThrottle(): FlushThrottle {
+  return { intervalMs: requireIntEnv('AUTHORIZER_FLUSH_INTERVAL_SECONDS') * 1000 };
 }
 
 export function apiAuthorizationCache(): AuthorizationCache {

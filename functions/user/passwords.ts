@@ -1,14 +1,17 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
-// scrypt with a random salt per user. The parameters travel inside the stored hash, so they
-// can be raised later without invalidating existing passwords.
-const COST = 2 ** 15;
+// scrypt with a random salt per user, at OWASP's current parameters (N=2^17, r=8, p=1). The
+// parameters travel inside the stored hash, so older hashes still verify, and login rehashes
+// them (needsRehash) once it knows the password.
+const COST = 2 ** 17;
 const BLOCK_SIZE = 8;
 const PARALLELISM = 1;
 const KEY_LENGTH = 32;
+/** scrypt needs 128·N·r bytes (128 MiB here); Node refuses above maxmem, 32 MiB by default. */
+const MAX_MEMORY = 256 * 1024 * 1024;
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  const options: ScryptOptions = { N: n, r, p, maxmem: 256 * n * r };
+  const options: ScryptOptions = { N: n, r, p, maxmem: Math.max(MAX_MEMORY, 256 * n * r) };
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
   );
@@ -26,6 +29,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(key, 'base64');
   const actual = await derive(password, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** A stored hash made with other (older) parameters than today's: login replaces it. */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(n) !== COST || Number(r) !== BLOCK_SIZE || Number(p) !== PARALLELISM;
 }
 
 const DUMMY_SALT = Buffer.alloc(16);

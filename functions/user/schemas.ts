@@ -12,7 +12,8 @@ export const registerRequest = z.object({
   /** 0 unknown, 1 male, 2 female, as the seed's tinyint. */
   gender: z.number().int().min(0).max(2),
   mobile,
-  password: z.string().min(6).max(128),
+  /** New passwords: at least 8 characters. Login still accepts the 6 allowed before. */
+  password: z.string().min(8, 'must be at least 8 characters').max(128),
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
 
@@ -21,6 +22,9 @@ export const loginRequest = z.object({
   password: z.string().min(1).max(128),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
+
+/** POST /api/user/admin/grant and /revoke: whose admin role. */
+export const adminRoleRequest = z.object({ uid: z.number().int().positive() });
 
 /** userinfo and logout take no body; anything sent is ignored. */
 export const emptyRequest = z.unknown().transform(() => ({}));
@@ -48,3 +52,5 @@ export const userProfileResponse = z.strictObject({
 }) satisfies z.ZodType<UserProfile>;
 
 export const loginResponse = z.strictObject({ accessToken: z.string(), accessExpire: z.number().int() }) satisfies z.ZodType<LoginResponse>;
+
+export const adminRoleResponse = z.strictObject({ uid: z.number().int(), role: z.enum(['user', 'admin']) });

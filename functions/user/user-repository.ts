@@ -1,15 +1,17 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
 import { recordOf } from '../../shared/records';
 import type { UserProfile } from './schemas';
+import type { Role } from './tokens';
 
 /**
  * The user table, one item per fact, keyed by `pk`:
- *   USER#<id>       the profile                      (userinfo)
- *   MOBILE#<mobile> uid, name and password hash      (login; makes mobiles unique)
+ *   USER#<id>       the profile and the role        (userinfo; the authorizer reads the role)
+ *   MOBILE#<mobile> uid, name, password hash and failed logins (login; makes mobiles unique)
  *   REVOKED#<jti>   a logged-out token, kept until it expires (TTL attribute expiresAt)
+ *   FLUSH#authorizers  when the stage's authorizer cache was last flushed (session-repository.ts)
  *   COUNTER#user    the id allocator's counter
  */
 const credentialRecord = z.object({
@@ -18,21 +20,36 @@ const credentialRecord = z.object({
   /** Copied from the profile so login can put it in the token without a second read. */
   name: z.string().default(''),
   passwordHash: z.string(),
+  /** Wrong passwords since the last successful login. */
+  failedLogins: z.number().default(0),
+  /** Epoch milliseconds before which login is refused without checking the password. */
+  lockedUntil: z.number().default(0),
 });
 export type Credential = z.infer<typeof credentialRecord>;
 
 const profileRecord = z.object({ id: z.number(), name: z.string(), gender: z.number(), mobile: z.string() });
+/** Users registered before roles were stored have none: they are users. */
+const roleRecord = z.object({ role: z.enum(['user', 'admin']).default('user') });
 
 export class MobileTakenError extends Error {}
+export class UserNotFoundError extends Error {}
 
 export interface UserStore {
   nextUserId(): Promise<number>;
-  /** Writes profile and credential together; throws MobileTakenError if the mobile is registered. */
+  /** Writes profile (role user) and credential together; throws MobileTakenError if the mobile is registered. */
   create(profile: UserProfile, passwordHash: string): Promise<void>;
   findCredential(mobile: string): Promise<Credential | undefined>;
   findProfile(uid: number): Promise<UserProfile | undefined>;
-  revokeToken(jti: string, expiresAt: number): Promise<void>;
-  isTokenRevoked(jti: string): Promise<boolean>;
+  /** The stored role, read strongly consistent; undefined when there is no such user. */
+  findRole(uid: number): Promise<Role | undefined>;
+  /** Throws UserNotFoundError when there is no such user. */
+  setRole(uid: number, role: Role): Promise<void>;
+  /** Counts one more wrong password; returns the count. */
+  countLoginFailure(mobile: string): Promise<number>;
+  lockLogin(mobile: string, untilMs: number): Promise<void>;
+  clearLoginFailures(mobile: string): Promise<void>;
+  /** Replaces the hash if it is still `previous` (a concurrent change wins). */
+  replacePasswordHash(mobile: string, previous: string, next: string): Promise<void>;
 }
 
 export class DynamoUserStore implements UserStore {
@@ -51,6 +68,7 @@ export class DynamoUserStore implements UserStore {
 
   async create(profile: UserProfile, passwordHash: string): Promise<void> {
     const now = new Date().toISOString();
+    const credential = { pk: `MOBILE#${profile.mobile}`, uid: profile.id, mobile: profile.mobile, name: profile.name, passwordHash };
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -58,23 +76,12 @@ export class DynamoUserStore implements UserStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: `USER#${profile.id}`, ...profile, createdAt: now },
+                Item: { pk: `USER#${profile.id}`, ...profile, role: 'user', createdAt: now },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
             {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: `MOBILE#${profile.mobile}`,
-                  uid: profile.id,
-                  mobile: profile.mobile,
-                  name: profile.name,
-                  passwordHash,
-                  createdAt: now,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+              Put: { TableName: this.tableName, Item: { ...credential, createdAt: now }, ConditionExpression: 'attribute_not_exists(pk)' },
             },
           ],
         }),
@@ -88,7 +95,8 @@ export class DynamoUserStore implements UserStore {
   }
 
   async findCredential(mobile: string): Promise<Credential | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `MOBILE#${mobile}` } }));
+    // Strongly consistent: a lockout must hold from the moment it was written.
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `MOBILE#${mobile}` }, ConsistentRead: true }));
     return out.Item ? recordOf(credentialRecord, out.Item) : undefined;
   }
 
@@ -97,15 +105,72 @@ export class DynamoUserStore implements UserStore {
     return out.Item ? recordOf(profileRecord, out.Item) : undefined;
   }
 
-  async revokeToken(jti: string, expiresAt: number): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `REVOKED#${jti}`, expiresAt } }));
+  async findRole(uid: number): Promise<Role | undefined> {
+    // Strongly consistent: a revoked role must be refused right after the revoke returned.
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `USER#${uid}` },
+        ConsistentRead: true,
+        ProjectionExpression: 'pk, #role',
+        ExpressionAttributeNames: { '#role': 'role' },
+      }),
+    );
+    return out.Item ? recordOf(roleRecord, out.Item).role : undefined;
   }
 
-  async isTokenRevoked(jti: string): Promise<boolean> {
-    // Strongly consistent: a token must be refused right after its logout returned.
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `REVOKED#${jti}` }, ConsistentRead: true, ProjectionExpression: 'pk' }),
+  async setRole(uid: number, role: Role): Promise<void> {
+    try {
+      await this.update(`USER#${uid}`, 'SET #role = :role, roleChangedAt = :now', {
+        names: { '#role': 'role' },
+        values: { ':role': role, ':now': new Date().toISOString() },
+      });
+    } catch (error) {
+      if (conditionFailed(error)) throw new UserNotFoundError();
+      throw error;
+    }
+  }
+
+  async countLoginFailure(mobile: string): Promise<number> {
+    const out = await this.update(`MOBILE#${mobile}`, 'ADD failedLogins :one', { values: { ':one': 1 }, returnNew: true });
+    return Number(out.Attributes?.failedLogins ?? 1);
+  }
+
+  async lockLogin(mobile: string, untilMs: number): Promise<void> {
+    await this.update(`MOBILE#${mobile}`, 'SET lockedUntil = :until', { values: { ':until': untilMs } });
+  }
+
+  async clearLoginFailures(mobile: string): Promise<void> {
+    await this.update(`MOBILE#${mobile}`, 'REMOVE failedLogins, lockedUntil', {});
+  }
+
+  async replacePasswordHash(mobile: string, previous: string, next: string): Promise<void> {
+    try {
+      await this.update(`MOBILE#${mobile}`, 'SET passwordHash = :next', {
+        condition: 'passwordHash = :previous',
+        values: { ':next': next, ':previous': previous },
+      });
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
+  }
+
+  /** An update of an existing item (never creates one). */
+  private update(
+    pk: string,
+    expression: string,
+    options: { condition?: string; names?: Record<string, string>; values?: Record<string, unknown>; returnNew?: boolean },
+  ) {
+    return this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk },
+        UpdateExpression: expression,
+        ConditionExpression: ['attribute_exists(pk)', options.condition].filter(Boolean).join(' AND '),
+        ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
+        ...(options.values ? { ExpressionAttributeValues: options.values } : {}),
+        ...(options.returnNew ? { ReturnValues: 'UPDATED_NEW' as const } : {}),
+      }),
     );
-    return out.Item !== undefined;
   }
 }

@@ -1,15 +1,20 @@
-import { errors } from 'jose';
-import { ZodError } from 'zod';
 import type { Caller } from '../../shared/caller';
-import { conflict, notFound, unauthorized } from '../../shared/errors';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
+import { conflict, notFound, tooManyRequests, unauthorized } from '../../shared/errors';
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import type { LoginRequest, LoginResponse, RegisterRequest, UserProfile } from './schemas';
-import { bearerToken, issueToken, type Role, type TokenClaims, type TokenSettings, verifyToken } from './tokens';
-import { MobileTakenError, type UserStore } from './user-repository';
+import { issueToken, type TokenSettings } from './tokens';
+import { type Credential, MobileTakenError, type UserStore } from './user-repository';
 
-/** Forgets cached authorizer decisions, so a revoked token is refused at once rather than after the cache TTL. */
-export interface AuthorizationCache {
-  flush(): Promise<void>;
+/**
+ * Per-account backoff against password guessing: after `lockAfterFailures` wrong passwords in a
+ * row, login is refused for `backoffBaseSeconds`, doubling with each further wrong password up
+ * to `backoffMaxSeconds`. Attempts while locked are refused without checking the password and
+ * without counting, so an attacker can keep an account locked for at most the cap at a time.
+ */
+export interface LoginLockout {
+  lockAfterFailures: number;
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
 }
 
 export async function register(users: UserStore, input: RegisterRequest): Promise<UserProfile> {
@@ -31,54 +36,51 @@ export async function register(users: UserStore, input: RegisterRequest): Promis
   return profile;
 }
 
+/** The token carries the role stored on the user's record (granted by an admin or the operator, never by login). */
 export async function login(
   users: UserStore,
   tokens: TokenSettings,
-  adminMobiles: ReadonlySet<string>,
+  lockout: LoginLockout,
   input: LoginRequest,
+  nowMs = Date.now(),
 ): Promise<LoginResponse> {
   const credential = await users.findCredential(input.mobile);
+  if (credential && credential.lockedUntil > nowMs) throw locked(credential.lockedUntil, nowMs);
   // One answer for an unknown mobile and a wrong password, in the same time, so login cannot
   // be used to find out who is registered.
   const valid = credential ? await verifyPassword(input.password, credential.passwordHash) : await burnPasswordCheck(input.password);
-  if (!credential || !valid) {
-    throw unauthorized('INVALID_CREDENTIALS', 'mobile or password is wrong');
+  if (!credential) throw wrongCredentials();
+  if (!valid) {
+    await countFailure(users, lockout, credential, nowMs);
+    throw wrongCredentials();
   }
-  const role: Role = adminMobiles.has(credential.mobile) ? 'admin' : 'user';
+  if (credential.failedLogins > 0 || credential.lockedUntil > 0) await users.clearLoginFailures(credential.mobile);
+  if (needsRehash(credential.passwordHash)) {
+    await users.replacePasswordHash(credential.mobile, credential.passwordHash, await hashPassword(input.password));
+  }
+  const role = (await users.findRole(credential.uid)) ?? 'user';
   const { token, exp } = await issueToken(tokens, { uid: credential.uid, role, name: credential.name });
   return { accessToken: token, accessExpire: exp };
+}
+
+async function countFailure(users: UserStore, lockout: LoginLockout, credential: Credential, nowMs: number): Promise<void> {
+  const failures = await users.countLoginFailure(credential.mobile);
+  if (failures < lockout.lockAfterFailures) return;
+  const seconds = Math.min(lockout.backoffBaseSeconds * 2 ** (failures - lockout.lockAfterFailures), lockout.backoffMaxSeconds);
+  const until = nowMs + seconds * 1000;
+  await users.lockLogin(credential.mobile, until);
+  throw locked(until, nowMs);
+}
+
+const wrongCredentials = () => unauthorized('INVALID_CREDENTIALS', 'mobile or password is wrong');
+
+function locked(untilMs: number, nowMs: number) {
+  const seconds = Math.max(1, Math.ceil((untilMs - nowMs) / 1000));
+  return tooManyRequests('TOO_MANY_ATTEMPTS', `too many wrong passwords for this account; retry in ${seconds} s`, seconds);
 }
 
 export async function userInfo(users: UserStore, caller: Caller): Promise<UserProfile> {
   const profile = await users.findProfile(caller.uid);
   if (!profile) throw notFound('USER_NOT_FOUND', 'user not found');
   return profile;
-}
-
-export async function logout(users: UserStore, cache: AuthorizationCache, caller: Caller): Promise<void> {
-  await users.revokeToken(caller.jti, caller.exp);
-  await cache.flush();
-}
-
-/**
- * The authorizer's decision: the claims of a valid, unexpired, unrevoked token, or undefined
- * for anything else (missing, malformed, tampered, wrong algorithm or key, expired, revoked).
- */
-export async function authorize(
-  users: UserStore,
-  tokens: TokenSettings,
-  authorizationHeader: string | undefined,
-): Promise<TokenClaims | undefined> {
-  const token = bearerToken(authorizationHeader);
-  if (!token) return undefined;
-  let claims: TokenClaims;
-  try {
-    claims = await verifyToken(tokens, token);
-  } catch (error) {
-    // Only a bad token is a refusal; failing to read the key is an outage and must surface.
-    if (error instanceof errors.JOSEError || error instanceof ZodError) return undefined;
-    throw error;
-  }
-  if (await users.isTokenRevoked(claims.jti)) return undefined;
-  return claims;
 }

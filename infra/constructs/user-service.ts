@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -26,12 +27,19 @@ export class UserService extends Construct {
     };
     const fn = functionFactory(this, 'user', config, { USER_TABLE: table.tableName });
 
-    // scrypt is CPU-bound; more memory buys a larger CPU share and a faster hash.
+    // scrypt (N=2^17, 128 MiB) is CPU-bound; more memory buys a larger CPU share and a faster hash.
     const register = fn('api/register', { memorySize: 1024 });
     register.grantTable(table, ['UpdateItem', 'PutItem']);
 
-    const login = fn('api/login', { environment: { ...tokenEnv, ADMIN_MOBILES: config.adminMobiles.join(',') }, memorySize: 1024 });
-    login.grantTable(table, ['GetItem']);
+    const { lockAfterFailures, backoffBaseSeconds, backoffMaxSeconds } = config.loginLockout;
+    const lockoutEnv = {
+      LOGIN_LOCK_AFTER_FAILURES: String(lockAfterFailures),
+      LOGIN_BACKOFF_BASE_SECONDS: String(backoffBaseSeconds),
+      LOGIN_BACKOFF_MAX_SECONDS: String(backoffMaxSeconds),
+    };
+    // Reads the credential and the role; counts failures, clears them, rehashes old hashes.
+    const login = fn('api/login', { environment: { ...tokenEnv, ...lockoutEnv }, memorySize: 1024 });
+    login.grantTable(table, ['GetItem', 'UpdateItem']);
     signingSecret.grantRead(login);
 
     const authorizer = fn('api/authorizer', { environment: tokenEnv });
@@ -41,14 +49,29 @@ export class UserService extends Construct {
     const userinfo = fn('api/userinfo');
     userinfo.grantTable(table, ['GetItem']);
 
-    const logout = fn('api/logout', { environment: { REST_API_ID: api.restApi.restApiId, API_STAGE: config.stage } });
-    logout.grantTable(table, ['PutItem']);
+    const flushEnv = { REST_API_ID: api.restApi.restApiId, API_STAGE: config.stage };
+    const flushInterval = config.authorizerFlushIntervalSeconds;
+    // Logout may wait up to one flush interval for the stage's next flush.
+    const logout = fn('api/logout', {
+      environment: { ...flushEnv, AUTHORIZER_FLUSH_INTERVAL_SECONDS: String(flushInterval) },
+      timeout: Duration.seconds(flushInterval + 10),
+    });
+    logout.grantTable(table, ['PutItem', 'GetItem']);
     api.grantFlushAuthorizerCache(logout);
+
+    // Admin-only: change a role on the user's record, and forget cached decisions at once.
+    const roleChanges = ['api/grant-admin', 'api/revoke-admin'].map((entry) => {
+      const change = fn(entry, { environment: flushEnv });
+      change.grantTable(table, ['UpdateItem']);
+      api.grantFlushAuthorizerCache(change);
+      return change;
+    });
 
     api.useAuthorizer(authorizer);
     api.route(register);
     api.route(login);
     api.route(userinfo);
     api.route(logout);
+    for (const change of roleChanges) api.route(change);
   }
 }

@@ -3,7 +3,7 @@ import { seedDemoShop } from './seed';
 /**
  * `npm run seed`: loads the demo shop into any deployment.
  *   MALL_API_URL=https://.../dev MALL_ADMIN_MOBILE=... MALL_ADMIN_PASSWORD=... npm run seed
- * The admin's mobile must be in that stage's admin mobiles (MALL_ADMIN_MOBILES at deploy).
+ * The admin must have the admin role: register, then `npm run admin:grant -- --mobile <mobile>`.
  * The demo shopper, whose password is published, is created only with --with-demo-shopper.
  */
 const apiUrl = process.env.MALL_API_URL;

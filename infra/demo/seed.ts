@@ -11,19 +11,22 @@ export interface SeedOptions {
    * products' comments. The local cloud does; `npm run seed` only with --with-demo-shopper.
    */
   demoShopper?: boolean;
+  /** Gives an account the admin role by the operator action (the local start passes it). */
+  makeAdmin?: (mobile: string) => Promise<unknown>;
 }
 
 /**
  * Loads the demo shop through the mall's own HTTP API, so it works against any deployment:
- * the local cloud, LocalStack or AWS. `admin` must be an account whose mobile the stage lists
- * as an admin (it is registered if it does not exist yet). Loading twice does nothing the
- * second time. Returns false when the demo was already there.
+ * the local cloud, LocalStack or AWS. `admin` must be an account with the admin role (it is
+ * registered if it does not exist yet): made one by the operator (`npm run admin:grant`), or by
+ * `makeAdmin`, which the local start passes (the same operator action, on the local cloud's
+ * table). Loading twice does nothing the second time. Returns false when the demo was already there.
  */
 export async function seedDemoShop(
   apiUrl: string,
   admin: Account = DEMO_ADMIN,
   log: (line: string) => void = () => {},
-  { demoShopper = false }: SeedOptions = {},
+  { demoShopper = false, makeAdmin }: SeedOptions = {},
 ): Promise<boolean> {
   const call = async (method: 'GET' | 'POST', route: string, body?: unknown, token?: string) => {
     const res = await fetch(apiUrl.replace(/\/$/, '') + route, {
@@ -40,19 +43,20 @@ export async function seedDemoShop(
     if (reply.status !== 200) throw new Error(`${route} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
     return reply.body;
   };
-  const signIn = async (account: Account & { name: string; gender: number }) => {
+  const signIn = async (account: Account & { name: string; gender: number }, grant?: SeedOptions['makeAdmin']) => {
     const registered = await call('POST', '/api/user/register', account);
     if (registered.status !== 200 && registered.status !== 409)
       throw new Error(`register ${account.mobile}: ${JSON.stringify(registered.body)}`);
+    await grant?.(account.mobile);
     const login = await call('POST', '/api/user/login', { mobile: account.mobile, password: account.password });
     if (login.status !== 200) throw new Error(`login ${account.mobile} failed: ${JSON.stringify(login.body)}`);
     return login.body.accessToken as string;
   };
 
-  const adminToken = await signIn({ name: DEMO_ADMIN.name, gender: DEMO_ADMIN.gender, ...admin });
+  const adminToken = await signIn({ name: DEMO_ADMIN.name, gender: DEMO_ADMIN.gender, ...admin }, makeAdmin);
   const role = JSON.parse(Buffer.from(adminToken.split('.')[1]!, 'base64url').toString('utf8')).role;
   if (role !== 'admin') {
-    throw new Error(`${admin.mobile} has no admin role: list it in the stage's admin mobiles (MALL_ADMIN_MOBILES) and redeploy`);
+    throw new Error(`${admin.mobile} has no admin role: give it one with npm run admin:grant -- --mobile ${admin.mobile}`);
   }
   const { banners = [] } = await must('GET', '/api/home/banners', undefined, adminToken);
   if (banners.some((b) => b.title === DEMO_BANNERS[0]!.title)) {

@@ -37,7 +37,7 @@ export interface LocalCloudOptions {
   host?: string;
   /** Where data (DynamoDB, secrets, synth output, logs) is kept between runs; omit for in-memory. */
   dataDir?: string;
-  /** Environment the stage configuration is read from (MALL_ADMIN_MOBILES...). */
+  /** Environment the stage configuration is read from (MALL_PAY_SANDBOX, MALL_LOGIN_BACKOFF_SECONDS...). */
   env?: NodeJS.ProcessEnv;
   progress?: (message: string) => void;
   /** Pause between Step Functions retries instead of the definition's backoff (tests: a few ms). */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setRoleByMobile } from '../admin/admin-role';
 import { DEMO_ADMIN, DEMO_USER } from '../demo/demo-shop';
 import { seedDemoShop } from '../demo/seed';
 import { startLocalCloud } from './cloud';
@@ -30,8 +31,6 @@ const host = process.env.HOST || '127.0.0.1';
 
 const demo = process.env.MALL_DEMO !== 'off';
 const fresh = !dataDir || !fs.existsSync(path.join(dataDir, 'dynamodb'));
-// The demo's admin account is an admin of this local mall, as MALL_ADMIN_MOBILES lists.
-const adminMobiles = [process.env.MALL_ADMIN_MOBILES, demo ? DEMO_ADMIN.mobile : undefined].filter(Boolean).join(',');
 
 const say = (message: string) => (json ? process.stderr : process.stdout).write(`[mall] ${message}\n`);
 const started = Date.now();
@@ -39,7 +38,7 @@ const cloud = await startLocalCloud({
   port,
   host,
   dataDir,
-  env: { ...process.env, MALL_ADMIN_MOBILES: adminMobiles },
+  env: process.env,
   ...(process.env.MALL_LOCAL_RETRY_MS ? { retryPauseMs: Number(process.env.MALL_LOCAL_RETRY_MS) } : {}),
   progress: say,
   onRequest: json ? undefined : (r) => say(`${r.method} ${r.path} -> ${r.status} (${r.ms} ms)`),
@@ -48,9 +47,15 @@ const cloud = await startLocalCloud({
   process.exit(1);
 });
 
+// The demo's admin is made one the operator's way (npm run admin:grant), never by registering.
+const makeAdmin = (mobile: string) => setRoleByMobile(mobile, 'admin', { endpoint: cloud.dynamoEndpoint });
+if (demo && !fresh) {
+  // Kept data from before roles were stored: the demo admin's record may have none yet.
+  await makeAdmin(DEMO_ADMIN.mobile).catch(() => {});
+}
 if (demo && fresh) {
   say('loading the demo shop (MALL_DEMO=off starts an empty one)...');
-  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say, { demoShopper: true }).catch(async (error) => {
+  await seedDemoShop(cloud.apiUrl, DEMO_ADMIN, say, { demoShopper: true, makeAdmin }).catch(async (error) => {
     console.error(`[mall] could not load the demo shop: ${error instanceof Error ? error.message : error}`);
     await cloud.stop();
     process.exit(1);
@@ -64,11 +69,19 @@ if (!isLoopbackHost(host))
   );
 
 if (json) {
-  process.stdout.write(JSON.stringify({ apiUrl: cloud.apiUrl, awsEndpoint: cloud.awsEndpoint, consoleUrl: cloud.consoleUrl }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      apiUrl: cloud.apiUrl,
+      awsEndpoint: cloud.awsEndpoint,
+      dynamoEndpoint: cloud.dynamoEndpoint,
+      consoleUrl: cloud.consoleUrl,
+    }) + '\n',
+  );
 } else {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: the mall's API is at ${cloud.apiUrl}`);
   say(`local console (traces, saga executions, metrics): ${cloud.consoleUrl}`);
   say(`API docs (Swagger UI): ${cloud.awsEndpoint}/_docs/  (OpenAPI file: ${path.join(dataDir ?? '<temp dir>', 'openapi.json')})`);
+  say(`make an admin: npm run admin:grant -- --mobile <mobile> --endpoint ${cloud.dynamoEndpoint}`);
   const [mobile, password] = demo ? [DEMO_USER.mobile, DEMO_USER.password] : ['13900000009', 'your-password'];
   if (!demo)
     say(

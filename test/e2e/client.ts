@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { inject } from 'vitest';
+import { setRoleByMobile } from '../../infra/admin/admin-role';
 import { ROUTES, type Route } from '../../infra/routes';
 
 export const apiUrl = inject('apiUrl');
@@ -62,11 +63,17 @@ export function get<T = any>(
 }
 
 let adminToken: Promise<string> | undefined;
-/** A token with the admin role: the configured admin account, registered on first use. */
+/**
+ * A token with the admin role: the configured admin account, registered on first use and, on
+ * the local cloud, made an admin the operator's way (npm run admin:grant, on its table); a
+ * deployed stage's admin must already be one.
+ */
 export function asAdmin(): Promise<Record<string, string>> {
   adminToken ??= (async () => {
     const { mobile, password } = inject('admin');
     await post('/api/user/register', { name: 'Admin', gender: 0, mobile, password }); // 409 if it exists
+    const endpoint = inject('dynamoEndpoint');
+    if (endpoint) await setRoleByMobile(mobile, 'admin', { endpoint });
     const login = await post('/api/user/login', { mobile, password });
     if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
     return login.body.accessToken as string;

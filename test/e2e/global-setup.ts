@@ -14,12 +14,17 @@ declare module 'vitest' {
     admin: { mobile: string; password: string };
     /** The local cloud's loopback AWS endpoint with its test hooks; undefined for a remote target. */
     awsEndpoint: string | undefined;
+    /** The local cloud's DynamoDB Local endpoint, for operator actions (npm run admin:grant); undefined for a remote target. */
+    dynamoEndpoint: string | undefined;
+    /** A mobile the local cloud's MALL_ADMIN_MOBILES lists but nobody registered: listing must grant nothing. */
+    listedAdminMobile: string | undefined;
   }
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let child: ChildProcess | undefined;
 const TEST_ADMIN = { mobile: '19900000000', password: 'admin-password-1' };
+const LISTED_ADMIN_MOBILE = '19900000001';
 
 /**
  * Starts `npm start`'s local cloud (in memory, on a free port) once for the whole run, or uses
@@ -33,6 +38,8 @@ export async function setup(project: TestProject): Promise<void> {
     if (!mobile || !password) throw new Error('with MALL_API_URL, set MALL_ADMIN_MOBILE and MALL_ADMIN_PASSWORD of an admin');
     project.provide('admin', { mobile, password });
     project.provide('awsEndpoint', undefined);
+    project.provide('listedAdminMobile', undefined);
+    project.provide('dynamoEndpoint', undefined);
     return;
   }
   child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/local/start.ts'), '--json'], {
@@ -44,14 +51,18 @@ export async function setup(project: TestProject): Promise<void> {
       HOST: '127.0.0.1',
       MALL_IN_MEMORY: '1',
       MALL_DEMO: 'off',
-      MALL_ADMIN_MOBILES: TEST_ADMIN.mobile,
+      // Grants nothing any more (roles are stored, granted by the operator or an admin); kept so
+      // the takeover test shows a listed mobile gets no role by registering.
+      MALL_ADMIN_MOBILES: `${TEST_ADMIN.mobile},${LISTED_ADMIN_MOBILE}`,
+      // A short login backoff, so the lockout test can wait it out.
+      MALL_LOGIN_BACKOFF_SECONDS: '2',
       MALL_LOCAL_RETRY_MS: '20',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const ready = await new Promise<{ apiUrl: string; awsEndpoint: string }>((resolve, reject) => {
+  const ready = await new Promise<{ apiUrl: string; awsEndpoint: string; dynamoEndpoint: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local cloud did not start in 180 s:\n${stderr}`)), 180_000);
     child!.once('exit', (code) => reject(new Error(`local cloud exited (${code}):\n${stderr}`)));
     createInterface({ input: child!.stdout! }).once('line', (line) => {
@@ -63,6 +74,8 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('jwtSecret', await localSigningSecret(ready.awsEndpoint));
   project.provide('admin', TEST_ADMIN);
   project.provide('awsEndpoint', ready.awsEndpoint);
+  project.provide('listedAdminMobile', LISTED_ADMIN_MOBILE);
+  project.provide('dynamoEndpoint', ready.dynamoEndpoint);
 }
 
 export async function teardown(): Promise<void> {

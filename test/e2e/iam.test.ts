@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setRoleByMobile } from '../../infra/admin/admin-role';
 import { type LocalCloud, startLocalCloud } from '../../infra/local/cloud';
 import type { SynthesizedTemplate } from '../../infra/local/template';
 import { asAdmin, bearer, post, registerAndLogin } from './client';
@@ -95,7 +96,9 @@ describe.skipIf(!awsEndpoint)('IAM in the local cloud', () => {
       gender: 0,
       mobile: '19900000000',
       password: 'admin-password-1',
-    }).then(() => call('/api/user/login', { mobile: '19900000000', password: 'admin-password-1' }));
+    })
+      .then(() => setRoleByMobile('19900000000', 'admin', { endpoint: variant.dynamoEndpoint }))
+      .then(() => call('/api/user/login', { mobile: '19900000000', password: 'admin-password-1' }));
     const admin = { authorization: `Bearer ${adminLogin.body.accessToken}` };
     const product = await call('/api/product/create', { name: 'Denied', stock: 5, amount: 100, status: 1, category: 'iam' }, admin);
     expect(product.status).toBe(200);

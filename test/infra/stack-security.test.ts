@@ -93,12 +93,18 @@ describe('least privilege', () => {
     expect([...readers].sort()).toEqual(['Users/Authorizer', 'Users/Login']);
   });
 
-  it("lets logout flush only its own stage's authorizer cache", () => {
-    const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-    const flush = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('apigateway:')));
-    expect(flush).toHaveLength(1);
-    expect(flush[0].Action).toBe('apigateway:DELETE');
-    expect(JSON.stringify(flush[0].Resource)).toMatch(/\/stages\/prod\/cache\/authorizers/);
+  it("lets logout and the admin role changes flush only their own stage's authorizer cache", () => {
+    const functionsByRole = roleOfFunction();
+    const flushers = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
+      p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('apigateway:'))).map(
+        (s: any) => {
+          expect(s.Action).toBe('apigateway:DELETE');
+          expect(JSON.stringify(s.Resource)).toMatch(/\/stages\/prod\/cache\/authorizers/);
+          return p.Properties.Roles.map((role: any) => constructOf(functionsByRole.get(role.Ref)!));
+        },
+      ),
+    );
+    expect(flushers.flat().sort()).toEqual(['Users/GrantAdmin', 'Users/Logout', 'Users/RevokeAdmin']);
   });
 
   it('lets each service invoke only the functions it asks, and the saga only its participants', () => {

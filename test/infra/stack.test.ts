@@ -32,12 +32,14 @@ describe('functions', () => {
     }
     expect(
       methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin'),
-    ).toHaveLength(9);
+    ).toHaveLength(11);
   });
 
-  it('take admin mobiles from stage configuration', () => {
+  it('grant no role by mobile (MALL_ADMIN_MOBILES is set, and ignored), and give login its backoff settings', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function'))
+      expect(fn.Properties.Environment?.Variables ?? {}).not.toHaveProperty('ADMIN_MOBILES');
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { ADMIN_MOBILES: '13800000000' } },
+      Environment: { Variables: { LOGIN_LOCK_AFTER_FAILURES: '5', LOGIN_BACKOFF_BASE_SECONDS: '30', LOGIN_BACKOFF_MAX_SECONDS: '900' } },
     });
   });
 });

@@ -4,7 +4,7 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from '../../functions
 describe('password hashing', () => {
   it('stores scrypt with its parameters and a per-user random salt', async () => {
     const [a, b] = await Promise.all([hashPassword('same password'), hashPassword('same password')]);
-    expect(a).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(a.split('$')[4]).not.toBe(b.split('$')[4]);
     expect(a).not.toBe(b);
     expect(a).not.toContain('same password');

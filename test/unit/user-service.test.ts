@@ -1,56 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { UserProfile } from '../../functions/user/schemas';
+import { authorize, logout } from '../../functions/user/session-service';
 import type { TokenSettings } from '../../functions/user/tokens';
-import { type Credential, MobileTakenError, type UserStore } from '../../functions/user/user-repository';
-import { authorize, login, logout, register, userInfo } from '../../functions/user/user-service';
+import { login, register, userInfo } from '../../functions/user/user-service';
 import type { Caller } from '../../shared/caller';
-import { AppError } from '../../shared/errors';
-
-/** An in-memory UserStore with the same contract as the DynamoDB one (tested end to end). */
-class MemoryUserStore implements UserStore {
-  lastId = 0;
-  profiles = new Map<number, UserProfile>();
-  credentials = new Map<string, Credential>();
-  revoked = new Map<string, number>();
-  async nextUserId() {
-    return ++this.lastId;
-  }
-  async create(profile: UserProfile, passwordHash: string) {
-    if (this.credentials.has(profile.mobile)) throw new MobileTakenError();
-    this.profiles.set(profile.id, profile);
-    this.credentials.set(profile.mobile, { uid: profile.id, mobile: profile.mobile, name: profile.name, passwordHash });
-  }
-  async findCredential(mobile: string) {
-    return this.credentials.get(mobile);
-  }
-  async findProfile(uid: number) {
-    return this.profiles.get(uid);
-  }
-  async revokeToken(jti: string, expiresAt: number) {
-    this.revoked.set(jti, expiresAt);
-  }
-  async isTokenRevoked(jti: string) {
-    return this.revoked.has(jti);
-  }
-}
-
-const tokens: TokenSettings = {
-  key: async () => new TextEncoder().encode('unit-test-key-'.repeat(4)),
-  issuer: 'mall/test',
-  audience: 'mall-api',
-  ttlSeconds: 600,
-};
-const noAdmins = new Set<string>();
-const ann = { name: 'Ann', gender: 2, mobile: '13800000001', password: 'password-1' };
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+import { ann, appError, lockout, MemoryUserStore, tokens } from './memory-user-store';
 
 describe('user rules', () => {
   it('registers with the first id and keeps only a hash of the password', async () => {
@@ -72,29 +25,33 @@ describe('user rules', () => {
   it('logs in with the right password and gives a token that authorizes', async () => {
     const users = new MemoryUserStore();
     await register(users, ann);
-    const { accessToken, accessExpire } = await login(users, tokens, noAdmins, ann);
+    const { accessToken, accessExpire } = await login(users, tokens, lockout, ann);
     expect(accessExpire).toBeGreaterThan(Date.now() / 1000);
-    expect(await authorize(users, tokens, `Bearer ${accessToken}`)).toMatchObject({ uid: 1, role: 'user' });
+    expect(await authorize(users, users, tokens, `Bearer ${accessToken}`)).toMatchObject({ uid: 1, role: 'user' });
   });
 
   it('refuses a wrong password and an unknown mobile alike', async () => {
     const users = new MemoryUserStore();
     await register(users, ann);
-    const wrong = await appError(login(users, tokens, noAdmins, { mobile: ann.mobile, password: 'nope-nope' }));
-    const unknown = await appError(login(users, tokens, noAdmins, { mobile: '19999999999', password: ann.password }));
+    const wrong = await appError(login(users, tokens, lockout, { mobile: ann.mobile, password: 'nope-nope' }));
+    const unknown = await appError(login(users, tokens, lockout, { mobile: '19999999999', password: ann.password }));
     expect([wrong.status, wrong.code, wrong.message]).toEqual([401, 'INVALID_CREDENTIALS', unknown.message]);
     expect(unknown.code).toBe('INVALID_CREDENTIALS');
   });
 
-  it('gives the admin role to configured admin mobiles only', async () => {
+  it('issues the role stored on the record; the authorizer answers the stored role, not the token claim', async () => {
     const users = new MemoryUserStore();
     await register(users, ann);
     await register(users, { ...ann, mobile: '13800000002' });
-    const admins = new Set(['13800000001']);
-    const adminToken = (await login(users, tokens, admins, ann)).accessToken;
-    const userToken = (await login(users, tokens, admins, { ...ann, mobile: '13800000002' })).accessToken;
-    expect((await authorize(users, tokens, `Bearer ${adminToken}`))?.role).toBe('admin');
-    expect((await authorize(users, tokens, `Bearer ${userToken}`))?.role).toBe('user');
+    users.roles.set(1, 'admin'); // as the operator's admin:grant does
+    const adminToken = (await login(users, tokens, lockout, ann)).accessToken;
+    const userToken = (await login(users, tokens, lockout, { ...ann, mobile: '13800000002' })).accessToken;
+    expect((await authorize(users, users, tokens, `Bearer ${adminToken}`))?.role).toBe('admin');
+    expect((await authorize(users, users, tokens, `Bearer ${userToken}`))?.role).toBe('user');
+    users.roles.set(1, 'user'); // revoked: the token still says admin
+    expect((await authorize(users, users, tokens, `Bearer ${adminToken}`))?.role).toBe('user');
+    users.roles.delete(2); // no such user any more
+    expect(await authorize(users, users, tokens, `Bearer ${userToken}`)).toBeUndefined();
   });
 
   it('answers userinfo for the caller, and 404 if the caller no longer exists', async () => {
@@ -109,24 +66,24 @@ describe('user rules', () => {
   it('logout revokes exactly that token, until it expires, and flushes cached decisions', async () => {
     const users = new MemoryUserStore();
     await register(users, ann);
-    const first = (await login(users, tokens, noAdmins, ann)).accessToken;
-    const second = (await login(users, tokens, noAdmins, ann)).accessToken;
-    const claims = (await authorize(users, tokens, `Bearer ${first}`))!;
+    const first = (await login(users, tokens, lockout, ann)).accessToken;
+    const second = (await login(users, tokens, lockout, ann)).accessToken;
+    const claims = (await authorize(users, users, tokens, `Bearer ${first}`))!;
     const cache = { flush: vi.fn(async () => {}) };
-    await logout(users, cache, { ...claims });
+    await logout(users, cache, { intervalMs: 5000 }, { ...claims });
     expect(cache.flush).toHaveBeenCalledOnce();
     expect(users.revoked.get(claims.jti)).toBe(claims.exp);
-    expect(await authorize(users, tokens, `Bearer ${first}`)).toBeUndefined();
-    expect(await authorize(users, tokens, `Bearer ${second}`)).toMatchObject({ uid: 1 });
+    expect(await authorize(users, users, tokens, `Bearer ${first}`)).toBeUndefined();
+    expect(await authorize(users, users, tokens, `Bearer ${second}`)).toMatchObject({ uid: 1 });
   });
 
   it('refuses missing and malformed headers, but surfaces a key outage instead of calling it a bad token', async () => {
     const users = new MemoryUserStore();
-    expect(await authorize(users, tokens, undefined)).toBeUndefined();
-    expect(await authorize(users, tokens, 'Bearer x.y.z')).toBeUndefined();
+    expect(await authorize(users, users, tokens, undefined)).toBeUndefined();
+    expect(await authorize(users, users, tokens, 'Bearer x.y.z')).toBeUndefined();
     const down: TokenSettings = { ...tokens, key: async () => Promise.reject(new Error('secrets manager down')) };
-    const token = (await login(await withAnn(users), tokens, noAdmins, ann)).accessToken;
-    await expect(authorize(users, down, `Bearer ${token}`)).rejects.toThrow(/secrets manager down/);
+    const token = (await login(await withAnn(users), tokens, lockout, ann)).accessToken;
+    await expect(authorize(users, users, down, `Bearer ${token}`)).rejects.toThrow(/secrets manager down/);
   });
 });
 

@@ -5,10 +5,11 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { logger, metrics, tracer } from '../../../shared/powertools';
-import { tokenSettings, userStore } from '../dependencies';
-import { authorize } from '../user-service';
+import { sessionStore, tokenSettings, userStore } from '../dependencies';
+import { authorize } from '../session-service';
 
 const users = userStore();
+const sessions = sessionStore();
 const tokens = tokenSettings();
 
 /**
@@ -20,7 +21,7 @@ export const handler = middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorize
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(async (event) => {
-    const claims = await authorize(users, tokens, event.authorizationToken);
+    const claims = await authorize(users, sessions, tokens, event.authorizationToken);
     if (!claims) {
       logger.info('token refused');
       metrics.addMetric('TokenRefused', MetricUnit.Count, 1);

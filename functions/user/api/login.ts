@@ -1,17 +1,17 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { apiHandler } from '../../../shared/handlers/api';
 import { metrics } from '../../../shared/powertools';
-import { adminMobiles, tokenSettings, userStore } from '../dependencies';
+import { loginLockout, tokenSettings, userStore } from '../dependencies';
 import { loginRequest } from '../schemas';
 import { login } from '../user-service';
 
 const users = userStore();
 const tokens = tokenSettings();
-const admins = adminMobiles();
+const lockout = loginLockout();
 
 export const handler = apiHandler(loginRequest, async ({ input }) => {
   try {
-    const session = await login(users, tokens, admins, input);
+    const session = await login(users, tokens, lockout, input);
     metrics.addMetric('LoginSucceeded', MetricUnit.Count, 1);
     return session;
   } catch (error) {

@@ -1,0 +1,29 @@
+import type { Caller } from '../../shared/caller';
+import { conflict, notFound } from '../../shared/errors';
+import type { AuthorizationCache } from './session-service';
+import type { Role } from './tokens';
+import { UserNotFoundError, type UserStore } from './user-repository';
+
+/**
+ * An admin grants or takes the admin role. The role is stored on the user's record, which the
+ * authorizer reads for every decision it makes; the stage's authorizer cache is flushed (not
+ * throttled: admins only) so decisions cached with the old role are forgotten at once.
+ */
+export async function setAdminRole(
+  users: UserStore,
+  cache: AuthorizationCache,
+  caller: Caller,
+  uid: number,
+  role: Role,
+): Promise<{ uid: number; role: Role }> {
+  // Not themselves: an admin cannot leave the shop without one by mistake.
+  if (role === 'user' && uid === caller.uid) throw conflict('CANNOT_REVOKE_SELF', 'an admin cannot revoke their own admin role');
+  try {
+    await users.setRole(uid, role);
+  } catch (error) {
+    if (error instanceof UserNotFoundError) throw notFound('USER_NOT_FOUND', 'user not found');
+    throw error;
+  }
+  await cache.flush();
+  return { uid, role };
+}

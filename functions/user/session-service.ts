@@ -1,0 +1,68 @@
+import { errors } from 'jose';
+import { ZodError } from 'zod';
+import type { Caller } from '../../shared/caller';
+import type { SessionStore } from './session-repository';
+import { bearerToken, type TokenClaims, type TokenSettings, verifyToken } from './tokens';
+import type { UserStore } from './user-repository';
+
+/** Forgets cached authorizer decisions, so a revoked token or role is refused at once rather than after the cache TTL. */
+export interface AuthorizationCache {
+  flush(): Promise<void>;
+}
+
+/** Logout's bound on flushing: at most one flush of the stage's cache per `intervalMs`, whoever logs out. */
+export interface FlushThrottle {
+  intervalMs: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Revokes the caller's token, then makes sure a flush of the authorizer cache starts after the
+ * revocation was written, without flushing more than once per interval for the whole stage:
+ * if another logout flushed after our revocation, that flush covers this token too; if the
+ * last flush was earlier, wait until the interval has passed and flush (or find that someone
+ * else did). Logout thus stays effective at once (its reply comes after the flush), and any
+ * number of logouts cost at most one flush per interval.
+ */
+export async function logout(sessions: SessionStore, cache: AuthorizationCache, throttle: FlushThrottle, caller: Caller): Promise<void> {
+  const now = throttle.now ?? Date.now;
+  const sleep = throttle.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  await sessions.revokeToken(caller.jti, caller.exp);
+  const revokedAt = now();
+  for (;;) {
+    const claim = await sessions.claimAuthorizerFlush(now(), throttle.intervalMs);
+    if (claim.claimed) {
+      await cache.flush();
+      return;
+    }
+    if (claim.lastMs >= revokedAt) return;
+    await sleep(Math.max(1, claim.lastMs + throttle.intervalMs - now()));
+  }
+}
+
+/**
+ * The authorizer's decision: the claims of a valid, unexpired, unrevoked token of an existing
+ * user, with the role stored on the user's record now (never the token's own role claim, so a
+ * revoked admin role is refused at once), or undefined for anything else.
+ */
+export async function authorize(
+  users: UserStore,
+  sessions: SessionStore,
+  tokens: TokenSettings,
+  authorizationHeader: string | undefined,
+): Promise<TokenClaims | undefined> {
+  const token = bearerToken(authorizationHeader);
+  if (!token) return undefined;
+  let claims: TokenClaims;
+  try {
+    claims = await verifyToken(tokens, token);
+  } catch (error) {
+    // Only a bad token is a refusal; failing to read the key is an outage and must surface.
+    if (error instanceof errors.JOSEError || error instanceof ZodError) return undefined;
+    throw error;
+  }
+  const [revoked, role] = await Promise.all([sessions.isTokenRevoked(claims.jti), users.findRole(claims.uid)]);
+  if (revoked || !role) return undefined;
+  return { ...claims, role };
+}

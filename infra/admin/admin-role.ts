@@ -1,0 +1,56 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../../functions/user/tokens';
+import { DynamoUserStore } from '../../functions/user/user-repository';
+
+/**
+ * The operator's way to make (or unmake) an admin: writes the role on the user's record in the
+ * user table directly, with the operator's own AWS credentials. Public registration never
+ * grants a role; after the first admin, admins use POST /api/user/admin/grant and /revoke.
+ * A role granted here shows in tokens issued from the next login (the authorizer reads the
+ * stored role, but may hold a decision cached for an older token until its cache TTL).
+ */
+export interface AdminRoleTarget {
+  /** The local cloud's DynamoDB endpoint (or LocalStack's); the default AWS endpoints when absent. */
+  endpoint?: string;
+  /** The user table; found by listing the tables (the one named UsersTable...) when absent. */
+  table?: string;
+}
+
+export async function setRoleByMobile(mobile: string, role: Role, target: AdminRoleTarget = {}): Promise<{ uid: number; table: string }> {
+  const client = new DynamoDBClient(
+    target.endpoint
+      ? {
+          endpoint: target.endpoint,
+          region: process.env.AWS_REGION ?? 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {},
+  );
+  try {
+    const table = target.table ?? (await userTable(client));
+    const users = new DynamoUserStore(DynamoDBDocumentClient.from(client), table);
+    const credential = await users.findCredential(mobile);
+    if (!credential) throw new Error(`no user with mobile ${mobile} in ${table}: register first`);
+    await users.setRole(credential.uid, role);
+    return { uid: credential.uid, table };
+  } finally {
+    client.destroy();
+  }
+}
+
+async function userTable(client: DynamoDBClient): Promise<string> {
+  const names: string[] = [];
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    names.push(...(page.TableNames ?? []));
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  const stage = process.env.MALL_STAGE;
+  const candidates = names.filter((name) => name.includes('UsersTable') && (!stage || names.length === 1 || name.includes(stage)));
+  if (candidates.length !== 1) {
+    throw new Error(`cannot tell the user table (found: ${candidates.join(', ') || 'none'}); name it with --table`);
+  }
+  return candidates[0]!;
+}
