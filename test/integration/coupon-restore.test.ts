@@ -1,44 +1,25 @@
-import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CouponRepository } from '../../functions/coupon/coupon-repository';
-import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { Barrier } from '../../shared/barrier';
+import { localTable } from './local-table';
 
 // The RestoreCoupon compensation against a real DynamoDB engine: a compensation that can never
 // succeed would be retried forever by the saga, holding the order in `cancelling`.
-let dynamo: DynamoDbLocal;
+let local: Awaited<ReturnType<typeof localTable>>;
 let db: DynamoDBDocumentClient;
 let coupons: CouponRepository;
 let barrier: Barrier;
 const TABLE = 'Coupons';
 
 beforeAll(async () => {
-  dynamo = await DynamoDbLocal.start();
-  await dynamo.createTables([
-    {
-      logicalId: TABLE,
-      name: TABLE,
-      properties: {
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-      },
-    },
-  ]);
-  db = DynamoDBDocumentClient.from(dynamo.client());
+  local = await localTable(TABLE);
+  db = local.db;
   coupons = new CouponRepository(db, TABLE);
   barrier = new Barrier(db, TABLE);
 });
 
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.stop();
-});
+afterAll(() => local?.stop());
 
 const order = (couponId: number) => ({ uid: 7, orderId: 1000 + couponId, couponId, total: 5000 });
 const issue = () => coupons.issue({ uid: 7, value: 300, minSpend: 0, validUntil: Math.floor(Date.now() / 1000) + 3600 });
