@@ -1,6 +1,5 @@
 import { requireIntEnv } from '../../shared/env';
 import { badRequest, conflict } from '../../shared/errors';
-import type { OrderRepository } from './order-repository';
 
 /**
  * What one account may hold at once, so nobody takes a product's whole stock: unpaid orders
@@ -35,9 +34,6 @@ export function checkItems(limits: OrderLimits, items: Array<{ pid: number; num:
   if (units > limits.maxUnits) throw badRequest('TOO_MANY_UNITS', `an order has at most ${limits.maxUnits} units (this one ${units})`);
 }
 
-/** 409 TOO_MANY_OPEN_ORDERS when the user already has the most unpaid orders allowed (a count capped at the limit). */
-export async function checkOpenOrders(orders: OrderRepository, limits: OrderLimits, uid: number): Promise<void> {
-  if ((await orders.countUnpaid(uid, limits.maxOpenPerUser)) >= limits.maxOpenPerUser) {
-    throw conflict('TOO_MANY_OPEN_ORDERS', `at most ${limits.maxOpenPerUser} unpaid orders at once: pay or cancel one first`);
-  }
-}
+/** 409 TOO_MANY_OPEN_ORDERS: the user already has the most unpaid orders allowed. */
+export const tooManyOpenOrders = (limits: OrderLimits) =>
+  conflict('TOO_MANY_OPEN_ORDERS', `at most ${limits.maxOpenPerUser} unpaid orders at once: pay or cancel one first`);

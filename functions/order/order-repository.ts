@@ -1,4 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
@@ -10,7 +17,8 @@ import {
   openKeys,
   orderKey,
   toOrderRecord,
-  unpaidKeys,
+  UNPAID_STATES,
+  unpaidSetKey,
   userPkOf,
   visibleKeys,
 } from './order-table';
@@ -38,13 +46,26 @@ export class OrderRepository {
   }
 
   /**
-   * Writes a new pending order and, with an Idempotency-Key, the key, in one transaction.
-   * Returns the id of the order the key already created, if it did.
+   * Writes a new pending order, adds it to its owner's unpaid orders unless they already hold
+   * `maxUnpaid`, and, with an Idempotency-Key, writes the key: all in one transaction, so
+   * simultaneous requests cannot pass the limit together. Returns the order the key already
+   * created, if it did, or `full` when the limit refused it.
    */
   async create(
     order: OrderRecord,
+    maxUnpaid: number,
     idempotency?: { key: string; bodyHash: string },
-  ): Promise<{ existing?: { orderId: number; bodyHash: string } }> {
+  ): Promise<{ existing?: { orderId: number; bodyHash: string }; full?: true }> {
+    const unpaid = {
+      Update: {
+        TableName: this.table,
+        Key: unpaidSetKey(order.uid),
+        UpdateExpression: 'ADD #open :id',
+        ConditionExpression: 'attribute_not_exists(#open) OR size(#open) < :max',
+        ExpressionAttributeNames: { '#open': 'open' },
+        ExpressionAttributeValues: { ':id': new Set([order.id]), ':max': maxUnpaid },
+      },
+    };
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -70,10 +91,11 @@ export class OrderRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: { ...orderKey(order.id), ...order, ...visibleKeys(order), ...openKeys(order), ...unpaidKeys(order) },
+                Item: { ...orderKey(order.id), ...order, ...visibleKeys(order), ...openKeys(order) },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            unpaid,
           ],
         }),
       );
@@ -83,8 +105,52 @@ export class OrderRepository {
         const existing = await this.idempotencyKey(order.uid, idempotency.key);
         if (existing) return { existing };
       }
+      if (conditionFailed(error, idempotency ? 2 : 1)) return { full: true };
       throw error;
     }
+  }
+
+  /**
+   * Takes the user's orders that are no longer unpaid (paid, cancelling or cancelled since) out of
+   * their unpaid set; returns how many went. Orders never return to an unpaid state, so an id
+   * taken out is never wrongly forgotten.
+   */
+  async forgetSettledUnpaid(uid: number): Promise<number> {
+    const key = unpaidSetKey(uid);
+    const held = (await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }))).Item?.open as
+      | Set<number>
+      | undefined;
+    if (!held?.size) return 0;
+    const out = await this.db.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.table]: {
+            Keys: [...held].map(orderKey),
+            ConsistentRead: true,
+            ProjectionExpression: 'id, #state',
+            ExpressionAttributeNames: { '#state': 'state' },
+          },
+        },
+      }),
+    );
+    // Unprocessed keys (throttling) count as still unpaid: this call only ever frees, never blocks wrongly for long.
+    const stillUnpaid = new Set(
+      (out.Responses?.[this.table] ?? []).filter((o) => UNPAID_STATES.includes(o.state)).map((o) => o.id as number),
+    );
+    for (const k of out.UnprocessedKeys?.[this.table]?.Keys ?? []) stillUnpaid.add(Number(String(k.pk).slice('ORDER#'.length)));
+    const settled = [...held].filter((id) => !stillUnpaid.has(id));
+    if (settled.length) {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'DELETE #open :settled',
+          ExpressionAttributeNames: { '#open': 'open' },
+          ExpressionAttributeValues: { ':settled': new Set(settled) },
+        }),
+      );
+    }
+    return settled.length;
   }
 
   async idempotencyKey(uid: number, key: string): Promise<{ orderId: number; bodyHash: string } | undefined> {
@@ -118,7 +184,6 @@ export class OrderRepository {
   /** Moves an order from one of `from` to `to`; false if it was not in one of them. */
   async transition(id: number, from: OrderState[], to: OrderState, set: Partial<OrderRecord> = {}): Promise<boolean> {
     const open = to === 'pending' || to === 'cancelling';
-    const unpaid = to === 'pending' || to === 'awaiting_payment';
     const now = Date.now();
     const names: Record<string, string> = { '#state': 'state' };
     const values: Record<string, unknown> = { ':to': to, ':now': now };
@@ -140,26 +205,11 @@ export class OrderRepository {
     return this.updateIf({
       Key: orderKey(id),
       // Any move ends "awaiting payment": the order leaves the payment-deadline index.
-      UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}${unpaid ? '' : ', unpaidPk'}`,
+      UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}`,
       ConditionExpression: `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     });
-  }
-
-  /** How many unpaid orders (pending or awaiting payment) the user has, counting up to `upTo` at most. */
-  async countUnpaid(uid: number, upTo: number): Promise<number> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'ByUserUnpaid',
-        KeyConditionExpression: 'unpaidPk = :u',
-        ExpressionAttributeValues: { ':u': userPkOf(uid) },
-        Select: 'COUNT',
-        Limit: upTo,
-      }),
-    );
-    return out.Count ?? 0;
   }
 
   async setRemark(id: number, remark: string): Promise<void> {

@@ -62,7 +62,7 @@ export class OrderSagaRepository {
         Update: {
           TableName: this.table,
           Key: orderKey(id),
-          UpdateExpression: 'SET #state = :cancelled, reason = :reason, updatedAt = :now REMOVE openPk, openKey, payPk, payDue, unpaidPk',
+          UpdateExpression: 'SET #state = :cancelled, reason = :reason, updatedAt = :now REMOVE openPk, openKey, payPk, payDue',
           ConditionExpression: '#state IN (:pending, :awaiting, :cancelling)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {

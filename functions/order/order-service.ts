@@ -6,7 +6,7 @@ import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
 import type { OrderSummary } from './client';
-import { checkItems, checkOpenOrders, type OrderLimits } from './order-limits';
+import { checkItems, type OrderLimits, tooManyOpenOrders } from './order-limits';
 import type { OrderRepository } from './order-repository';
 import { type SagaRunner, sagaInputOf } from './order-saga-service';
 import { listKeyOf, type OrderRecord } from './order-table';
@@ -60,7 +60,6 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
 
   const wanted = input.items ?? [{ pid: input.pid!, num: input.num ?? 1 }];
   checkItems(deps.limits, wanted);
-  await checkOpenOrders(deps.orders, deps.limits, caller.uid);
   const products = new Map((await deps.catalog.products(wanted.map((i) => i.pid))).map((p) => [p.id, p]));
   const items = wanted.map(({ pid, num }) => {
     const product = products.get(pid);
@@ -95,10 +94,23 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
     createdAt: now,
     updatedAt: now,
   };
-  const { existing } = await deps.orders.create(order, idempotencyKey ? { key: idempotencyKey, bodyHash } : undefined);
+  const { existing } = await placeWithinLimit(deps, order, idempotencyKey ? { key: idempotencyKey, bodyHash } : undefined);
   if (existing) return replay(deps, existing, bodyHash);
   await deps.saga.start(`order-${order.id}`, sagaInputOf(order, 'create', undefined, correlationId));
   return { id: order.id, state: order.state, status: STATUS[order.state] };
+}
+
+/**
+ * Writes the order if its owner holds fewer unpaid orders than the limit. Orders paid or closed
+ * since they were counted are taken out of the count only when it is full, then the write is
+ * tried again (twice at most: others of the user's requests may be filling it meanwhile).
+ */
+async function placeWithinLimit(deps: OrderDeps, order: OrderRecord, idempotency?: { key: string; bodyHash: string }) {
+  for (let attempt = 1; ; attempt++) {
+    const placed = await deps.orders.create(order, deps.limits.maxOpenPerUser, idempotency);
+    if (!placed.full) return placed;
+    if (attempt === 3 || (await deps.orders.forgetSettledUnpaid(order.uid)) === 0) throw tooManyOpenOrders(deps.limits);
+  }
 }
 
 async function replay(deps: OrderDeps, existing: { orderId: number; bodyHash: string }, bodyHash: string) {

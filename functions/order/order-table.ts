@@ -1,7 +1,7 @@
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { recordOf } from '../../shared/records';
-import { ORDER_STATES } from './schemas';
+import { ORDER_STATES, type OrderState } from './schemas';
 
 /**
  * The order table: every item keyed by (pk, sk).
@@ -11,11 +11,13 @@ import { ORDER_STATES } from './schemas';
  *                                   OPEN_SHARDS partitions: what the sweeper checks; every
  *                                   non-final state but awaiting_payment has them); while
  *                                   awaiting payment, payPk/payDue (index ByPayDue: what the
- *                                   sweeper closes when unpaid too long); while pending or
- *                                   awaiting payment, unpaidPk (index ByUserUnpaid: the
- *                                   owner's unpaid orders, counted against a limit)
+ *                                   sweeper closes when unpaid too long)
  *                                             order-repository.ts, order-saga-repository.ts,
  *                                             overdue-order-repository.ts
+ *   USER#<uid> / UNPAID             the ids of the user's unpaid orders (a number set `open`,
+ *                                   at most the limit): added with the order in one
+ *                                   transaction; ids of orders paid or closed since are taken
+ *                                   out only when the set is full          order-repository.ts
  *   IDEMPOTENCY#<uid>#<key> / KEY   the order an Idempotency-Key created, for 24 hours (TTL)
  *                                             order-repository.ts
  *   COUNTER#order / COUNTER         the id allocator (shared/ids.ts)
@@ -43,8 +45,10 @@ export const openKeys = (o: { id: number; createdAt: number }, at = o.createdAt)
 });
 /** ByUser's partition: the user's visible orders. */
 export const userPkOf = (uid: number) => `USER#${uid}`;
-/** ByUserUnpaid's keys (sort key: createdAt): an order pending or awaiting payment, counted against its owner's limit. */
-export const unpaidKeys = (o: { uid: number }) => ({ unpaidPk: userPkOf(o.uid) });
+/** The user's unpaid orders, counted against a limit. */
+export const unpaidSetKey = (uid: number) => ({ pk: userPkOf(uid), sk: 'UNPAID' });
+/** The states an order counts against its owner's limit in; an order never returns to them. */
+export const UNPAID_STATES: readonly OrderState[] = ['pending', 'awaiting_payment'];
 /** ByUser's keys: an order its owner sees in their list. */
 export const visibleKeys = (o: { id: number; uid: number; createdAt: number }) => ({ userPk: userPkOf(o.uid), listKey: listKeyOf(o) });
 /** ByPayDue's partition of an order awaiting payment (its sort key, payDue, is the deadline). */

@@ -70,8 +70,7 @@ export class OrderService extends Construct {
     };
 
     const create = fn('api/create', apiEnv);
-    create.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
-    create.grantTable(table, ['Query'], ['ByUserUnpaid']);
+    create.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem', 'BatchGetItem']);
     create.grantInvokeOf(catalogBatchGet);
     create.grantInvokeOf(couponQuote);
     stateMachine.grantStartExecution(create);

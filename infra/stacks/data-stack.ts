@@ -48,7 +48,6 @@ export class DataStack extends Stack {
     index(orders, 'ByUser', 'userPk', 'listKey');
     index(orders, 'ByOpen', 'openPk', 'openKey');
     index(orders, 'ByPayDue', 'payPk', 'payDue');
-    index(orders, 'ByUserUnpaid', 'unpaidPk', 'createdAt');
 
     const paymentsScope = service('Payments');
     const payments = serviceTable(paymentsScope, config);

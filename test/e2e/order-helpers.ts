@@ -17,6 +17,16 @@ export async function createProduct(fields: Record<string, unknown> = {}): Promi
   return reply.body.id;
 }
 
+/** Every status seen, with its code, so a failed assertion shows what came back. */
+export function statusTally(replies: Array<{ status: number; body: any }>): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (const r of replies) {
+    const seen = r.status === 200 ? '200' : `${r.status} ${r.body?.code}`;
+    tally[seen] = (tally[seen] ?? 0) + 1;
+  }
+  return tally;
+}
+
 export const stockOf = async (id: number) => (await post('/api/product/detail', { id }, admin)).body.stock as number;
 
 export async function issueCoupon(uid: number, fields: Record<string, unknown> = {}): Promise<number> {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './catalog-helpers';
 import { bearer, post, registerAndLogin, settledOrder } from './client';
 import { awsEndpoint, fireSchedule } from './local-cloud';
-import { admin, createProduct, order, signIn, stockOf } from './order-helpers';
+import { admin, createProduct, order, signIn, statusTally, stockOf } from './order-helpers';
 
 // What one account may hold (the local stage's defaults, infra/config.ts orderLimits): 10 unpaid
 // orders, 99 units of a product and 200 units per order; flash-sale orders are paid within 5 minutes.
@@ -42,6 +42,21 @@ describe('order limits', () => {
     expect(await settledOrder(user.token, ids[0]!)).toMatchObject({ state: 'cancelled' });
     ids[0] = (await order(user.token, { pid })).id;
     for (const id of ids) expect(await settledOrder(user.token, id)).toMatchObject({ state: 'awaiting_payment' });
+    expect(await stockOf(pid)).toBe(90);
+  });
+
+  it('lets no more than 10 of 16 simultaneous orders from one account through, with Idempotency-Keys or without', async () => {
+    const user = await registerAndLogin();
+    const pid = await createProduct({ stock: 100 });
+    const replies = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        post('/api/order/create', { pid }, { ...bearer(user.token), ...(i % 2 ? { 'Idempotency-Key': `burst-${i}` } : {}) }),
+      ),
+    );
+    expect(statusTally(replies)).toEqual({ '200': 10, '409 TOO_MANY_OPEN_ORDERS': 6 });
+    for (const r of replies.filter((r) => r.status === 200)) {
+      expect(await settledOrder(user.token, r.body.id)).toMatchObject({ state: 'awaiting_payment' });
+    }
     expect(await stockOf(pid)).toBe(90);
   });
 });

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, post, registerAndLogin, settledOrder } from './client';
 import { awsEndpoint, fireSchedule, injectFaults, invokeDirectly, stepFunctions } from './local-cloud';
-import { couponOf, createProduct, issueCoupon, order, signIn, stockOf } from './order-helpers';
+import { couponOf, createProduct, issueCoupon, order, signIn, statusTally, stockOf } from './order-helpers';
 
 // Orders over real HTTP (races, and the saga's guarantees under failure); see order-helpers.ts.
 
@@ -14,13 +14,7 @@ describe('races', () => {
     const users = await Promise.all(Array.from({ length: 20 }, (_, i) => registerAndLogin(`Racer ${i}`)));
     const attempts = Array.from({ length: 200 }, (_, i) => users[i % users.length]!);
     const created = await Promise.all(attempts.map((u) => post('/api/order/create', { pid, num: 1 }, bearer(u.token))));
-    // Every status seen, with its code, so a failure shows what came back.
-    const tally: Record<string, number> = {};
-    for (const r of created) {
-      const seen = r.status === 200 ? '200' : `${r.status} ${r.body?.code}`;
-      tally[seen] = (tally[seen] ?? 0) + 1;
-    }
-    expect(tally).toEqual({ '200': 200 });
+    expect(statusTally(created)).toEqual({ '200': 200 });
     const final = await Promise.all(created.map((r, i) => settledOrder(attempts[i]!.token, r.body.id, 240_000)));
     const states = final.map((o) => o.state);
     expect(states.filter((s) => s === 'awaiting_payment')).toHaveLength(50);
