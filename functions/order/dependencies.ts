@@ -2,6 +2,7 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -15,7 +16,7 @@ import { catalogFunction } from '../product/client';
 import { orderLimitsFromEnv } from './order-limits';
 import { OrderRepository } from './order-repository';
 import { OrderSagaRepository } from './order-saga-repository';
-import type { SagaRunner } from './order-saga-service';
+import { lastErrorIn, type SagaRunner } from './order-saga-service';
 import type { OrderDeps } from './order-service';
 import { OverdueOrderRepository } from './overdue-order-repository';
 import type { SweepDeps } from './sweep-service';
@@ -50,6 +51,18 @@ export function sagaRunner(): SagaRunner {
         return out.status ?? 'UNKNOWN';
       } catch (error) {
         if (error instanceof ExecutionDoesNotExist) return 'MISSING';
+        throw error;
+      }
+    },
+    async lastError(name) {
+      if (express) return undefined; // Express executions have no history to ask for (their errors are in the logs)
+      try {
+        const { events = [] } = await client.send(
+          new GetExecutionHistoryCommand({ executionArn: executionArn(name), reverseOrder: true, maxResults: 25 }),
+        );
+        return lastErrorIn(events);
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return undefined;
         throw error;
       }
     },

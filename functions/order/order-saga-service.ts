@@ -1,3 +1,4 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { OrderSagaRepository } from './order-saga-repository';
 import type { OrderRecord } from './order-table';
@@ -8,6 +9,36 @@ export interface SagaRunner {
   start(name: string, input: SagaInput): Promise<void>;
   /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; MISSING if there is no such execution; UNKNOWN if it cannot tell (Express). */
   status(name: string): Promise<string>;
+  /** The latest failure in the run's history (a step's error, or the run's own); undefined if none, or if it cannot tell (Express). */
+  lastError(name: string): Promise<SagaError | undefined>;
+}
+
+/** A failure in a saga run: the error's name, what it said, and when (Unix seconds). */
+export interface SagaError {
+  error: string;
+  cause: string;
+  time: number;
+}
+
+/**
+ * The newest failure among history events, newest first (GetExecutionHistory, reverseOrder).
+ * A Lambda's cause is its error as JSON; its errorMessage is kept, cut to 500 characters.
+ */
+export function lastErrorIn(events: HistoryEvent[]): SagaError | undefined {
+  for (const event of events) {
+    const details = Object.entries(event).find(
+      ([key, value]) => key.endsWith('EventDetails') && typeof (value as { error?: unknown })?.error === 'string',
+    )?.[1] as { error: string; cause?: string } | undefined;
+    if (!details) continue;
+    let cause = details.cause ?? '';
+    try {
+      cause = String(JSON.parse(cause).errorMessage ?? cause);
+    } catch {
+      // not JSON: the cause as it is
+    }
+    return { error: details.error, cause: cause.slice(0, 500), time: Math.floor((event.timestamp?.getTime() ?? 0) / 1000) };
+  }
+  return undefined;
 }
 
 /** The input of a saga run for the order: placing it (`create`) or cancelling it through the compensations (`cancel`). */

@@ -140,6 +140,17 @@ export const stuckOrdersResponse = z.strictObject({
       reason: z.string().optional(),
       /** Unix seconds: cancelling since. */
       since: int,
+      /** The run's latest failure (listed for the 50 oldest; not for Express runs, whose errors are in the logs). */
+      last_error: z
+        .strictObject({
+          /** The error's name, e.g. a Lambda error type or States.Timeout. */
+          error: z.string(),
+          /** What it said (a Lambda error's message), at most 500 characters. */
+          cause: z.string(),
+          /** Unix seconds. */
+          time: int,
+        })
+        .optional(),
     }),
   ),
 });

@@ -1,7 +1,7 @@
 import { logger } from '../../shared/powertools';
 import type { PaymentCloser } from '../pay/client';
 import type { OrderRepository } from './order-repository';
-import { type SagaRunner, sagaInputOf } from './order-saga-service';
+import { type SagaError, type SagaRunner, sagaInputOf } from './order-saga-service';
 import type { OrderRecord } from './order-table';
 import type { OverdueOrderRepository, OverduePages } from './overdue-order-repository';
 
@@ -22,6 +22,9 @@ export interface SweepLimits {
 }
 
 type Outcome = 'acted' | 'skipped' | 'moved';
+
+/** The saga execution driving an order: its cancel or repair run, or the run that placed it. */
+const runOf = (o: OrderRecord) => o.run ?? `order-${o.id}`;
 
 /**
  * Every shard's overdue orders, shards side by side, `concurrency` orders at a time per shard,
@@ -74,7 +77,7 @@ export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now 
     limits.concurrency,
     stopAt,
     async (order) => {
-      if ((await deps.saga.status(order.run ?? `order-${order.id}`)) === 'RUNNING') {
+      if ((await deps.saga.status(runOf(order))) === 'RUNNING') {
         return (await deps.overdue.lookAgainAt(order, now)) ? 'skipped' : 'moved';
       }
       const run = `repair-${order.id}-${now}`;
@@ -105,16 +108,27 @@ export async function closeUnpaidOrders(deps: SweepDeps, limits: SweepLimits, no
   return { closed: acted, paidAwaitingEvent: skipped, closeFailed: failed };
 }
 
-/** Orders cancelling for longer than `stuckMs`: their compensations keep failing (admin, GET /api/order/stuck). */
-export async function stuckOrders(overdue: OverdueOrderRepository, stuckMs: number, now = Date.now()) {
+/** How many of the oldest stuck orders are listed with their run's last error (one history read each). */
+export const LAST_ERRORS_LISTED = 50;
+
+/**
+ * Orders cancelling for longer than `stuckMs`, oldest first: their compensations keep failing
+ * (admin, GET /api/order/stuck). The oldest LAST_ERRORS_LISTED carry their run's last error.
+ */
+export async function stuckOrders(overdue: OverdueOrderRepository, saga: SagaRunner, stuckMs: number, now = Date.now()) {
   const orders = await overdue.cancellingSince(now - stuckMs);
+  const lastErrors: Array<SagaError | undefined> = [];
+  for (let i = 0; i < Math.min(orders.length, LAST_ERRORS_LISTED); i += 5) {
+    lastErrors.push(...(await Promise.all(orders.slice(i, i + 5).map((o) => saga.lastError(runOf(o))))));
+  }
   return {
-    orders: orders.map((o) => ({
+    orders: orders.map((o, i) => ({
       id: o.id,
       uid: o.uid,
-      run: o.run ?? `order-${o.id}`,
+      run: runOf(o),
       ...(o.reason ? { reason: o.reason } : {}),
       since: Math.floor(o.updatedAt / 1000),
+      ...(lastErrors[i] ? { last_error: lastErrors[i] } : {}),
     })),
   };
 }

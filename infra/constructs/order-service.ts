@@ -54,6 +54,17 @@ export class OrderService extends Construct {
 
     this.saga = new OrderSaga(this, 'Saga', { config, steps: { ...participants, openOrder, markAwaitingPayment, cancelOrder } });
     const stateMachine = this.saga.stateMachine;
+    // Execution names are per order, so calls on executions name the saga's with a wildcard.
+    const executions = `execution:${sagaNameOf(config)}:*`;
+    const grantOnExecutions = (f: ServiceFunction, action: string, reason: string) => {
+      f.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [action],
+          resources: [Stack.of(this).formatArn({ service: 'states', resource: executions, arnFormat: ArnFormat.NO_RESOURCE_NAME })],
+        }),
+      );
+      Validations.of(f.role!).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this), 'states', executions)}]`, reason });
+    };
 
     const apiEnv = {
       environment: {
@@ -94,8 +105,19 @@ export class OrderService extends Construct {
     update.grantTable(table, ['GetItem', 'UpdateItem']);
     api.route(update);
 
-    const stuck = fn('api/stuck', { environment: { COMPENSATION_STUCK_SECONDS: String(config.compensationAlarmMinutes * 60) } });
+    const stuck = fn('api/stuck', {
+      environment: {
+        ORDER_SAGA_ARN: stateMachine.stateMachineArn,
+        ORDER_SAGA_TYPE: config.sagaWorkflow,
+        COMPENSATION_STUCK_SECONDS: String(config.compensationAlarmMinutes * 60),
+      },
+    });
     stuck.grantTable(table, ['Query'], ['ByOpen']);
+    grantOnExecutions(
+      stuck,
+      'states:GetExecutionHistory',
+      'The stuck-orders route reads the history (last error) of executions of the order saga only; execution names are per order.',
+    );
     api.route(stuck);
 
     const remove = fn('api/remove', apiEnv);
@@ -113,17 +135,11 @@ export class OrderService extends Construct {
     sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue']);
     sweep.grantInvokeOf(paymentCloseForOrder);
     stateMachine.grantStartExecution(sweep);
-    const executions = `execution:${sagaNameOf(config)}:*`;
-    sweep.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:DescribeExecution'],
-        resources: [Stack.of(this).formatArn({ service: 'states', resource: executions, arnFormat: ArnFormat.NO_RESOURCE_NAME })],
-      }),
+    grantOnExecutions(
+      sweep,
+      'states:DescribeExecution',
+      'The sweeper describes executions of the order saga only; execution names are per order.',
     );
-    Validations.of(sweep.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this), 'states', executions)}]`,
-      reason: 'The sweeper describes executions of the order saga only; execution names are per order.',
-    });
     const get = fn('internal/get');
     get.grantTable(table, ['GetItem']);
     this.get = get;

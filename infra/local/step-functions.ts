@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
+import { awsHistoryOf, historyPage } from './execution-history';
 import type { LocalLambdas } from './lambda-runtime';
 import { LocalTelemetry } from './telemetry';
 import type { SynthesizedTemplate } from './template';
@@ -92,9 +93,9 @@ export class LocalStepFunctions {
         e.abort?.();
         return { stopDate: Date.now() / 1000 };
       })
-      .onTarget('AWSStepFunctions.GetExecutionHistory', ({ executionArn }) => ({
-        events: this.get(executionArn).events.map((event, i) => ({ id: i + 1, ...event })),
-      }))
+      .onTarget('AWSStepFunctions.GetExecutionHistory', ({ executionArn, ...paging }) =>
+        historyPage(awsHistoryOf(this.get(executionArn).events), paging),
+      )
       .onTarget('AWSStepFunctions.ListExecutions', ({ stateMachineArn }) => ({
         executions: [...this.executions.values()]
           .filter((e) => !stateMachineArn || e.stateMachineArn === stateMachineArn)
@@ -157,8 +158,8 @@ export class LocalStepFunctions {
           // The execution continues the trace of the request that started it.
           const outcome = await this.lambdas.invoke(functionId, stateInput, record.traceId, { stateMachineArn: machine.arn });
           if (outcome.ok) return outcome.result as never;
-          // The Lambda error's type is the ASL error name, as Step Functions reports it.
-          const error = new Error(outcome.error.errorMessage);
+          // The Lambda error's type is the ASL error name, and its cause the error as JSON, as Step Functions reports them.
+          const error = new Error(JSON.stringify({ errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage }));
           error.name = outcome.error.errorType;
           throw error;
         },

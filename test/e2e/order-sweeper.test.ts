@@ -45,13 +45,25 @@ describe.skipIf(!awsEndpoint)("stuck compensations (needs the local cloud's faul
   it('an order whose compensation keeps failing is listed for the admin, and no longer once it succeeds', async () => {
     const { user, created } = await awaitingOrder(1);
     const stuck = async (query: Record<string, string>) =>
-      ((await get('/api/order/stuck', query, admin)).body.orders as Array<{ id: number }>).filter((o) => o.id === created.id);
+      ((await get('/api/order/stuck', query, admin)).body.orders as Array<{ id: number; last_error?: unknown }>).filter(
+        (o) => o.id === created.id,
+      );
 
     await injectFaults('Products/ReleaseStock', 1_000_000);
     await post('/api/order/cancel', { id: created.id }, bearer(user.token));
     expect(await stuck({})).toEqual([]); // not for 15 minutes (the local stage's limit)
+    const deadline = Date.now() + 30_000; // until ReleaseStock has failed once
+    while (!(await stuck({ older_than_minutes: '0' }))[0]?.last_error && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(await stuck({ older_than_minutes: '0' })).toEqual([
-      { id: created.id, uid: user.id, run: `cancel-${created.id}`, reason: 'CANCELLED_BY_USER', since: expect.any(Number) },
+      {
+        id: created.id,
+        uid: user.id,
+        run: `cancel-${created.id}`,
+        reason: 'CANCELLED_BY_USER',
+        since: expect.any(Number),
+        last_error: { error: 'ServiceUnavailable', cause: 'fault injected by the local cloud', time: expect.any(Number) },
+      },
     ]);
     expect((await get('/api/order/stuck', { older_than_minutes: 'soon' }, admin)).status).toBe(400);
     expect((await get('/api/order/stuck', {}, bearer(user.token))).status).toBe(403);

@@ -69,6 +69,7 @@ describe('the sweeper finds every order that is not final', () => {
           started.push(name);
         },
         status: async () => 'MISSING',
+        lastError: async () => undefined,
       },
       payments: { closeForOrder: async () => 'closed' },
     };
@@ -98,6 +99,7 @@ describe('the sweeper closes a backlog of unpaid orders', () => {
           started.push(name);
         },
         status: async () => 'SUCCEEDED',
+        lastError: async () => undefined,
       },
       payments: {
         closeForOrder: async (id) => {
