@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
@@ -129,6 +129,28 @@ export class DynamoUserStore implements UserStore {
       if (conditionFailed(error)) throw new UserNotFoundError();
       throw error;
     }
+  }
+
+  /** How many users hold the admin role: a scan, for the operator's script only (never a request path). */
+  async countAdmins(): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :user) AND #role = :admin',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':user': 'USER#', ':admin': 'admin' },
+          Select: 'COUNT',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
   async countLoginFailure(mobile: string): Promise<number> {
