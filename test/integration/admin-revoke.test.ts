@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setAdminRole } from '../../functions/user/admin-service';
 import { DynamoUserStore } from '../../functions/user/user-repository';
 import { LastAdminError, setRoleByMobile } from '../../infra/admin/admin-role';
 import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { AppError } from '../../shared/errors';
 
 // The operator's `npm run admin:revoke` against a real user table: it will not leave the shop
 // without an admin unless told to (--force).
@@ -73,4 +75,23 @@ describe('admin:revoke', () => {
     expect(forced.stderr).toMatch(/WARNING: Users has no admin any more/);
     expect(await users.findRole(1)).toBe('user');
   }, 30_000);
+});
+
+describe('POST /api/user/admin/revoke (setAdminRole)', () => {
+  const cache = { flush: async () => {} };
+  const caller = (uid: number) => ({ uid, role: 'admin' as const, name: '', jti: 'j', exp: 0 });
+
+  it('two admins revoking each other at once leave one: the second, no longer an admin, is refused', async () => {
+    await setRoleByMobile('13800000002', 'admin', target());
+    await setRoleByMobile('13800000003', 'admin', target());
+    // Both were admins when the authorizer let them in; admin 2's revoke of 3 commits first.
+    await setAdminRole(users, cache, caller(2), 3, 'user');
+    const late = await setAdminRole(users, cache, caller(3), 2, 'user').catch((e) => e);
+    expect(late).toBeInstanceOf(AppError);
+    expect([late.status, late.code]).toEqual([403, 'ADMIN_ONLY']);
+    expect(await users.findRole(2)).toBe('admin');
+    // A grant by a revoked admin is refused the same way.
+    await expect(setAdminRole(users, cache, caller(3), 1, 'admin')).rejects.toMatchObject({ code: 'ADMIN_ONLY' });
+    expect(await users.findRole(1)).toBe('user');
+  });
 });
