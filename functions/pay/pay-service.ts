@@ -4,7 +4,7 @@ import type { Caller } from '../../shared/caller';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import { publish } from '../../shared/event-bus';
 import { paymentSucceeded } from '../../shared/events';
-import { metrics } from '../../shared/powertools';
+import { logger, metrics } from '../../shared/powertools';
 import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { OrderLookup } from '../order/client';
 import type { CloseOutcome, PaymentRecord, PaymentRepository } from './payment-repository';
@@ -72,9 +72,22 @@ export async function handleCallback(
   if (outcome === 'paid') metrics.addMetric('PaymentSucceeded', MetricUnit.Count, 1);
   if (outcome === 'refund-needed') metrics.addMetric('PaymentRefundNeeded', MetricUnit.Count, 1);
   const now = (await repo.get(input.id))!;
-  // The outbox flag makes a retried callback (or the relay) publish what a failed publish left behind.
-  if (now.status === 'paid' && now.eventPending) await publishPaymentSucceeded(repo, busName, now, correlationId);
+  if (now.status === 'paid' && now.eventPending) await publishOrLeaveToRelay(repo, busName, now, correlationId);
   return toView(now);
+}
+
+/**
+ * The payment is durably paid, its outbox flag set: if the bus refuses PaymentSucceeded now, a
+ * retried callback or the outbox relay (schedule/relay-events.ts) publishes it later. So the
+ * provider is answered 200 either way: a 5xx would only make it retry what is already recorded.
+ */
+async function publishOrLeaveToRelay(repo: PaymentRepository, busName: string, paid: PaymentRecord, correlationId?: string) {
+  try {
+    await publishPaymentSucceeded(repo, busName, paid, correlationId);
+  } catch (error) {
+    metrics.addMetric('PaymentEventDeferred', MetricUnit.Count, 1);
+    logger.warn('PaymentSucceeded not published; the outbox relay will', { paymentId: paid.id, error: String(error) });
+  }
 }
 
 /** Puts the payment's PaymentSucceeded on the bus, then clears its outbox flag (consumers are idempotent). */

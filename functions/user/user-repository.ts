@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { conditionFailed } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
@@ -33,6 +33,8 @@ const roleRecord = z.object({ role: z.enum(['user', 'admin']).default('user') })
 
 export class MobileTakenError extends Error {}
 export class UserNotFoundError extends Error {}
+/** The acting admin no longer holds the admin role (taken meanwhile). */
+export class NotAdminError extends Error {}
 
 export interface UserStore {
   nextUserId(): Promise<number>;
@@ -42,8 +44,11 @@ export interface UserStore {
   findProfile(uid: number): Promise<UserProfile | undefined>;
   /** The stored role, read strongly consistent; undefined when there is no such user. */
   findRole(uid: number): Promise<Role | undefined>;
-  /** Throws UserNotFoundError when there is no such user. */
-  setRole(uid: number, role: Role): Promise<void>;
+  /**
+   * Throws UserNotFoundError when there is no such user. With `byAdmin`, only if that user still
+   * holds the admin role, checked in the same transaction (NotAdminError otherwise).
+   */
+  setRole(uid: number, role: Role, byAdmin?: number): Promise<void>;
   /** Counts one more wrong password; returns the count. */
   countLoginFailure(mobile: string): Promise<number>;
   lockLogin(mobile: string, untilMs: number): Promise<void>;
@@ -119,16 +124,54 @@ export class DynamoUserStore implements UserStore {
     return out.Item ? recordOf(roleRecord, out.Item).role : undefined;
   }
 
-  async setRole(uid: number, role: Role): Promise<void> {
+  async setRole(uid: number, role: Role, byAdmin?: number): Promise<void> {
+    const change = {
+      TableName: this.tableName,
+      Key: { pk: `USER#${uid}` },
+      UpdateExpression: 'SET #role = :role, roleChangedAt = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':role': role, ':now': new Date().toISOString() },
+    };
     try {
-      await this.update(`USER#${uid}`, 'SET #role = :role, roleChangedAt = :now', {
-        names: { '#role': 'role' },
-        values: { ':role': role, ':now': new Date().toISOString() },
-      });
+      if (byAdmin === undefined) await this.db.send(new UpdateCommand(change));
+      else {
+        const stillAdmin = {
+          TableName: this.tableName,
+          Key: { pk: `USER#${byAdmin}` },
+          ConditionExpression: '#role = :admin',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':admin': 'admin' },
+        };
+        await this.db.send(new TransactWriteCommand({ TransactItems: [{ ConditionCheck: stillAdmin }, { Update: change }] }));
+      }
     } catch (error) {
+      if (byAdmin !== undefined && conditionFailed(error, 0)) throw new NotAdminError();
       if (conditionFailed(error)) throw new UserNotFoundError();
       throw error;
     }
+  }
+
+  /** How many users hold the admin role: a scan, for the operator's script only (never a request path). */
+  async countAdmins(): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :user) AND #role = :admin',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':user': 'USER#', ':admin': 'admin' },
+          Select: 'COUNT',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
   async countLoginFailure(mobile: string): Promise<number> {

@@ -3,10 +3,10 @@ import { setRoleByMobile } from './admin-role';
 
 /**
  * `npm run admin:grant -- --mobile <mobile> [--table <user table>] [--endpoint <url>]`
- * `npm run admin:revoke -- --mobile <mobile> ...`
+ * `npm run admin:revoke -- --mobile <mobile> [--force] ...`
  * Gives (or takes) the admin role of a registered user, with your AWS credentials (the default
  * credential chain and region). For the local cloud, pass --endpoint with its DynamoDB Local
- * endpoint (`npm start` prints it).
+ * endpoint (`npm start` prints it). Revoking the last admin is refused (exit 1) unless --force.
  */
 const { values } = parseArgs({
   options: {
@@ -14,15 +14,24 @@ const { values } = parseArgs({
     table: { type: 'string' },
     endpoint: { type: 'string' },
     revoke: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
   },
 });
 if (!values.mobile) {
-  console.error('usage: npm run admin:grant -- --mobile <mobile> [--table <user table>] [--endpoint <url>]  (admin:revoke to take it)');
+  console.error(
+    'usage: npm run admin:grant -- --mobile <mobile> [--table <user table>] [--endpoint <url>]  (admin:revoke [--force] to take it)',
+  );
   process.exit(2);
 }
 const role = values.revoke ? 'user' : 'admin';
 try {
-  const { uid, table } = await setRoleByMobile(values.mobile, role, { endpoint: values.endpoint, table: values.table });
+  const { uid, table, lastAdmin } = await setRoleByMobile(
+    values.mobile,
+    role,
+    { endpoint: values.endpoint, table: values.table },
+    { force: values.force },
+  );
+  if (lastAdmin) console.warn(`[admin] WARNING: ${table} has no admin any more; grant one with npm run admin:grant -- --mobile <mobile>`);
   console.log(
     `[admin] user ${uid} (${values.mobile}) in ${table} now has the role ${role}: in tokens from their next login, and for tokens they hold once the authorizer's cached decision expires`,
   );

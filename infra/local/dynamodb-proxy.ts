@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { foreignRequest } from './loopback-guard';
 
 /** An answer a proxy gives instead of passing the request on. */
 export interface ProxyRefusal {
@@ -10,7 +11,9 @@ export interface ProxyRefusal {
 
 /**
  * A loopback HTTP proxy in front of DynamoDB (Local): `inspect` sees each request's operation
- * (from X-Amz-Target) and body, and may answer it itself; otherwise the request goes upstream.
+ * (from X-Amz-Target) and body, and may answer it itself; otherwise the request goes upstream,
+ * with the upstream's own Host (DynamoDB Local refuses any other). Like DynamoDB Local itself,
+ * it refuses web pages (another origin, or a rebound name: loopback-guard.ts).
  */
 export class DynamoDbProxy {
   private server: Server | undefined;
@@ -28,6 +31,13 @@ export class DynamoDbProxy {
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
+        const foreign = foreignRequest(req, (this.server!.address() as AddressInfo).port);
+        if (foreign) {
+          res
+            .writeHead(403, { 'content-type': 'application/x-amz-json-1.0' })
+            .end(JSON.stringify({ __type: 'ForeignRequestRefused', message: foreign }));
+          return;
+        }
         const refusal = this.inspect(
           String(req.headers['x-amz-target'] ?? '')
             .split('.')
@@ -40,7 +50,7 @@ export class DynamoDbProxy {
           return;
         }
         const upstream = request(
-          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
           (answer) => {
             res.writeHead(answer.statusCode ?? 500, answer.headers);
             answer.pipe(res);

@@ -41,6 +41,8 @@ export class LocalEventBridge {
   readonly archive: Array<{ bus: string; event: BusEvent }> = [];
   readonly deadLetters = new Map<string, Array<{ event: BusEvent; error: string }>>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** PutEvents entries still to refuse (failNext). */
+  private failures = 0;
 
   constructor(
     template: SynthesizedTemplate,
@@ -66,10 +68,23 @@ export class LocalEventBridge {
   }
 
   serve(endpoint: LocalAwsEndpoint): void {
-    endpoint.onTarget('AWSEvents.PutEvents', ({ Entries = [] }: { Entries?: any[] }) => ({
-      FailedEntryCount: 0,
-      Entries: Entries.map((entry) => ({ EventId: this.put(String(entry.EventBusName ?? 'default'), entry) })),
-    }));
+    endpoint.onTarget('AWSEvents.PutEvents', ({ Entries = [] }: { Entries?: any[] }) => {
+      const results = Entries.map((entry) => {
+        if (this.failures <= 0) return { EventId: this.put(String(entry.EventBusName ?? 'default'), entry) };
+        this.failures--;
+        return { ErrorCode: 'InternalFailure', ErrorMessage: 'local cloud: this entry was refused (POST /_local/events/failures)' };
+      });
+      return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+    });
+  }
+
+  /**
+   * The next `count` PutEvents entries are refused as AWS reports a partial failure: HTTP 200,
+   * FailedEntryCount, and the entry with an ErrorCode instead of an EventId. Nothing is archived
+   * or delivered for them. 0 ends the outage.
+   */
+  failNext(count: number): void {
+    this.failures = Math.max(0, Math.floor(count));
   }
 
   /** Delivers again every archived event matching `detailType` (all when omitted), as a replay does. */

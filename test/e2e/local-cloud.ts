@@ -64,6 +64,11 @@ export async function eventsSettled(): Promise<void> {
   await call('POST', '/_local/events/settle', {});
 }
 
+/** The next `count` PutEvents entries are refused by the bus (a partial failure: HTTP 200, FailedEntryCount); 0 ends it. */
+export async function refuseEvents(count: number): Promise<void> {
+  await call('POST', '/_local/events/failures', { count });
+}
+
 export async function replayEvents(detailType: string): Promise<number> {
   return (await call('POST', '/_local/events/replay', { detailType })).parsed.replayed;
 }

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { nonLoopbackAddress, rawRequest, tryConnect } from '../network';
-import { apiUrl } from './client';
+import { apiUrl, registerAndLogin } from './client';
 import { awsEndpoint } from './local-cloud';
 
 // The local cloud runs with the demo's published passwords and sandbox payments: nobody but
@@ -57,5 +57,24 @@ describe.skipIf(!awsEndpoint)('the local cloud is reachable from this machine on
     const api = await rawRequest(`${apiUrl}/api/home/banners`, 'GET', { host: `rebind.evil.example:${apiPort}` });
     expect(api.status).toBe(403);
     expect(JSON.parse(api.text)).toMatchObject({ code: 'FOREIGN_HOST' });
+  });
+
+  it("refuses web pages at DynamoDB Local's endpoint too (no CORS for other origins, no rebound names)", async () => {
+    const dynamo = inject('dynamoEndpoint')!;
+    const own = `127.0.0.1:${new URL(dynamo).port}`;
+    const preflight = await rawRequest(`${dynamo}/`, 'OPTIONS', {
+      host: own,
+      origin: 'https://evil.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'x-amz-target,content-type',
+    });
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.status).toBe(403);
+    const listTables = { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' };
+    const rebound = await rawRequest(`${dynamo}/`, 'POST', { host: `rebind.evil.example:${new URL(dynamo).port}`, ...listTables }, '{}');
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.text).__type).toBe('ForeignRequestRefused');
+    // The functions' own DynamoDB calls (through the IAM proxy) still work: registering writes and reads the users table.
+    expect((await registerAndLogin()).token).toEqual(expect.any(String));
   });
 });

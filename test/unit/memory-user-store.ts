@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { UserProfile } from '../../functions/user/schemas';
 import type { SessionStore } from '../../functions/user/session-repository';
 import type { Role, TokenSettings } from '../../functions/user/tokens';
-import { type Credential, MobileTakenError, UserNotFoundError, type UserStore } from '../../functions/user/user-repository';
+import { type Credential, MobileTakenError, NotAdminError, UserNotFoundError, type UserStore } from '../../functions/user/user-repository';
 import { AppError } from '../../shared/errors';
 
 /** In-memory UserStore and SessionStore with the same contract as the DynamoDB ones (tested end to end). */
@@ -39,7 +39,8 @@ export class MemoryUserStore implements UserStore, SessionStore {
   async findRole(uid: number) {
     return this.roles.get(uid);
   }
-  async setRole(uid: number, role: Role) {
+  async setRole(uid: number, role: Role, byAdmin?: number) {
+    if (byAdmin !== undefined && this.roles.get(byAdmin) !== 'admin') throw new NotAdminError();
     if (!this.roles.has(uid)) throw new UserNotFoundError();
     this.roles.set(uid, role);
   }

@@ -113,6 +113,7 @@ describe('admin role changes', () => {
     const users = new MemoryUserStore();
     await register(users, ann);
     await register(users, { ...ann, mobile: '13800000002' });
+    users.roles.set(1, 'admin'); // the caller's stored role: checked with the change
     const cache = { flush: vi.fn(async () => {}) };
     expect(await setAdminRole(users, cache, caller(1), 2, 'admin')).toEqual({ uid: 2, role: 'admin' });
     expect(users.roles.get(2)).toBe('admin');
