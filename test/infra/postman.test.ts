@@ -8,14 +8,14 @@ import { ROUTES } from '../../infra/routes';
 describe('the Postman collection', () => {
   it('has one request per route, foldered by service, each with a 200 example typed by the response schema', async () => {
     const collection = await postmanCollection(openApiDocument(ROUTES));
-    const requests = collection.item.flatMap((folder: { item: any[] }) => folder.item);
-    const routeOf = (r: any) => `${r.request.method} /${r.request.url.path.join('/')}`;
+    const requests = collection.item.flatMap((folder) => folder.item);
+    const routeOf = (r: (typeof requests)[number]) => `${r.request.method} /${r.request.url.path.join('/')}`;
     expect(requests.map(routeOf).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    expect(collection.item.map((f: { name: string }) => f.name)).toContain('order');
+    expect(collection.item.map((f) => f.name)).toContain('order');
 
-    const login = requests.find((r: any) => routeOf(r) === 'POST /api/user/login');
-    expect(Object.keys(JSON.parse(login.request.body.raw)).sort()).toEqual(['mobile', 'password']);
-    const ok = JSON.parse(login.response.find((r: { code: number }) => r.code === 200).body);
+    const login = requests.find((r) => routeOf(r) === 'POST /api/user/login')!;
+    expect(Object.keys(JSON.parse(login.request.body!.raw)).sort()).toEqual(['mobile', 'password']);
+    const ok = JSON.parse(login.response.find((r) => r.code === 200)!.body);
     expect(Object.keys(ok).sort()).toEqual(['accessExpire', 'accessToken']);
     expect(collection.auth).toMatchObject({ type: 'bearer' });
     expect(collection.variable).toContainEqual(expect.objectContaining({ key: 'baseUrl' }));
