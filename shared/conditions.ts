@@ -17,3 +17,8 @@ export function failedCondition(error: unknown): number {
   if (!(error instanceof TransactionCanceledException)) return -1;
   return (error.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
 }
+
+/** Whether a transaction was cancelled because another write was on one of its items at that moment: worth retrying. */
+export function transactionConflict(error: unknown): boolean {
+  return error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+}

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { conditionFailed } from '../../shared/conditions';
+import { conditionFailed, transactionConflict } from '../../shared/conditions';
 import { IdAllocator } from '../../shared/ids';
 import { recordOf } from '../../shared/records';
 import {
@@ -49,13 +49,14 @@ export class OrderRepository {
    * Writes a new pending order, adds it to its owner's unpaid orders unless they already hold
    * `maxUnpaid`, and, with an Idempotency-Key, writes the key: all in one transaction, so
    * simultaneous requests cannot pass the limit together. Returns the order the key already
-   * created, if it did, or `full` when the limit refused it.
+   * created, if it did, `full` when the limit refused it, or `contended` when another of the
+   * user's writes was on the same item at that moment (TransactionConflict: nothing was written).
    */
   async create(
     order: OrderRecord,
     maxUnpaid: number,
     idempotency?: { key: string; bodyHash: string },
-  ): Promise<{ existing?: { orderId: number; bodyHash: string }; full?: true }> {
+  ): Promise<{ existing?: { orderId: number; bodyHash: string }; full?: true; contended?: true }> {
     const unpaid = {
       Update: {
         TableName: this.table,
@@ -106,6 +107,7 @@ export class OrderRepository {
         if (existing) return { existing };
       }
       if (conditionFailed(error, idempotency ? 2 : 1)) return { full: true };
+      if (transactionConflict(error)) return { contended: true };
       throw error;
     }
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Caller } from '../../shared/caller';
-import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
+import { badRequest, conflict, forbidden, notFound, serviceBusy } from '../../shared/errors';
 import { logger } from '../../shared/powertools';
+import { RETRY, retry } from '../../shared/retry';
 import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
@@ -103,14 +104,20 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
 /**
  * Writes the order if its owner holds fewer unpaid orders than the limit. Orders paid or closed
  * since they were counted are taken out of the count only when it is full, then the write is
- * tried again (twice at most: others of the user's requests may be filling it meanwhile).
+ * tried again. The user's simultaneous orders write the same count item: a write that met
+ * another (TransactionConflict) backs off and tries again; 503 SERVICE_BUSY if it keeps meeting them.
  */
-async function placeWithinLimit(deps: OrderDeps, order: OrderRecord, idempotency?: { key: string; bodyHash: string }) {
-  for (let attempt = 1; ; attempt++) {
-    const placed = await deps.orders.create(order, deps.limits.maxOpenPerUser, idempotency);
-    if (!placed.full) return placed;
-    if (attempt === 3 || (await deps.orders.forgetSettledUnpaid(order.uid)) === 0) throw tooManyOpenOrders(deps.limits);
-  }
+function placeWithinLimit(deps: OrderDeps, order: OrderRecord, idempotency?: { key: string; bodyHash: string }) {
+  return retry(
+    { attempts: 10, baseDelayMs: 20, maxDelayMs: 320, exhausted: serviceBusy },
+    async (): Promise<{ existing?: { orderId: number; bodyHash: string } } | typeof RETRY> => {
+      const placed = await deps.orders.create(order, deps.limits.maxOpenPerUser, idempotency);
+      if (placed.contended) return RETRY;
+      if (!placed.full) return placed;
+      if ((await deps.orders.forgetSettledUnpaid(order.uid)) === 0) throw tooManyOpenOrders(deps.limits);
+      return RETRY;
+    },
+  );
 }
 
 async function replay(deps: OrderDeps, existing: { orderId: number; bodyHash: string }, bodyHash: string) {
