@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TokenAuthorizers } from './api-authorizer';
 import { gatewayResponseHeaders, LocalPreflights } from './api-cors';
 import { drain, type HttpAnswer, headerValue, proxyEvent, proxyResponse, readBody } from './api-proxy';
+import { LocalThrottle } from './api-throttle';
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
 import { type CorrelationKey, LocalTelemetry } from './telemetry';
@@ -36,7 +37,8 @@ export interface RequestLog {
 /**
  * A local REST API stage built from the template: routes, Lambda proxy integrations
  * (api-proxy.ts), the TOKEN authorizer with API Gateway's 401/403 semantics and per-token
- * result cache (api-authorizer.ts), and the template's gateway responses.
+ * result cache (api-authorizer.ts), the stage's throttling per method (api-throttle.ts), CORS
+ * preflights (api-cors.ts) and the template's gateway responses.
  */
 export class LocalRestApi {
   readonly apiId: string;
@@ -45,6 +47,7 @@ export class LocalRestApi {
   private readonly authorizers: TokenAuthorizers;
   private readonly responses: Record<string, GatewayResponseSpec>;
   private readonly preflights: LocalPreflights;
+  private readonly throttle: LocalThrottle;
 
   constructor(
     template: SynthesizedTemplate,
@@ -59,6 +62,7 @@ export class LocalRestApi {
     this.authorizers = new TokenAuthorizers(template.authorizers(), lambdas, this.apiId);
     this.responses = template.gatewayResponses();
     this.preflights = new LocalPreflights(template.preflights());
+    this.throttle = new LocalThrottle(template.methodSettings());
   }
 
   /** API Gateway's management API: FlushStageAuthorizersCache forgets every cached authorizer decision. */
@@ -115,6 +119,10 @@ export class LocalRestApi {
     if (!match) {
       await drain(req);
       return this.gatewayResponse('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token', req);
+    }
+    if (!this.throttle.take(match.route.method, match.route.path)) {
+      await drain(req);
+      return this.gatewayResponse('THROTTLED', 'Too Many Requests', req);
     }
     const body = await readBody(req);
     if (body === undefined) return this.gatewayResponse('REQUEST_TOO_LARGE', 'Request Too Long', req);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { MethodSetting } from './api-throttle';
 import { type Resource, TemplateResources } from './template-intrinsics';
 
 /**
@@ -197,6 +198,11 @@ export class SynthesizedTemplate extends TemplateResources {
         ];
       }),
     );
+  }
+
+  /** The stage's method settings (throttling per method, and the stage's default). */
+  methodSettings(): MethodSetting[] {
+    return this.ofType('AWS::ApiGateway::Stage')[0]?.[1].Properties?.MethodSettings ?? [];
   }
 
   stageName(): string {

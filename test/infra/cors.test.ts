@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { stageConfig } from '../../infra/config';
 import { gatewayResponseHeaders, LocalPreflights } from '../../infra/local/api-cors';
+import { LocalThrottle } from '../../infra/local/api-throttle';
 import { SynthesizedTemplate } from '../../infra/local/template';
 import { ROUTES } from '../../infra/routes';
 import { synthStage } from './synth';
@@ -132,5 +133,19 @@ describe('the public storefront reads', () => {
     expect(maxAges.filter((a) => a === '30')).toHaveLength(publicReads.length);
     expect(maxAges.filter((a) => a !== undefined)).toHaveLength(publicReads.length);
     expect(stageConfig('prod', { MALL_PUBLIC_MAX_AGE_SECONDS: '5' }).publicReads.maxAgeSeconds).toBe(5);
+  });
+
+  it("are throttled in the local cloud as the stage's method settings say: a bucket per method, refilled at the rate", () => {
+    let now = 0;
+    const throttle = new LocalThrottle(localTemplate(prod).methodSettings(), () => now);
+    const { rateLimit, burstLimit } = stageConfig('prod', {}).publicReads;
+    const burst = (method: string, path: string, n: number) =>
+      Array.from({ length: n }, () => throttle.take(method, path)).filter(Boolean).length;
+    expect(burst('GET', '/api/home/banners', burstLimit + 50)).toBe(burstLimit);
+    // Another public read has its own bucket; a private route the stage's larger one.
+    expect(burst('GET', '/api/home/recommend', burstLimit)).toBe(burstLimit);
+    expect(burst('GET', '/api/cart/list', burstLimit + 50)).toBe(burstLimit + 50);
+    now += 1000;
+    expect(burst('GET', '/api/home/banners', rateLimit * 2)).toBe(rateLimit);
   });
 });
