@@ -30,7 +30,7 @@ describe.skipIf(skipReason)('a browser', () => {
     await signIn();
     shopper = await registerAndLogin('Swagger Sue');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   }, 60_000);
   afterAll(async () => browser?.close());
 
@@ -41,9 +41,9 @@ describe.skipIf(skipReason)('a browser', () => {
     await login.locator('.try-out__btn').click();
     await login.locator('textarea.body-param__text').fill(JSON.stringify({ mobile: shopper.mobile, password: shopper.password }));
     await login.locator('.execute').click();
-    const loginStatus = login.locator('.live-responses-table .response-col_status').first();
+    const loginStatus = login.locator('.live-responses-table tr.response .response-col_status').first();
     await expect.poll(() => loginStatus.textContent(), { timeout: 20_000 }).toContain('200');
-    const loginBody = await login.locator('.live-responses-table .response-col_description pre').first().textContent();
+    const loginBody = await login.locator('.live-responses-table tr.response .response-col_description pre').first().textContent();
     const token = JSON.parse(loginBody ?? '{}').accessToken as string;
     expect(token).toEqual(expect.any(String));
 
@@ -58,10 +58,13 @@ describe.skipIf(skipReason)('a browser', () => {
     const body = userinfo.locator('textarea.body-param__text');
     if (await body.count()) await body.fill('{}');
     await userinfo.locator('.execute').click();
-    const status = userinfo.locator('.live-responses-table .response-col_status').first();
+    const status = userinfo.locator('.live-responses-table tr.response .response-col_status').first();
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toContain('200');
-    expect(await userinfo.locator('.live-responses-table .response-col_description pre').first().textContent()).toContain('Swagger Sue');
-    await userinfo.scrollIntoViewIfNeeded();
+    expect(await userinfo.locator('.live-responses-table tr.response .response-col_description pre').first().textContent()).toContain(
+      'Swagger Sue',
+    );
+    // The request (with the bearer token) and the 200 answer, in one view.
+    await userinfo.locator('.live-responses-table tr.response').evaluate((row) => row.scrollIntoView({ block: 'end' }));
     if (fs.existsSync(SCREENSHOT.replace(/\/[^/]*$/, ''))) await page.screenshot({ path: SCREENSHOT, fullPage: false });
   }, 90_000);
 
