@@ -21,7 +21,7 @@ const skipReason = !fs.existsSync(CHROMIUM)
     : undefined;
 if (skipReason) console.warn(`browser-cors.test.ts skipped: ${skipReason}`);
 
-describe.skipIf(skipReason)('a browser', () => {
+describe.skipIf(skipReason)(`a browser${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let browser: Browser;
   let page: Page;
   let shopper: { mobile: string; password: string; token: string; id: number };
