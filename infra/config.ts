@@ -69,6 +69,20 @@ export interface StageConfig {
    * being retried regardless.
    */
   compensationAlarmMinutes: number;
+  /**
+   * Web origins (scheme://host[:port]) whose pages may call the API (CORS): API Gateway answers
+   * their preflights and every answer, errors included, allows them. Empty: no CORS at all.
+   * MALL_CORS_ORIGINS (comma-separated, or "none") replaces the stage's list; the local cloud
+   * adds its Swagger UI's origin. `corsMaxAgeSeconds`: how long a browser keeps a preflight.
+   */
+  corsOrigins: string[];
+  corsMaxAgeSeconds: number;
+  /**
+   * The anonymous storefront reads (routes with `publicRead`): how long browsers and shared
+   * caches may keep an answer (Cache-Control max-age, MALL_PUBLIC_MAX_AGE_SECONDS), and the
+   * stage's per-method throttle for each of them, requests per second and burst.
+   */
+  publicReads: { maxAgeSeconds: number; rateLimit: number; burstLimit: number };
 }
 
 const base: Omit<StageConfig, 'stage'> = {
@@ -91,12 +105,16 @@ const base: Omit<StageConfig, 'stage'> = {
   eventArchiveDays: 30,
   alarmEmails: [],
   compensationAlarmMinutes: 15,
+  corsOrigins: [],
+  corsMaxAgeSeconds: 600,
+  publicReads: { maxAgeSeconds: 30, rateLimit: 100, burstLimit: 200 },
 };
 
 const stages: Record<string, Omit<StageConfig, 'stage'>> = {
   local: base,
   localstack: base,
-  dev: base,
+  // A web front end's dev server (Vite's default port) may call a dev stage.
+  dev: { ...base, corsOrigins: ['http://localhost:5173'] },
   prod: { ...base, retainData: true, logRetentionDays: 365, wafRateLimit: 2000 },
 };
 
@@ -123,9 +141,16 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     ...settings.orderLimits,
     flashSalePaymentMinutes: Math.min(settings.orderLimits.flashSalePaymentMinutes, paymentTimeoutMinutes),
   };
+  const corsOrigins = env.MALL_CORS_ORIGINS === undefined ? settings.corsOrigins : origins(env.MALL_CORS_ORIGINS);
+  const publicReads = {
+    ...settings.publicReads,
+    maxAgeSeconds: positive(env, 'MALL_PUBLIC_MAX_AGE_SECONDS', settings.publicReads.maxAgeSeconds),
+  };
   return {
     ...settings,
     stage,
+    corsOrigins,
+    publicReads,
     loginLockout,
     wafRateLimit,
     alarmEmails,
@@ -160,4 +185,15 @@ function list(value: string | undefined): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** MALL_CORS_ORIGINS: exact web origins, comma-separated ("none": no CORS); no "*", no paths. */
+export function origins(value: string): string[] {
+  if (value.trim() === 'none') return [];
+  const found = list(value);
+  for (const origin of found) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin) && !/^https?:\/\/\[[0-9a-f:]+\](:\d{1,5})?$/i.test(origin))
+      throw new Error(`MALL_CORS_ORIGINS: "${origin}" is not a web origin like https://shop.example.com (no "*", path or trailing slash)`);
+  }
+  return [...new Set(found)];
 }

@@ -23,7 +23,16 @@ export interface Route {
   response: z.ZodType;
   /** Why a public route is public. */
   publicBecause?: string;
+  /**
+   * An anonymous storefront read: its answer is the same for everyone, so it carries
+   * Cache-Control: public with the stage's max-age, and the stage throttles it on its own
+   * (StageConfig.publicReads).
+   */
+  publicRead?: true;
 }
+
+/** Why the storefront's reads are public. */
+const STOREFRONT = 'the storefront is browsed before logging in; it reads only what every shopper sees';
 
 /** No input: anything sent is ignored. */
 const none = z.object({});
@@ -110,33 +119,41 @@ export const ROUTES: Route[] = [
     },
     'POST /api/product/detail': {
       handler: 'detail',
-      access: 'user',
+      access: 'public',
       summary: 'A product with its stock',
       input: product.idRequest,
       response: product.productDetailResponse,
+      publicBecause: STOREFRONT,
+      publicRead: true,
     },
   }),
   ...group('storefront', 'product', {
     'GET /api/home/recommend': {
       handler: 'recommend',
-      access: 'user',
+      access: 'public',
       summary: 'Recommended products, newest first, cursor-paged',
       input: product.recommendRequest,
       response: product.recommendResponse,
+      publicBecause: STOREFRONT,
+      publicRead: true,
     },
     'GET /api/category/list': {
       handler: 'category-list',
-      access: 'user',
+      access: 'public',
       summary: "A category's products by a sort, cursor-paged",
       input: product.categoryListRequest,
       response: product.categoryListResponse,
+      publicBecause: STOREFRONT,
+      publicRead: true,
     },
     'GET /api/product/comment/list': {
       handler: 'comments',
-      access: 'user',
+      access: 'public',
       summary: "A product's comments, newest first",
       input: product.commentsRequest,
       response: product.commentsResponse,
+      publicBecause: STOREFRONT,
+      publicRead: true,
     },
     'POST /api/product/comment/add': {
       handler: 'comment-add',
@@ -147,10 +164,12 @@ export const ROUTES: Route[] = [
     },
     'GET /api/home/banners': {
       handler: 'banners',
-      access: 'user',
+      access: 'public',
       summary: 'Home banners',
       input: none,
       response: product.bannersResponse,
+      publicBecause: STOREFRONT,
+      publicRead: true,
     },
     'POST /api/home/banner/save': {
       handler: 'banner-save',
@@ -168,10 +187,12 @@ export const ROUTES: Route[] = [
     },
     'GET /api/home/flashsale': {
       handler: 'flashsale',
-      access: 'user',
+      access: 'public',
       summary: 'The flash sale: start time and products',
       input: none,
       response: product.flashSaleResponse,
+      publicBecause: STOREFRONT,
+      publicRead: true,
     },
     'POST /api/home/flashsale/set': {
       handler: 'flashsale-set',

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { type Route, routeOf } from '../routes';
+import { addPreflight, gatewayCorsHeaders } from './api-cors';
 import type { ServiceFunction } from './service-function';
 
 /**
@@ -28,6 +29,7 @@ export class MallApi extends Construct {
   private readonly roots = new Map<Stack, apigw.IResource>();
   private readonly segmentOwners = new Map<string, Stack>();
   private authorizer: apigw.IAuthorizer | undefined;
+  private stage: apigw.Stage | undefined;
 
   constructor(
     scope: Construct,
@@ -75,6 +77,9 @@ export class MallApi extends Construct {
     if (!route) throw new Error(`functions/${handler.entryPoint}.ts serves no route of infra/routes.ts`);
     const { method, path } = route;
     handler.addEnvironment('ROUTE_ACCESS', route.access);
+    if (this.config.corsOrigins.length) handler.addEnvironment('CORS_ORIGINS', this.config.corsOrigins.join(','));
+    if (route.publicRead) handler.addEnvironment('PUBLIC_MAX_AGE_SECONDS', String(this.config.publicReads.maxAgeSeconds));
+    if (this.stage) throw new Error(`route ${route.path} added after deployStage: the stage's method settings would miss it`);
     const relative = /^\/api\/(.+)$/.exec(path)?.[1];
     if (!relative) throw new Error(`route ${path} must start with /api/`);
     const stack = Stack.of(handler);
@@ -85,6 +90,7 @@ export class MallApi extends Construct {
     this.routes.push(route);
 
     const resource = this.rootIn(stack).resourceForPath(relative);
+    addPreflight(resource, this.config);
     // Exactly the permission the route needs; no second one for the console's test button.
     handler.addPermission(`ApiPermission.${method}.${relative.replace(/\//g, '.')}`, {
       principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
@@ -125,7 +131,12 @@ export class MallApi extends Construct {
     for (const m of this.methods) deployment.node.addDependency(m);
     // Read at synth, so that it sees every route, whenever it was added.
     const routes = Lazy.any({ produce: () => this.routes.map(({ method, path, access, handler }) => ({ method, path, access, handler })) });
-    deployment.addToLogicalId({ routes, authorizerCacheTtl: this.config.authorizerCacheTtlSeconds, responses: ERROR_RESPONSES });
+    deployment.addToLogicalId({
+      routes,
+      authorizerCacheTtl: this.config.authorizerCacheTtlSeconds,
+      responses: ERROR_RESPONSES,
+      cors: [this.config.corsOrigins, this.config.corsMaxAgeSeconds],
+    });
     const accessLogs = new logs.LogGroup(scope, 'AccessLogs', {
       retention: this.config.logRetentionDays,
       removalPolicy: this.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -141,12 +152,27 @@ export class MallApi extends Construct {
       accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
       throttlingRateLimit: this.config.throttle.rateLimit,
       throttlingBurstLimit: this.config.throttle.burstLimit,
+      methodOptions: this.publicReadThrottles(),
     });
+    this.stage = stage;
     Validations.of(stage).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason: 'WAF is a per-account deployment choice with its own cost; API-wide throttling is configured per stage.',
     });
     return stage;
+  }
+
+  /**
+   * The anonymous storefront reads get a throttle of their own, below the stage's: a scraper
+   * or a flood on them cannot take the whole API's rate from shoppers who log in and buy.
+   */
+  private publicReadThrottles(): Record<string, apigw.MethodDeploymentOptions> {
+    const { rateLimit, burstLimit } = this.config.publicReads;
+    return Object.fromEntries(
+      this.routes
+        .filter((r) => r.publicRead)
+        .map((r) => [`${r.path}/${r.method}`, { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit }]),
+    );
   }
 
   /** Where `stack` hangs its routes: `/api` itself here, an import of it in another stack. */
@@ -180,8 +206,14 @@ export class MallApi extends Construct {
   }
 
   private addErrorResponses(): void {
+    const responseHeaders = gatewayCorsHeaders(this.config.corsOrigins);
     for (const [id, type, statusCode, templates] of ERROR_RESPONSES) {
-      this.restApi.addGatewayResponse(id, { type, templates, ...(statusCode ? { statusCode } : {}) });
+      this.restApi.addGatewayResponse(id, {
+        type,
+        templates,
+        ...(statusCode ? { statusCode } : {}),
+        ...(Object.keys(responseHeaders).length ? { responseHeaders } : {}),
+      });
     }
   }
 }

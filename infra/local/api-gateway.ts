@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TokenAuthorizers } from './api-authorizer';
+import { gatewayResponseHeaders, LocalPreflights } from './api-cors';
 import { drain, type HttpAnswer, headerValue, proxyEvent, proxyResponse, readBody } from './api-proxy';
+import { LocalThrottle } from './api-throttle';
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import type { LocalLambdas } from './lambda-runtime';
 import { type CorrelationKey, LocalTelemetry } from './telemetry';
@@ -35,7 +37,8 @@ export interface RequestLog {
 /**
  * A local REST API stage built from the template: routes, Lambda proxy integrations
  * (api-proxy.ts), the TOKEN authorizer with API Gateway's 401/403 semantics and per-token
- * result cache (api-authorizer.ts), and the template's gateway responses.
+ * result cache (api-authorizer.ts), the stage's throttling per method (api-throttle.ts), CORS
+ * preflights (api-cors.ts) and the template's gateway responses.
  */
 export class LocalRestApi {
   readonly apiId: string;
@@ -43,6 +46,8 @@ export class LocalRestApi {
   private readonly routes: CompiledRoute[];
   private readonly authorizers: TokenAuthorizers;
   private readonly responses: Record<string, GatewayResponseSpec>;
+  private readonly preflights: LocalPreflights;
+  private readonly throttle: LocalThrottle;
 
   constructor(
     template: SynthesizedTemplate,
@@ -56,6 +61,8 @@ export class LocalRestApi {
     this.routes = template.routes().map(compile);
     this.authorizers = new TokenAuthorizers(template.authorizers(), lambdas, this.apiId);
     this.responses = template.gatewayResponses();
+    this.preflights = new LocalPreflights(template.preflights());
+    this.throttle = new LocalThrottle(template.methodSettings());
   }
 
   /** API Gateway's management API: FlushStageAuthorizersCache forgets every cached authorizer decision. */
@@ -84,7 +91,7 @@ export class LocalRestApi {
     } catch (error) {
       status = 500;
       console.error('local API gateway failed', error);
-      const answer = this.gatewayResponse('DEFAULT_5XX', 'Internal server error');
+      const answer = this.gatewayResponse('DEFAULT_5XX', 'Internal server error', req);
       res.writeHead(answer.statusCode, answer.headers).end(answer.body);
     } finally {
       const ms = Date.now() - started;
@@ -103,13 +110,22 @@ export class LocalRestApi {
   };
 
   private async answer(req: IncomingMessage, method: string, url: URL, traceId: string): Promise<HttpAnswer> {
+    const preflight = method === 'OPTIONS' ? this.preflights.answer(url.pathname, req) : undefined;
+    if (preflight) {
+      await drain(req);
+      return preflight;
+    }
     const match = this.match(method, url.pathname);
     if (!match) {
       await drain(req);
-      return this.gatewayResponse('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token');
+      return this.gatewayResponse('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token', req);
+    }
+    if (!this.throttle.take(match.route.method, match.route.path)) {
+      await drain(req);
+      return this.gatewayResponse('THROTTLED', 'Too Many Requests', req);
     }
     const body = await readBody(req);
-    if (body === undefined) return this.gatewayResponse('REQUEST_TOO_LARGE', 'Request Too Long');
+    if (body === undefined) return this.gatewayResponse('REQUEST_TOO_LARGE', 'Request Too Long', req);
 
     const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.apiId}/${this.stage}/${method}${url.pathname}`;
     let authorizerContext: Record<string, string> | undefined;
@@ -117,7 +133,7 @@ export class LocalRestApi {
     if (authorizerId) {
       const token = headerValue(req, this.authorizers.header(authorizerId));
       const decision = await this.authorizers.authorize(authorizerId, token, methodArn, traceId);
-      if ('refusal' in decision) return this.gatewayResponse(decision.refusal.type, decision.refusal.message);
+      if ('refusal' in decision) return this.gatewayResponse(decision.refusal.type, decision.refusal.message, req);
       authorizerContext = { principalId: decision.policy.principalId, ...decision.policy.context };
     }
 
@@ -139,9 +155,10 @@ export class LocalRestApi {
       return this.gatewayResponse(
         outcome.error.errorType === 'AccessDeniedException' ? 'API_CONFIGURATION_ERROR' : 'DEFAULT_5XX',
         'Internal server error',
+        req,
       );
     }
-    return proxyResponse(outcome.result) ?? this.gatewayResponse('DEFAULT_5XX', 'Internal server error');
+    return proxyResponse(outcome.result) ?? this.gatewayResponse('DEFAULT_5XX', 'Internal server error', req);
   }
 
   private match(method: string, pathname: string): { route: CompiledRoute; params: Record<string, string> } | undefined {
@@ -156,8 +173,11 @@ export class LocalRestApi {
     return undefined;
   }
 
-  /** A gateway response: the template's for the type (or its 4XX/5XX family), else API Gateway's default. */
-  private gatewayResponse(type: string, message: string): HttpAnswer {
+  /**
+   * A gateway response: the template's for the type (or its 4XX/5XX family), else API Gateway's
+   * default, with the template's headers (CORS among them).
+   */
+  private gatewayResponse(type: string, message: string, req: IncomingMessage): HttpAnswer {
     const status = DEFAULT_STATUS[type] ?? 500;
     const family = status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
     const spec = this.responses[type] ?? this.responses[family];
@@ -165,7 +185,8 @@ export class LocalRestApi {
     const body = spec?.template
       ? spec.template.replaceAll('$context.error.messageString', JSON.stringify(message)).replaceAll('$context.error.message', message)
       : JSON.stringify({ message });
-    return { statusCode, headers: { 'content-type': 'application/json' }, body };
+    const headers = { 'content-type': 'application/json', ...gatewayResponseHeaders(spec?.parameters ?? {}, req) };
+    return { statusCode, headers, body };
   }
 }
 

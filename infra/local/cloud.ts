@@ -80,7 +80,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     progress('synthesizing the CDK app (stage "local") and bundling functions...');
     // Sandbox payments (the user-token callback) are on in the local cloud unless MALL_PAY_SANDBOX=0.
-    const config = stageConfig('local', { MALL_PAY_SANDBOX: '1', ...(options.env ?? process.env) });
+    // The loopback endpoint first: its Swagger UI (/_docs/) is a web origin the API allows (CORS).
+    const aws = new LocalAwsEndpoint();
+    const awsEndpoint = await aws.start();
+    stops.push(() => aws.stop());
+    const stage = stageConfig('local', { MALL_PAY_SANDBOX: '1', ...(options.env ?? process.env) });
+    const config = { ...stage, corsOrigins: [...new Set([...swaggerOrigins(awsEndpoint), ...stage.corsOrigins])] };
     const assemblyDir = path.join(workDir, 'cdk.out');
     fs.rmSync(assemblyDir, { recursive: true, force: true });
     const { app, api: mallApi } = buildApp(config, { outdir: assemblyDir });
@@ -122,7 +127,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     functionDynamoEndpoint = await dynamoIam.start();
     stops.push(() => dynamoIam.stop());
 
-    const aws = new LocalAwsEndpoint();
     aws.authorize = (call) => {
       for (const [action, resources] of endpointPermissions(call)) {
         try {
@@ -136,8 +140,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       }
     };
     serveSecrets(template, aws, options.dataDir ? path.join(workDir, 'secrets.json') : undefined);
-    const awsEndpoint = await aws.start();
-    stops.push(() => aws.stop());
 
     // Each function calls AWS with credentials of its own, which IAM knows as its role.
     const functions = template
@@ -232,4 +234,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/** The Swagger UI's origin, by both loopback names a browser may use for it. */
+export function swaggerOrigins(awsEndpoint: string): string[] {
+  const port = new URL(awsEndpoint).port;
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
 }

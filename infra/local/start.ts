@@ -80,7 +80,9 @@ if (json) {
 } else {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: the mall's API is at ${cloud.apiUrl}`);
   say(`local console (traces, saga executions, metrics): ${cloud.consoleUrl}`);
-  say(`API docs (Swagger UI): ${cloud.awsEndpoint}/_docs/  (OpenAPI file: ${path.join(dataDir ?? '<temp dir>', 'openapi.json')})`);
+  say(
+    `API docs (Swagger UI, whose origin the API allows): ${cloud.awsEndpoint}/_docs/  (OpenAPI file: ${path.join(dataDir ?? '<temp dir>', 'openapi.json')})`,
+  );
   say(`make an admin: npm run admin:grant -- --mobile <mobile> --endpoint ${cloud.dynamoEndpoint}`);
   const [mobile, password] = demo ? [DEMO_USER.mobile, DEMO_USER.password] : ['13900000009', 'your-password'];
   if (!demo)
@@ -88,7 +90,7 @@ if (json) {
       `register: curl -s -X POST ${cloud.apiUrl}/api/user/register -d '{"name":"Ann","gender":2,"mobile":"${mobile}","password":"${password}"}'`,
     );
   say(`log in:   curl -s -X POST ${cloud.apiUrl}/api/user/login -d '{"mobile":"${mobile}","password":"${password}"}'`);
-  say(`browse:   curl -s ${cloud.apiUrl}/api/home/recommend -H "Authorization: Bearer <accessToken>"`);
+  say(`browse:   curl -s ${cloud.apiUrl}/api/home/recommend   (the storefront's reads need no token)`);
 }
 
 let stopping = false;

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { MethodSetting } from './api-throttle';
 import { type Resource, TemplateResources } from './template-intrinsics';
 
 /**
@@ -45,6 +46,18 @@ export interface AuthorizerSpec {
 
 export interface GatewayResponseSpec {
   statusCode: number | undefined;
+  template: string | undefined;
+  /** ResponseParameters: gatewayresponse.header.<name> -> 'static' or method.request.header.<name>. */
+  parameters: Record<string, string>;
+}
+
+/** An OPTIONS method with a MOCK integration (a CORS preflight): its integration response. */
+export interface PreflightSpec {
+  path: string;
+  statusCode: number;
+  /** ResponseParameters: method.response.header.<name> -> 'static value'. */
+  parameters: Record<string, string>;
+  /** The response mapping template (VTL), which may override headers. */
   template: string | undefined;
 }
 
@@ -140,6 +153,22 @@ export class SynthesizedTemplate extends TemplateResources {
       });
   }
 
+  preflights(): PreflightSpec[] {
+    return this.ofType('AWS::ApiGateway::Method')
+      .filter(([, r]) => r.Properties?.HttpMethod === 'OPTIONS')
+      .map(([logicalId, r]) => {
+        const p = r.Properties!;
+        const response = p.Integration?.IntegrationResponses?.[0];
+        if (p.Integration?.Type !== 'MOCK' || !response) throw new Error(`OPTIONS method ${logicalId}: only MOCK preflights are emulated`);
+        return {
+          path: this.resourcePath(p.ResourceId),
+          statusCode: Number(response.StatusCode ?? 200),
+          parameters: response.ResponseParameters ?? {},
+          template: response.ResponseTemplates?.['application/json'],
+        };
+      });
+  }
+
   authorizers(): AuthorizerSpec[] {
     return this.ofType('AWS::ApiGateway::Authorizer').map(([logicalId, r]) => {
       const p = r.Properties!;
@@ -164,10 +193,16 @@ export class SynthesizedTemplate extends TemplateResources {
           {
             statusCode: p.StatusCode ? Number(p.StatusCode) : undefined,
             template: p.ResponseTemplates?.['application/json'],
+            parameters: p.ResponseParameters ?? {},
           },
         ];
       }),
     );
+  }
+
+  /** The stage's method settings (throttling per method, and the stage's default). */
+  methodSettings(): MethodSetting[] {
+    return this.ofType('AWS::ApiGateway::Stage')[0]?.[1].Properties?.MethodSettings ?? [];
   }
 
   stageName(): string {

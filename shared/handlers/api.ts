@@ -5,6 +5,7 @@ import type { Caller } from '../caller';
 import { requireEnv } from '../env';
 import { AppError, badRequest, forbidden, serviceBusy, unauthorized } from '../errors';
 import { logger, tracer } from '../powertools';
+import { browserHeaders } from './cors';
 import { lambdaHandler } from './lambda';
 
 export interface Request<Input> {
@@ -26,31 +27,36 @@ type Logic<Input> = (request: Request<Input>) => Promise<object>;
  * validated by `schema` (the JSON body; for GET, the query string, as lebron's `form` fields),
  * then the route's access level (ROUTE_ACCESS, from infra/routes.ts: a user route needs a
  * caller, an admin route the admin role), then `logic`, whose result is answered with 200.
- * Errors become `{ code, message }`.
+ * Errors become `{ code, message }`. Every answer gets its CORS and Cache-Control headers (cors.ts).
+ * A public route ignores any token: API Gateway runs no authorizer for it, so `caller` is undefined.
  */
 export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<S>>) {
   const access = routeAccess();
-  return lambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
-    .use(errorResponses())
-    .handler(async (event) => {
-      const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(event, schema);
-      const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-      const caller = callerOf(event);
-      if (access === 'admin') requireAdmin(caller);
-      else if (access === 'user') requireCaller(caller);
-      const correlationId = correlationIdIn(headers['x-correlation-id']) ?? event.requestContext?.requestId ?? 'none';
-      logger.appendKeys({ correlation_id: correlationId });
-      tracer.putAnnotation('correlationId', correlationId);
-      if (caller) {
-        logger.appendKeys({ uid: caller.uid });
-        tracer.putAnnotation('uid', caller.uid);
-      }
-      const rawBody = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-      const result = await logic({ input, caller, headers, rawBody, correlationId });
-      // One line per request, never with its body: bodies carry passwords and tokens.
-      logger.info('request handled', { method: event.httpMethod, route: event.resource });
-      return json(200, result);
-    });
+  return (
+    lambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
+      // Added after errorResponses' answer: onError runs in reverse order of use.
+      .use(browserHeaders())
+      .use(errorResponses())
+      .handler(async (event) => {
+        const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(event, schema);
+        const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+        const caller = callerOf(event);
+        if (access === 'admin') requireAdmin(caller);
+        else if (access === 'user') requireCaller(caller);
+        const correlationId = correlationIdIn(headers['x-correlation-id']) ?? event.requestContext?.requestId ?? 'none';
+        logger.appendKeys({ correlation_id: correlationId });
+        tracer.putAnnotation('correlationId', correlationId);
+        if (caller) {
+          logger.appendKeys({ uid: caller.uid });
+          tracer.putAnnotation('uid', caller.uid);
+        }
+        const rawBody = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
+        const result = await logic({ input, caller, headers, rawBody, correlationId });
+        // One line per request, never with its body: bodies carry passwords and tokens.
+        logger.info('request handled', { method: event.httpMethod, route: event.resource });
+        return json(200, result);
+      })
+  );
 }
 
 /**

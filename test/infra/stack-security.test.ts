@@ -7,24 +7,38 @@ import { built, constructOf, ofType, refs, resources, roleOfFunction, routePath,
 // The prod stage's templates: the API's guard, least privilege, secrets and cdk-nag.
 
 // The payment provider's notification is public too: it cannot hold a user's token, so its
-// body is HMAC-signed instead (functions/pay/notify.ts).
-const PUBLIC_ROUTES = ['POST /api/user/register', 'POST /api/user/login', 'POST /api/pay/notify'];
+// body is HMAC-signed instead (functions/pay/notify.ts). The storefront's reads are public so
+// that a shop can be browsed before logging in (issue 11); its writes are not.
+const PUBLIC_ROUTES = [
+  'POST /api/user/register',
+  'POST /api/user/login',
+  'POST /api/pay/notify',
+  'GET /api/home/banners',
+  'GET /api/home/flashsale',
+  'GET /api/home/recommend',
+  'GET /api/category/list',
+  'POST /api/product/detail',
+  'GET /api/product/comment/list',
+];
 
 beforeAll(synthProd);
 
 describe('the API', () => {
-  it('puts every route except register and login behind the JWT authorizer', () => {
-    const methods = ofType('AWS::ApiGateway::Method');
+  it('puts every route except register, login, the notification and the storefront reads behind the JWT authorizer', () => {
+    const methods = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS');
+    const open: string[] = [];
     expect(methods.length).toBeGreaterThanOrEqual(4);
     for (const [, m] of methods) {
       const route = `${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`;
       if (PUBLIC_ROUTES.includes(route)) {
         expect(m.Properties.AuthorizationType, route).toBe('NONE');
+        open.push(route);
       } else {
         expect(m.Properties.AuthorizationType, route).toBe('CUSTOM');
         expect(m.Properties.AuthorizerId, route).toBeDefined();
       }
     }
+    expect(open.sort()).toEqual([...PUBLIC_ROUTES].sort());
   });
 
   it('uses a cached TOKEN authorizer on the Authorization header', () => {
@@ -39,7 +53,9 @@ describe('the API', () => {
     const [[, stage] = []] = ofType('AWS::ApiGateway::Stage');
     expect(stage.Properties.TracingEnabled).toBe(true);
     expect(stage.Properties.AccessLogSetting.DestinationArn).toBeDefined();
-    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ DataTraceEnabled: false })]);
+    // One setting for the whole stage, and one per anonymous storefront read (its throttle).
+    expect(stage.Properties.MethodSettings).toHaveLength(1 + 6);
+    for (const setting of stage.Properties.MethodSettings) expect(setting.DataTraceEnabled).toBe(false);
   });
 
   it("answers errors with the functions' own {code, message} shape", () => {
