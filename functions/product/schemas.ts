@@ -214,7 +214,16 @@ export const commentResponse = z.strictObject({
 });
 export const commentsResponse = z.strictObject({ comments: z.array(commentResponse), is_end: z.boolean(), comment_time: count });
 
-export const bannerResponse = z.strictObject({ id: count, title: z.string(), image_url: z.string(), link_url: z.string(), sort: count });
+/** A banner; `name` and `url` are lebron's names for `title` and `image_url`, so its clients read them as they are. */
+export const bannerResponse = z.strictObject({
+  id: count,
+  title: z.string(),
+  image_url: z.string(),
+  link_url: z.string(),
+  sort: count,
+  name: z.string(),
+  url: z.string(),
+});
 export const bannersResponse = z.strictObject({ banners: z.array(bannerResponse) });
 
 /** Unix seconds, 0 when no sale is set; only products on sale are listed. */
