@@ -135,6 +135,8 @@ describe('banners', () => {
       image_url: 'https://img.example.com/1.png',
       link_url: '/category/shoes',
       sort: 5,
+      name: `B1 ${tag}`,
+      url: 'https://img.example.com/1.png',
     });
     const b2 = await save({ title: `B2 ${tag}`, image_url: 'https://img.example.com/2.png', sort: 1 });
     expect(b2).toMatchObject({ link_url: '', sort: 1 });
