@@ -40,6 +40,12 @@ export interface StageConfig {
    * run's Lambda timeout; a run stops 5 s before it and the next run goes on.
    */
   sweep: { concurrency: number; timeoutSeconds: number };
+  /**
+   * pay/create on an order whose saga is still running waits for it this long at most, then
+   * answers 409 ORDER_PENDING with Retry-After (MALL_PAY_ORDER_WAIT_MS; 0 answers at once; at
+   * most 5000, well under the function's 10 s timeout and API Gateway's 29 s).
+   */
+  payOrderWaitMs: number;
   /** An order not paid this long after it awaits payment is closed (MALL_PAYMENT_TIMEOUT_MINUTES). */
   paymentTimeoutMinutes: number;
   /**
@@ -85,6 +91,9 @@ export interface StageConfig {
   publicReads: { maxAgeSeconds: number; rateLimit: number; burstLimit: number };
 }
 
+/** pay/create's wait stays well under its function's 10 s timeout (and API Gateway's 29 s). */
+const MAX_PAY_ORDER_WAIT_MS = 5000;
+
 const base: Omit<StageConfig, 'stage'> = {
   accessTokenTtlSeconds: 86_400,
   authorizerCacheTtlSeconds: 300,
@@ -99,6 +108,7 @@ const base: Omit<StageConfig, 'stage'> = {
   sweepEveryMinutes: 1,
   sweep: { concurrency: 4, timeoutSeconds: 60 },
   paymentTimeoutMinutes: 30,
+  payOrderWaitMs: 2000,
   paymentSandbox: false,
   outboxRelay: { everyMinutes: 1, graceSeconds: 60 },
   orderLimits: { maxOpenPerUser: 10, maxUnitsPerProduct: 99, maxLines: 20, maxUnits: 200, flashSalePaymentMinutes: 5 },
@@ -131,6 +141,9 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   const compensationAlarmMinutes = Number(env.MALL_COMPENSATION_ALARM_MINUTES ?? settings.compensationAlarmMinutes);
   if (!(compensationAlarmMinutes >= 5 && compensationAlarmMinutes % 5 === 0))
     throw new Error('MALL_COMPENSATION_ALARM_MINUTES must be a multiple of 5, at least 5');
+  const payOrderWaitMs = Number(env.MALL_PAY_ORDER_WAIT_MS || settings.payOrderWaitMs);
+  if (!(Number.isSafeInteger(payOrderWaitMs) && payOrderWaitMs >= 0 && payOrderWaitMs <= MAX_PAY_ORDER_WAIT_MS))
+    throw new Error(`MALL_PAY_ORDER_WAIT_MS must be a whole number of milliseconds from 0 to ${MAX_PAY_ORDER_WAIT_MS}`);
   const paymentSandbox = flag('MALL_PAY_SANDBOX', env.MALL_PAY_SANDBOX) ?? settings.paymentSandbox;
   const loginLockout = {
     ...settings.loginLockout,
@@ -157,6 +170,7 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     sagaWorkflow,
     openOrderBoundSeconds,
     paymentTimeoutMinutes,
+    payOrderWaitMs,
     compensationAlarmMinutes,
     paymentSandbox,
     orderLimits,

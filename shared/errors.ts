@@ -21,7 +21,9 @@ export const badRequest = (code: string, message: string, details?: unknown) => 
 export const unauthorized = (code: string, message: string) => new AppError(401, code, message);
 export const forbidden = (code: string, message: string) => new AppError(403, code, message);
 export const notFound = (code: string, message: string) => new AppError(404, code, message);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
+/** With `retryAfterSeconds`, the conflict is expected to pass (sent as Retry-After). */
+export const conflict = (code: string, message: string, retryAfterSeconds?: number) =>
+  new AppError(409, code, message, undefined, retryAfterSeconds);
 
 /**
  * A dependency is busy or too slow to answer in time (throttled, timed out): retry shortly.

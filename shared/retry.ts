@@ -7,6 +7,8 @@ export interface RetryPolicy {
   /** The first wait's upper bound; it doubles each time, up to `maxDelayMs`. */
   baseDelayMs: number;
   maxDelayMs?: number;
+  /** Gives up once this much time has passed (a wait is cut short to end by then, and one last try made). */
+  withinMs?: number;
   /** The error thrown when every attempt asked for another. */
   exhausted: () => Error;
 }
@@ -18,12 +20,15 @@ export interface RetryPolicy {
  * retried here; an attempt that wants a thrown error retried catches it and returns RETRY.
  */
 export async function retry<T>(policy: RetryPolicy, attempt: (n: number) => Promise<T | typeof RETRY>): Promise<T> {
+  const deadline = Date.now() + (policy.withinMs ?? Infinity);
   for (let n = 1; n <= policy.attempts; n++) {
     const result = await attempt(n);
     if (result !== RETRY) return result;
     if (n < policy.attempts) {
       const bound = Math.min(policy.maxDelayMs ?? 1000, policy.baseDelayMs * 2 ** (n - 1));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
+      const wait = Math.min(Math.random() * bound, deadline - Date.now());
+      if (wait <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
   throw policy.exhausted();

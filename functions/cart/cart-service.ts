@@ -2,7 +2,7 @@ import type { Barrier } from '../../shared/barrier';
 import { badRequest, conflict, notFound } from '../../shared/errors';
 import { type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { Catalog } from '../product/client';
-import { type CatalogEntry, ON_SALE } from '../product/schemas';
+import { type CatalogEntry, OFF_SALE, ON_SALE } from '../product/schemas';
 import type { CartRepository } from './cart-repository';
 import { type CartProduct, MAX_CART_PRODUCTS, MAX_COUNT } from './schemas';
 
@@ -67,7 +67,7 @@ function unknownProduct(id: number): CatalogEntry {
     price: 0,
     stock: 0,
     category: '',
-    status: 0,
+    status: OFF_SALE, // not 0: go-zero-mall's 0 is on sale
     sales: 0,
     create_time: 0,
     update_time: 0,

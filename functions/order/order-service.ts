@@ -154,7 +154,7 @@ export async function listOrders(
 export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number, correlationId?: string) {
   const order = await visibleOrder(deps, caller, id);
   if (order.uid !== caller.uid) throw forbidden('NOT_YOUR_ORDER', 'only the owner may cancel an order');
-  if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment');
+  if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment', 1);
   if (order.state === 'awaiting_payment' && (await deps.payments.closeForOrder(id)) === 'paid') {
     throw conflict('ORDER_PAID', 'the order was paid meanwhile');
   }

@@ -54,13 +54,17 @@ export const updateRequest = z.object({
 export const ORDER_STATES = ['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
-/** go-zero-mall's numeric status for each state. */
+/**
+ * go-zero-mall's numeric status for each state, with go-zero-mall's meaning: 0 placed and not
+ * paid, 1 paid, 9 invalid (its compensation's number). `state` tells the stages apart: a
+ * cancelling order can no longer be paid, so it is already 9.
+ */
 export const STATUS: Record<OrderState, number> = {
-  cancelled: 0,
-  pending: 1,
-  cancelling: 2,
-  awaiting_payment: 10,
-  paid: 20,
+  pending: 0,
+  awaiting_payment: 0,
+  paid: 1,
+  cancelling: 9,
+  cancelled: 9,
 };
 
 export interface OrderItem {

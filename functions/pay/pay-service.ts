@@ -5,8 +5,9 @@ import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import { publish } from '../../shared/event-bus';
 import { paymentSucceeded } from '../../shared/events';
 import { logger, metrics } from '../../shared/powertools';
+import { RETRY, retry } from '../../shared/retry';
 import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
-import type { OrderLookup } from '../order/client';
+import type { OrderLookup, OrderSummary } from '../order/client';
 import type { CloseOutcome, PaymentRecord, PaymentRepository } from './payment-repository';
 import { type CallbackRequest, PAY_STATUS, type PaymentState, type PaymentView, PROVIDER_PAID } from './schemas';
 
@@ -22,18 +23,47 @@ async function newPayment(repo: PaymentRepository, order: { uid: number; oid: nu
   return { id: await repo.nextId(), ...order, source: 0, status: 'awaiting', createdAt: Date.now() };
 }
 
-/** Returns the order's payment (the saga made it), or makes it if missing; never a second one. */
+/** Seconds a client told ORDER_PENDING should wait before asking again (Retry-After). */
+export const ORDER_PENDING_RETRY_AFTER = 1;
+
+/**
+ * The order once its saga has placed it: polled (the order service reads strongly consistent)
+ * with short, jittered, doubling pauses for at most `waitMs`; then 409 ORDER_PENDING with
+ * Retry-After, since the order is fine, only not placed yet.
+ */
+function placedOrder(orders: OrderLookup, oid: number, waitMs: number): Promise<OrderSummary | null> {
+  return retry(
+    {
+      attempts: 1000,
+      baseDelayMs: 50,
+      maxDelayMs: 400,
+      withinMs: waitMs,
+      exhausted: () => conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment', ORDER_PENDING_RETRY_AFTER),
+    },
+    async () => {
+      const order = await orders.get(oid);
+      return order?.state === 'pending' ? RETRY : order;
+    },
+  );
+}
+
+/**
+ * Returns the order's payment (the saga made it), or makes it if missing; never a second one.
+ * go-zero-mall's client asks right after creating the order: an order still being placed is
+ * waited for, at most `waitMs` (PAY_ORDER_WAIT_MS).
+ */
 export async function createPayment(
   repo: PaymentRepository,
   orders: OrderLookup,
   caller: Caller,
   input: { uid?: number; oid: number; amount: number },
+  waitMs = 0,
 ) {
   if (input.uid !== undefined && input.uid !== caller.uid) throw forbidden('UID_MISMATCH', 'uid must be your own user id');
-  const order = await orders.get(input.oid);
+  let order = await orders.get(input.oid);
   if (!order || order.uid !== caller.uid) throw notFound('ORDER_NOT_FOUND', 'order not found');
   if (input.amount !== order.amount) throw badRequest('AMOUNT_MISMATCH', `the order's amount is ${order.amount}, not ${input.amount}`);
-  if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment');
+  if (order.state === 'pending') order = (await placedOrder(orders, order.id, waitMs))!;
   const existing = await repo.forOrder(order.id);
   if (existing?.status === 'paid' || order.state === 'paid') throw conflict('ALREADY_PAID', 'this order is already paid');
   if (order.state !== 'awaiting_payment' || existing?.status === 'closed')

@@ -19,7 +19,12 @@ export type CallbackRequest = z.infer<typeof callbackRequest>;
 export const PROVIDER_PAID = 1;
 
 export type PaymentState = 'awaiting' | 'paid' | 'closed' | 'refund_needed';
-export const PAY_STATUS: Record<PaymentState, number> = { awaiting: 1, paid: 2, closed: 3, refund_needed: 4 };
+/**
+ * go-zero-mall's numeric status: 0 awaiting payment, 1 paid (the provider's PROVIDER_PAID, as
+ * go-zero-mall stores the callback's status); ours: 2 paid after its order was closed (the money
+ * must be refunded), 9 closed unpaid (like an invalid order).
+ */
+export const PAY_STATUS: Record<PaymentState, number> = { awaiting: 0, paid: PROVIDER_PAID, refund_needed: 2, closed: 9 };
 
 export interface PaymentView {
   id: number;

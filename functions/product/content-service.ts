@@ -38,14 +38,17 @@ export async function addComment(repo: Catalog, caller: Caller, input: z.infer<t
   return toComment(comment);
 }
 
-export async function banners(repo: Catalog): Promise<{ banners: Banner[] }> {
-  return { banners: await repo.content.listBanners() };
+/** A banner as answered: with lebron's `name` and `url` beside our `title` and `image_url`. */
+const toBannerView = (b: Banner) => ({ ...b, name: b.title, url: b.image_url });
+
+export async function banners(repo: Catalog) {
+  return { banners: (await repo.content.listBanners()).map(toBannerView) };
 }
 
-export async function saveBanner(repo: Catalog, input: z.infer<typeof saveBannerRequest>): Promise<Banner> {
+export async function saveBanner(repo: Catalog, input: z.infer<typeof saveBannerRequest>) {
   const saved = await repo.content.saveBanner(input);
   if (!saved) throw notFound('BANNER_NOT_FOUND', 'banner not found');
-  return saved;
+  return toBannerView(saved);
 }
 
 export async function removeBanner(repo: Catalog, id: number): Promise<Record<string, never>> {

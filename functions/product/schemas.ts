@@ -5,6 +5,8 @@ import * as z from 'zod';
 
 export const ON_SALE = 1;
 export const OFF_SALE = 2;
+/** go-zero-mall's default (its table's DEFAULT 0, what its clients send): on sale, stored as ON_SALE. */
+export const GO_ZERO_DEFAULT = 0;
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const name = z.string().trim().min(1).max(100);
@@ -12,7 +14,10 @@ const desc = z.string().trim().max(2000);
 const stock = z.number().int().min(0).max(10_000_000);
 /** At least 1 (nothing is free) and at most 10 million currency units, so sort keys stay exact. */
 const amount = z.number().int().min(1).max(1_000_000_000);
-const status = z.union([z.literal(ON_SALE), z.literal(OFF_SALE)]);
+/** 1 on sale, 2 off sale; go-zero-mall's 0 is accepted as on sale (read back as 1). */
+const status = z
+  .union([z.literal(GO_ZERO_DEFAULT), z.literal(ON_SALE), z.literal(OFF_SALE)])
+  .transform((s) => (s === OFF_SALE ? OFF_SALE : ON_SALE));
 const category = z
   .string()
   .trim()
@@ -27,7 +32,8 @@ export const createProductRequest = z.object({
   desc: desc.default(''),
   stock,
   amount,
-  status,
+  /** Absent, as in go-zero-mall's table, is its default: on sale. */
+  status: status.default(ON_SALE),
   category: category.default('general'),
   stock_shards: stockShards.default(1),
 });
@@ -208,7 +214,16 @@ export const commentResponse = z.strictObject({
 });
 export const commentsResponse = z.strictObject({ comments: z.array(commentResponse), is_end: z.boolean(), comment_time: count });
 
-export const bannerResponse = z.strictObject({ id: count, title: z.string(), image_url: z.string(), link_url: z.string(), sort: count });
+/** A banner; `name` and `url` are lebron's names for `title` and `image_url`, so its clients read them as they are. */
+export const bannerResponse = z.strictObject({
+  id: count,
+  title: z.string(),
+  image_url: z.string(),
+  link_url: z.string(),
+  sort: count,
+  name: z.string(),
+  url: z.string(),
+});
 export const bannersResponse = z.strictObject({ banners: z.array(bannerResponse) });
 
 /** Unix seconds, 0 when no sale is set; only products on sale are listed. */

@@ -57,7 +57,9 @@ export class PaymentService extends Construct {
     providerKey: secretsmanager.ISecret;
   }): void {
     const { fn, grant, config } = this;
-    const create = fn('api/create', { environment: { ORDER_GET_FUNCTION: orderGet.literalName } });
+    const create = fn('api/create', {
+      environment: { ORDER_GET_FUNCTION: orderGet.literalName, PAY_ORDER_WAIT_MS: String(config.payOrderWaitMs) },
+    });
     grant(create, ['GetItem', 'UpdateItem', 'PutItem']);
     create.grantInvokeOf(orderGet);
     api.route(create);

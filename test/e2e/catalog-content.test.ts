@@ -135,6 +135,8 @@ describe('banners', () => {
       image_url: 'https://img.example.com/1.png',
       link_url: '/category/shoes',
       sort: 5,
+      name: `B1 ${tag}`,
+      url: 'https://img.example.com/1.png',
     });
     const b2 = await save({ title: `B2 ${tag}`, image_url: 'https://img.example.com/2.png', sort: 1 });
     expect(b2).toMatchObject({ link_url: '', sort: 1 });
@@ -147,7 +149,16 @@ describe('banners', () => {
 
     // Saving with an id replaces that banner: no new one, new order.
     const b3v2 = await save({ id: b3.id, title: `B3 v2 ${tag}`, image_url: 'https://img.example.com/3b.png', sort: 2 });
-    expect(b3v2).toEqual({ id: b3.id, title: `B3 v2 ${tag}`, image_url: 'https://img.example.com/3b.png', link_url: '', sort: 2 });
+    expect(b3v2).toEqual({
+      id: b3.id,
+      title: `B3 v2 ${tag}`,
+      image_url: 'https://img.example.com/3b.png',
+      link_url: '',
+      sort: 2,
+      // lebron's names for title and image_url (its Banner is {id, name, url})
+      name: `B3 v2 ${tag}`,
+      url: 'https://img.example.com/3b.png',
+    });
     expect(mine(await listBanners())).toEqual([b4, b2, b3v2, b1]);
 
     expect(await post('/api/home/banner/remove', { id: b2.id }, admin)).toEqual({ status: 200, body: {} });

@@ -12,7 +12,12 @@ export interface Reply<T = any> {
 
 /** POSTs to the mall's API the way a go-zero-mall client does. `body` may be raw text. */
 export function post<T = any>(route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  return request('POST', route, apiUrl + route, {
+  return postAt(apiUrl, route, body, headers);
+}
+
+/** `post` to another mall (a dedicated local cloud), its 200 replies checked the same way. */
+export function postAt<T = any>(base: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  return request('POST', route, base + route, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -58,8 +63,18 @@ export function get<T = any>(
   query: Record<string, string | number> = {},
   headers: Record<string, string> = {},
 ): Promise<Reply<T>> {
+  return getAt(apiUrl, route, query, headers);
+}
+
+/** `get` from another mall (a dedicated local cloud). */
+export function getAt<T = any>(
+  base: string,
+  route: string,
+  query: Record<string, string | number> = {},
+  headers: Record<string, string> = {},
+): Promise<Reply<T>> {
   const qs = new URLSearchParams(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))).toString();
-  return request('GET', route, `${apiUrl}${route}${qs ? `?${qs}` : ''}`, { headers });
+  return request('GET', route, `${base}${route}${qs ? `?${qs}` : ''}`, { headers });
 }
 
 let adminToken: Promise<string> | undefined;

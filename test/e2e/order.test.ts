@@ -12,7 +12,7 @@ describe("order creation (the saga's happy path)", () => {
     const user = await registerAndLogin('Buyer');
     const pid = await createProduct({ amount: 1250, stock: 10 });
     const created = await order(user.token, { uid: user.id, pid, num: 3, amount: 3750, status: 0 });
-    expect(created).toEqual({ id: expect.any(Number), state: 'pending', status: 1 });
+    expect(created).toEqual({ id: expect.any(Number), state: 'pending', status: 0 }); // go-zero-mall's 0: placed, unpaid
     const immediately = await post('/api/order/detail', { id: created.id }, bearer(user.token));
     expect(immediately.status).toBe(200); // never a 404, even before the saga ran
     const done = await settledOrder(user.token, created.id);
@@ -24,7 +24,7 @@ describe("order creation (the saga's happy path)", () => {
       total: 3750,
       discount: 0,
       state: 'awaiting_payment',
-      status: 10,
+      status: 0,
     });
     expect(done.items).toEqual([{ pid, name: 'Saga item', price: 1250, num: 3 }]);
     expect(done.payment_id).toEqual(expect.any(Number));
@@ -102,7 +102,7 @@ describe('business failures cancel the order with a reason and leave nothing res
         { pid: scarce, num: 3 },
       ],
     });
-    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', status: 0, reason: 'INSUFFICIENT_STOCK' });
+    expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'cancelled', status: 9, reason: 'INSUFFICIENT_STOCK' });
     expect([await stockOf(plenty), await stockOf(scarce)]).toEqual([50, 2]);
   });
 

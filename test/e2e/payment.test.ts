@@ -47,9 +47,9 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
     const { user, pid, order, paymentId, callback } = await awaitingOrder();
     expect(paymentId).toBe(order.payment_id); // the saga's payment record
     const paid = await post('/api/pay/callback', callback, bearer(user.token));
-    expect(paid.body).toEqual({ id: paymentId, uid: user.id, oid: order.id, amount: 3000, source: 1, status: 2, state: 'paid' });
+    expect(paid.body).toEqual({ id: paymentId, uid: user.id, oid: order.id, amount: 3000, source: 1, status: 1, state: 'paid' });
     await eventsSettled();
-    expect((await post('/api/order/detail', { id: order.id }, bearer(user.token))).body).toMatchObject({ state: 'paid', status: 20 });
+    expect((await post('/api/order/detail', { id: order.id }, bearer(user.token))).body).toMatchObject({ state: 'paid', status: 1 });
     expect(await product(pid)).toMatchObject({ stock: 18, sales: 2 });
     const best = (await get('/api/category/list', { category, sort: 'sales' }, bearer(user.token))).body.products[0];
     expect(best).toMatchObject({ id: pid, sales: 2 });
@@ -131,7 +131,7 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
       { id: order.payment_id, uid: user.id, oid: order.id, amount: order.amount, source: 1, status: 1 },
       bearer(user.token),
     );
-    expect(late.body.state).toBe('refund_needed');
+    expect(late.body).toMatchObject({ state: 'refund_needed', status: 2 });
     await eventsSettled();
     expect((await post('/api/order/detail', { id: order.id }, bearer(user.token))).body.state).toBe('cancelled');
   });

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { timeKey } from '../../functions/product/catalog-table';
 import { planReservation } from '../../functions/product/inventory';
-import { categoryListRequest, createProductRequest, isSafeLink, recommendRequest } from '../../functions/product/schemas';
+import {
+  categoryListRequest,
+  createProductRequest,
+  isSafeLink,
+  OFF_SALE,
+  ON_SALE,
+  recommendRequest,
+  updateProductRequest,
+} from '../../functions/product/schemas';
 import { MAX_RESERVED_SHARDS, splitStock } from '../../functions/product/stock-repository';
 
 describe('stock shards', () => {
@@ -57,9 +65,26 @@ describe('product input', () => {
   it('keeps amounts integral and positive, and statuses to on/off sale', () => {
     const valid = { name: 'Tea', stock: 5, amount: 250, status: 1 };
     expect(createProductRequest.parse(valid)).toMatchObject({ desc: '', category: 'general', stock_shards: 1 });
-    for (const change of [{ amount: 0 }, { amount: 2.5 }, { status: 3 }, { stock: -1 }, { stock_shards: 17 }, { category: 'a/b' }]) {
+    for (const change of [
+      { amount: 0 },
+      { amount: 2.5 },
+      { status: 3 },
+      { status: -1 },
+      { stock: -1 },
+      { stock_shards: 17 },
+      { category: 'a/b' },
+    ]) {
       expect(createProductRequest.safeParse({ ...valid, ...change }).success, JSON.stringify(change)).toBe(false);
     }
+  });
+
+  it("takes go-zero-mall's status 0 (its default) as on sale, and no status as on sale too", () => {
+    const gozero = { name: '苹果', desc: '5块钱一个', stock: 100, amount: 5, status: 0 };
+    expect(createProductRequest.parse(gozero).status).toBe(ON_SALE);
+    expect(createProductRequest.parse({ ...gozero, status: undefined }).status).toBe(ON_SALE);
+    expect(createProductRequest.parse({ ...gozero, status: OFF_SALE }).status).toBe(OFF_SALE);
+    expect(updateProductRequest.parse({ id: 1, status: 0 }).status).toBe(ON_SALE);
+    expect(updateProductRequest.parse({ id: 1 }).status).toBeUndefined();
   });
 });
 

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderLookup, OrderSummary } from '../../functions/order/client';
+import { STATUS } from '../../functions/order/schemas';
+import { createPayment } from '../../functions/pay/pay-service';
+import type { PaymentRecord, PaymentRepository } from '../../functions/pay/payment-repository';
+import { PAY_STATUS } from '../../functions/pay/schemas';
+import { stageConfig } from '../../infra/config';
+import type { Caller } from '../../shared/caller';
+import { AppError } from '../../shared/errors';
+
+const caller: Caller = { uid: 7, role: 'user', name: 'Payer', jti: 'j', exp: 0 } as Caller;
+
+/** The order service's answers, one per read: pending `pendingReads` times, then awaiting payment. */
+function ordersPlacedAfter(pendingReads: number) {
+  const reads: number[] = [];
+  const lookup: OrderLookup = {
+    async get(id) {
+      reads.push(Date.now());
+      const state = reads.length > pendingReads ? 'awaiting_payment' : 'pending';
+      return { id, uid: 7, amount: 5, state } satisfies OrderSummary;
+    },
+  };
+  return { lookup, reads };
+}
+
+function payments(): PaymentRepository {
+  const byOrder = new Map<number, PaymentRecord>();
+  return {
+    nextId: async () => 1,
+    forOrder: async (oid: number) => byOrder.get(oid),
+    createForOrder: async (p: PaymentRecord) => {
+      byOrder.set(p.oid, p);
+      return p;
+    },
+  } as unknown as PaymentRepository;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe('pay/create right after order/create', () => {
+  it('waits for an order still being placed, then answers its payment', async () => {
+    const { lookup, reads } = ordersPlacedAfter(3);
+    expect(await createPayment(payments(), lookup, caller, { oid: 1, amount: 5 }, 2000)).toEqual({ id: 1 });
+    expect(reads.length).toBe(4);
+  });
+
+  it('gives up after the wait with 409 ORDER_PENDING and Retry-After, never later than the bound', async () => {
+    const { lookup, reads } = ordersPlacedAfter(Infinity);
+    const started = Date.now();
+    const error = await refusal(createPayment(payments(), lookup, caller, { oid: 1, amount: 5 }, 300));
+    expect([error.status, error.code, error.retryAfter]).toEqual([409, 'ORDER_PENDING', 1]);
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(reads.length).toBeGreaterThan(2); // polled, not slept once
+  });
+
+  it('with no wait (0) answers ORDER_PENDING at once; a wrong amount is refused without waiting', async () => {
+    const started = Date.now();
+    const now = await refusal(createPayment(payments(), ordersPlacedAfter(Infinity).lookup, caller, { oid: 1, amount: 5 }, 0));
+    expect([now.code, now.retryAfter]).toEqual(['ORDER_PENDING', 1]);
+    expect(Date.now() - started).toBeLessThan(100);
+    const { lookup, reads } = ordersPlacedAfter(Infinity);
+    expect((await refusal(createPayment(payments(), lookup, caller, { oid: 1, amount: 100 }, 2000))).code).toBe('AMOUNT_MISMATCH');
+    expect(reads.length).toBe(1);
+  });
+});
+
+describe("the wait's setting", () => {
+  it('defaults to 2 s, is set by MALL_PAY_ORDER_WAIT_MS, and stays well under the function timeout', () => {
+    expect(stageConfig('dev', {}).payOrderWaitMs).toBe(2000);
+    expect(stageConfig('dev', { MALL_PAY_ORDER_WAIT_MS: '0' }).payOrderWaitMs).toBe(0);
+    expect(stageConfig('dev', { MALL_PAY_ORDER_WAIT_MS: '500' }).payOrderWaitMs).toBe(500);
+    for (const bad of ['9000', '-1', '1.5', 'soon'])
+      expect(() => stageConfig('dev', { MALL_PAY_ORDER_WAIT_MS: bad })).toThrow(/MALL_PAY_ORDER_WAIT_MS/);
+  });
+});
+
+describe("go-zero-mall's status numbers", () => {
+  it('orders: 0 placed and unpaid, 1 paid, 9 cancelled or invalid', () => {
+    expect(STATUS).toEqual({ pending: 0, awaiting_payment: 0, paid: 1, cancelling: 9, cancelled: 9 });
+  });
+  it("payments: 0 awaiting, 1 paid (the callback's paid), 2 paid but to be refunded, 9 closed", () => {
+    expect(PAY_STATUS).toEqual({ awaiting: 0, paid: 1, refund_needed: 2, closed: 9 });
+  });
+});
