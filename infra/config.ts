@@ -46,6 +46,12 @@ export interface StageConfig {
    * most 5000, well under the function's 10 s timeout and API Gateway's 29 s).
    */
   payOrderWaitMs: number;
+  /**
+   * order/create waits this long at most for the saga's outcome, so that a client learns it
+   * (awaiting payment, or cancelled with the reason) without polling; a slower saga is answered
+   * `pending` (MALL_ORDER_CREATE_WAIT_MS; 0 answers at once; at most 5000).
+   */
+  orderCreateWaitMs: number;
   /** An order not paid this long after it awaits payment is closed (MALL_PAYMENT_TIMEOUT_MINUTES). */
   paymentTimeoutMinutes: number;
   /**
@@ -92,7 +98,7 @@ export interface StageConfig {
 }
 
 /** pay/create's wait stays well under its function's 10 s timeout (and API Gateway's 29 s). */
-const MAX_PAY_ORDER_WAIT_MS = 5000;
+const MAX_WAIT_MS = 5000;
 
 const base: Omit<StageConfig, 'stage'> = {
   accessTokenTtlSeconds: 86_400,
@@ -109,6 +115,7 @@ const base: Omit<StageConfig, 'stage'> = {
   sweep: { concurrency: 4, timeoutSeconds: 60 },
   paymentTimeoutMinutes: 30,
   payOrderWaitMs: 2000,
+  orderCreateWaitMs: 2000,
   paymentSandbox: false,
   outboxRelay: { everyMinutes: 1, graceSeconds: 60 },
   orderLimits: { maxOpenPerUser: 10, maxUnitsPerProduct: 99, maxLines: 20, maxUnits: 200, flashSalePaymentMinutes: 5 },
@@ -141,9 +148,8 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   const compensationAlarmMinutes = Number(env.MALL_COMPENSATION_ALARM_MINUTES ?? settings.compensationAlarmMinutes);
   if (!(compensationAlarmMinutes >= 5 && compensationAlarmMinutes % 5 === 0))
     throw new Error('MALL_COMPENSATION_ALARM_MINUTES must be a multiple of 5, at least 5');
-  const payOrderWaitMs = Number(env.MALL_PAY_ORDER_WAIT_MS || settings.payOrderWaitMs);
-  if (!(Number.isSafeInteger(payOrderWaitMs) && payOrderWaitMs >= 0 && payOrderWaitMs <= MAX_PAY_ORDER_WAIT_MS))
-    throw new Error(`MALL_PAY_ORDER_WAIT_MS must be a whole number of milliseconds from 0 to ${MAX_PAY_ORDER_WAIT_MS}`);
+  const payOrderWaitMs = waitMs(env, 'MALL_PAY_ORDER_WAIT_MS', settings.payOrderWaitMs);
+  const orderCreateWaitMs = waitMs(env, 'MALL_ORDER_CREATE_WAIT_MS', settings.orderCreateWaitMs);
   const paymentSandbox = flag('MALL_PAY_SANDBOX', env.MALL_PAY_SANDBOX) ?? settings.paymentSandbox;
   const loginLockout = {
     ...settings.loginLockout,
@@ -171,6 +177,7 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     openOrderBoundSeconds,
     paymentTimeoutMinutes,
     payOrderWaitMs,
+    orderCreateWaitMs,
     compensationAlarmMinutes,
     paymentSandbox,
     orderLimits,
@@ -210,4 +217,12 @@ export function origins(value: string): string[] {
       throw new Error(`MALL_CORS_ORIGINS: "${origin}" is not a web origin like https://shop.example.com (no "*", path or trailing slash)`);
   }
   return [...new Set(found)];
+}
+
+/** A wait of an API call for the saga: whole milliseconds from 0 to 5000, well under the 10 s function timeout. */
+function waitMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] || fallback);
+  if (!(Number.isSafeInteger(value) && value >= 0 && value <= MAX_WAIT_MS))
+    throw new Error(`${name} must be a whole number of milliseconds from 0 to ${MAX_WAIT_MS}`);
+  return value;
 }

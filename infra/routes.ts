@@ -252,7 +252,8 @@ export const ROUTES: Route[] = [
     'POST /api/order/create': {
       handler: 'create',
       access: 'user',
-      summary: 'Place an order (pending at once; the saga does the rest). Header Idempotency-Key optional.',
+      summary:
+        "Place an order: answers the saga's outcome (awaiting payment with payment_id, or cancelled with reason), or pending if the saga takes longer than the wait (2 s). Header Idempotency-Key optional.",
       input: order.createRequest,
       response: order.orderStateResponse,
     },

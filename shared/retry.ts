@@ -33,3 +33,17 @@ export async function retry<T>(policy: RetryPolicy, attempt: (n: number) => Prom
   }
   throw policy.exhausted();
 }
+
+/**
+ * Reads with short, jittered, doubling pauses (up to 50, 100, 200, then 400 ms) while `pending`
+ * holds, for at most `withinMs` (one last read at the end); returns the last value read.
+ */
+export async function pollWhile<T>(read: () => Promise<T>, pending: (value: T) => boolean, withinMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  let value = await read();
+  for (let bound = 50; pending(value) && Date.now() < deadline; bound = Math.min(bound * 2, 400)) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(Math.random() * bound, deadline - Date.now())));
+    value = await read();
+  }
+  return value;
+}

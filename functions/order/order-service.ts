@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Caller } from '../../shared/caller';
 import { badRequest, conflict, forbidden, notFound, serviceBusy } from '../../shared/errors';
 import { logger } from '../../shared/powertools';
-import { RETRY, retry } from '../../shared/retry';
+import { pollWhile, RETRY, retry } from '../../shared/retry';
 import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
@@ -47,16 +47,26 @@ export function toView(o: OrderRecord): OrderView {
   };
 }
 
+export interface CreateOptions {
+  /** The client's Idempotency-Key: a retried request returns the same order. */
+  idempotencyKey?: string;
+  correlationId?: string;
+  /** How long to wait for the saga's outcome before answering `pending` (ORDER_CREATE_WAIT_MS). */
+  waitMs?: number;
+}
+
 /**
- * Prices the order from current prices and the coupon, writes it pending, starts its saga and
- * answers at once. With an Idempotency-Key, a retried request returns the same order.
+ * Prices the order from current prices and the coupon, writes it pending and starts its saga.
+ * It answers the saga's outcome (awaiting payment with the payment's id, or cancelled with the
+ * reason) when the saga ends within `waitMs`, else `pending`.
  */
-export async function createOrder(deps: OrderDeps, caller: Caller, input: CreateRequest, idempotencyKey?: string, correlationId?: string) {
+export async function createOrder(deps: OrderDeps, caller: Caller, input: CreateRequest, options: CreateOptions = {}) {
+  const { idempotencyKey, correlationId, waitMs = 0 } = options;
   if (input.uid !== undefined && input.uid !== caller.uid) throw forbidden('UID_MISMATCH', 'uid must be your own user id');
   const bodyHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   if (idempotencyKey) {
     const existing = await deps.orders.idempotencyKey(caller.uid, idempotencyKey);
-    if (existing) return replay(deps, existing, bodyHash);
+    if (existing) return replay(deps, existing, bodyHash, waitMs);
   }
 
   const wanted = input.items ?? [{ pid: input.pid!, num: input.num ?? 1 }];
@@ -96,9 +106,22 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
     updatedAt: now,
   };
   const { existing } = await placeWithinLimit(deps, order, idempotencyKey ? { key: idempotencyKey, bodyHash } : undefined);
-  if (existing) return replay(deps, existing, bodyHash);
+  if (existing) return replay(deps, existing, bodyHash, waitMs);
   await deps.saga.start(`order-${order.id}`, sagaInputOf(order, 'create', undefined, correlationId));
-  return { id: order.id, state: order.state, status: STATUS[order.state] };
+  return outcomeOf(deps, order, waitMs);
+}
+
+/** Where the order stands once its saga has ended, or `pending` after `waitMs`: what create answers. */
+async function outcomeOf(deps: OrderDeps, order: OrderRecord, waitMs: number) {
+  const pending = (o?: OrderRecord) => o?.state === 'pending';
+  const now = pending(order) && waitMs > 0 ? ((await pollWhile(() => deps.orders.get(order.id), pending, waitMs)) ?? order) : order;
+  return {
+    id: now.id,
+    state: now.state,
+    status: STATUS[now.state],
+    ...(now.reason ? { reason: now.reason } : {}),
+    ...(now.paymentId ? { payment_id: now.paymentId } : {}),
+  };
 }
 
 /**
@@ -120,13 +143,13 @@ function placeWithinLimit(deps: OrderDeps, order: OrderRecord, idempotency?: { k
   );
 }
 
-async function replay(deps: OrderDeps, existing: { orderId: number; bodyHash: string }, bodyHash: string) {
+async function replay(deps: OrderDeps, existing: { orderId: number; bodyHash: string }, bodyHash: string, waitMs: number) {
   if (existing.bodyHash !== bodyHash) throw conflict('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different order');
   const order = await deps.orders.get(existing.orderId);
   if (!order) throw orderNotFound();
   // The first request may have stopped before its saga started; starting again is a no-op otherwise.
   if (order.state === 'pending') await deps.saga.start(`order-${order.id}`, sagaInputOf(order));
-  return { id: order.id, state: order.state, status: STATUS[order.state] };
+  return outcomeOf(deps, order, waitMs);
 }
 
 /** An order the caller may see: their own, or any for an admin. Others' are "not found". */

@@ -102,8 +102,17 @@ export interface OrderView {
 const int = z.number().int();
 const orderState = z.enum(['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled']);
 
-/** What create and cancel answer: the order's id and where it stands now. */
-export const orderStateResponse = z.strictObject({ id, state: orderState, status: int });
+/**
+ * What create and cancel answer: the order's id and where it stands now; once the saga has
+ * ended, why it was cancelled or the payment to pay.
+ */
+export const orderStateResponse = z.strictObject({
+  id,
+  state: orderState,
+  status: int,
+  reason: z.string().optional(),
+  payment_id: id.optional(),
+});
 
 export const orderResponse = z.strictObject({
   id,

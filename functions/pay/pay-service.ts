@@ -5,7 +5,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../shared/errors';
 import { publish } from '../../shared/event-bus';
 import { paymentSucceeded } from '../../shared/events';
 import { logger, metrics } from '../../shared/powertools';
-import { RETRY, retry } from '../../shared/retry';
+import { pollWhile } from '../../shared/retry';
 import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { OrderLookup, OrderSummary } from '../order/client';
 import type { CloseOutcome, PaymentRecord, PaymentRepository } from './payment-repository';
@@ -27,24 +27,19 @@ async function newPayment(repo: PaymentRepository, order: { uid: number; oid: nu
 export const ORDER_PENDING_RETRY_AFTER = 1;
 
 /**
- * The order once its saga has placed it: polled (the order service reads strongly consistent)
- * with short, jittered, doubling pauses for at most `waitMs`; then 409 ORDER_PENDING with
- * Retry-After, since the order is fine, only not placed yet.
+ * The order once its saga has placed it, polled (the order service reads strongly consistent)
+ * for at most `waitMs`; then 409 ORDER_PENDING with Retry-After, since the order is fine, only
+ * not placed yet.
  */
-function placedOrder(orders: OrderLookup, oid: number, waitMs: number): Promise<OrderSummary | null> {
-  return retry(
-    {
-      attempts: 1000,
-      baseDelayMs: 50,
-      maxDelayMs: 400,
-      withinMs: waitMs,
-      exhausted: () => conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment', ORDER_PENDING_RETRY_AFTER),
-    },
-    async () => {
-      const order = await orders.get(oid);
-      return order?.state === 'pending' ? RETRY : order;
-    },
+async function placedOrder(orders: OrderLookup, oid: number, waitMs: number): Promise<OrderSummary | null> {
+  const order = await pollWhile(
+    () => orders.get(oid),
+    (o) => o?.state === 'pending',
+    waitMs,
   );
+  if (order?.state === 'pending')
+    throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment', ORDER_PENDING_RETRY_AFTER);
+  return order;
 }
 
 /**

@@ -80,7 +80,7 @@ export class OrderService extends Construct {
       },
     };
 
-    const create = fn('api/create', apiEnv);
+    const create = fn('api/create', { environment: { ...apiEnv.environment, ORDER_CREATE_WAIT_MS: String(config.orderCreateWaitMs) } });
     create.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem', 'BatchGetItem']);
     create.grantInvokeOf(catalogBatchGet);
     create.grantInvokeOf(couponQuote);

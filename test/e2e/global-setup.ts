@@ -57,6 +57,8 @@ export async function setup(project: TestProject): Promise<void> {
       // A short login backoff, so the lockout test can wait it out.
       MALL_LOGIN_BACKOFF_SECONDS: '2',
       MALL_LOCAL_RETRY_MS: '20',
+      // order/create waits for the saga's outcome this long (2 s by default): room for a busy machine.
+      MALL_ORDER_CREATE_WAIT_MS: '5000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -45,5 +45,5 @@ export const couponOf = async (token: string, id: number) =>
 export async function order(token: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const reply = await post('/api/order/create', body, { ...bearer(token), ...headers });
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-  return reply.body as { id: number; state: string; status: number };
+  return reply.body as { id: number; state: string; status: number; reason?: string; payment_id?: number };
 }

@@ -3,8 +3,9 @@ import { apiUrl, bearer, post, registerAndLogin, settledOrder } from './client';
 import { awsEndpoint, injectFaults } from './local-cloud';
 import { createProduct, signIn } from './order-helpers';
 
-// go-zero-mall's client calls /api/pay/create right after /api/order/create, while the order's
-// saga is usually still running: pay/create waits for it (payOrderWaitMs, 2 s by default).
+// go-zero-mall's client calls /api/pay/create right after /api/order/create. order/create waits
+// for the saga a bounded time; if it answered pending, the saga may still be running, and
+// pay/create waits for it too (payOrderWaitMs, 2 s by default).
 
 /** pay/create with the reply's Retry-After header (the shared client keeps only status and body). */
 async function payCreate(token: string, body: unknown) {
@@ -24,7 +25,7 @@ describe('pay/create right after order/create', () => {
     const pid = await createProduct({ amount: 5 });
     for (let i = 0; i < 3; i++) {
       const created = await post('/api/order/create', { uid: user.id, pid, amount: 5, status: 0 }, bearer(user.token));
-      expect(created.body).toMatchObject({ state: 'pending', status: 0 });
+      expect(created.body).toMatchObject({ status: 0 }); // pending, or awaiting payment once create saw the saga end
       const pay = await payCreate(user.token, { uid: user.id, oid: created.body.id, amount: 5 });
       expect(pay).toMatchObject({ status: 200, body: { id: expect.any(Number) } });
       expect((await settledOrder(user.token, created.body.id)).payment_id).toBe(pay.body.id);
@@ -35,8 +36,10 @@ describe('pay/create right after order/create', () => {
   it.skipIf(!awsEndpoint)('answers 409 ORDER_PENDING with Retry-After when the saga is slower than the wait', async () => {
     const user = await registerAndLogin('Early payer');
     const pid = await createProduct({ amount: 5 });
-    await injectFaults('Products/ReserveStock', 1, { delayMs: 6000 });
+    // Slower than order/create's wait (5 s in the tests) and pay/create's (2 s) together.
+    await injectFaults('Products/ReserveStock', 1, { delayMs: 9_000 });
     const created = await post('/api/order/create', { pid, amount: 5 }, bearer(user.token));
+    expect(created.body).toMatchObject({ state: 'pending' });
     const started = Date.now();
     const early = await payCreate(user.token, { oid: created.body.id, amount: 5 });
     const waited = Date.now() - started;

@@ -71,13 +71,15 @@ describe('pay/create right after order/create', () => {
   });
 });
 
-describe("the wait's setting", () => {
-  it('defaults to 2 s, is set by MALL_PAY_ORDER_WAIT_MS, and stays well under the function timeout', () => {
-    expect(stageConfig('dev', {}).payOrderWaitMs).toBe(2000);
-    expect(stageConfig('dev', { MALL_PAY_ORDER_WAIT_MS: '0' }).payOrderWaitMs).toBe(0);
-    expect(stageConfig('dev', { MALL_PAY_ORDER_WAIT_MS: '500' }).payOrderWaitMs).toBe(500);
-    for (const bad of ['9000', '-1', '1.5', 'soon'])
-      expect(() => stageConfig('dev', { MALL_PAY_ORDER_WAIT_MS: bad })).toThrow(/MALL_PAY_ORDER_WAIT_MS/);
+describe("the waits' settings (pay/create's and order/create's)", () => {
+  it.each([
+    ['MALL_PAY_ORDER_WAIT_MS', 'payOrderWaitMs'],
+    ['MALL_ORDER_CREATE_WAIT_MS', 'orderCreateWaitMs'],
+  ] as const)('%s: 2 s by default, and well under the function timeout', (name, field) => {
+    expect(stageConfig('dev', {})[field]).toBe(2000);
+    expect(stageConfig('dev', { [name]: '0' })[field]).toBe(0);
+    expect(stageConfig('dev', { [name]: '500' })[field]).toBe(500);
+    for (const bad of ['9000', '-1', '1.5', 'soon']) expect(() => stageConfig('dev', { [name]: bad })).toThrow(new RegExp(name));
   });
 });
 
