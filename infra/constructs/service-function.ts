@@ -37,7 +37,8 @@ export function functionEnvironment(service: string): Record<string, string> {
     // INFO normally; debug logs for a sampled 1% of invocations.
     POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
-    NODE_OPTIONS: '--enable-source-maps',
+    // No --enable-source-maps: it parses the bundle's map on every cold start. The map stays in
+    // the asset, and the logger maps an error's stack when it writes one (shared/stack-trace.ts).
     // Powertools records every handler's response in X-Ray by default: login's token, a
     // user's mobile. X-Ray is readable with read-only access to the account; keep them out.
     POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',

@@ -18,8 +18,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { FUNCTION_BUNDLING, functionEnvironment } from '../../infra/constructs/service-function';
+import { build, type Metafile } from 'esbuild';
+import { functionEnvironment } from '../../infra/constructs/service-function';
+import { esbuildOptions } from './function-bundle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const outRoot = path.join(root, '.mall', 'bench-cold');
@@ -37,28 +38,6 @@ interface Bundle {
   xray: number;
 }
 
-/** FUNCTION_BUNDLING as esbuild options, as aws-lambda-nodejs turns them into esbuild's flags. */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
-  const b = FUNCTION_BUNDLING;
-  return {
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: b.target,
-    format: b.format,
-    minify: b.minify,
-    sourcemap: b.sourceMap,
-    sourcesContent: b.sourcesContent,
-    external: b.externalModules,
-    mainFields: b.mainFields,
-    banner: { js: b.banner },
-    absWorkingDir: root,
-    metafile: true,
-    logLevel: 'error',
-  };
-}
-
 /** The bytes of the output that come from packages whose path matches. */
 function bytesFrom(meta: Metafile, pattern: RegExp): number {
   let total = 0;
@@ -71,7 +50,7 @@ const XRAY = /node_modules\/(aws-xray-sdk-core|cls-hooked|async-hook-jl|emitter-
 
 async function bundle(name: string, entry: string, env: Record<string, string>): Promise<Bundle> {
   const file = path.join(outRoot, name.replaceAll('/', '-'), 'index.mjs');
-  const { metafile } = await build(esbuildOptions(entry, file));
+  const { metafile } = await build({ ...esbuildOptions(entry, file), metafile: true });
   const code = fs.readFileSync(file);
   return {
     name,
