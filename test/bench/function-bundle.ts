@@ -25,4 +25,3 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     logLevel: 'error',
   };
 }
-
