@@ -32,6 +32,11 @@ interface Invocation {
   handler: Document & { annotations: Record<string, Annotation>; subsegments: Document[] };
 }
 
+interface SdkResult {
+  output?: { $metadata?: Metadata };
+  response?: { statusCode?: number };
+}
+
 interface SdkClient {
   config: { serviceId?: string; region?: unknown };
   middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void };
@@ -110,34 +115,35 @@ export class Tracer {
     const sdk = client as unknown as SdkClient;
     const subsegments = new WeakMap<object, { invocation: Invocation; subsegment: Document }>();
     sdk.middlewareStack.add(
-      (next: (args: unknown) => Promise<any>, context: { commandName?: string }) => async (args: { input?: { TableName?: string } }) => {
-        const invocation = this.current;
-        if (!invocation) return next(args);
-        const subsegment: Document = { id: newId(), name: sdk.config.serviceId ?? 'AWS', start_time: now(), namespace: 'aws' };
-        subsegments.set(context, { invocation, subsegment });
-        const region = typeof sdk.config.region === 'function' ? await sdk.config.region() : sdk.config.region;
-        const aws = { operation: (context.commandName ?? '').replace(/Command$/, ''), region, table_name: args.input?.TableName };
-        try {
-          const out = await next(args);
-          subsegment.aws = { ...aws, ...metadataOf(out?.output?.$metadata) };
-          subsegment.http = { response: { status: out?.response?.statusCode } };
-          return out;
-        } catch (error) {
-          const meta = (error as { $metadata?: Metadata }).$metadata;
-          const status = meta?.httpStatusCode;
-          subsegment.aws = { ...aws, ...metadataOf(meta) };
-          subsegment.http = { response: { status } };
-          Object.assign(
-            subsegment,
-            status === 429 ? { throttle: true, error: true } : status && status < 500 ? { error: true } : { fault: true },
-          );
-          subsegment.cause = { exceptions: [{ ...exceptionOf(error).exceptions[0], remote: true }] };
-          throw error;
-        } finally {
-          subsegment.end_time = now();
-          invocation.handler.subsegments.push(subsegment);
-        }
-      },
+      (next: (args: unknown) => Promise<SdkResult>, context: { commandName?: string }) =>
+        async (args: { input?: { TableName?: string } }) => {
+          const invocation = this.current;
+          if (!invocation) return next(args);
+          const subsegment: Document = { id: newId(), name: sdk.config.serviceId ?? 'AWS', start_time: now(), namespace: 'aws' };
+          subsegments.set(context, { invocation, subsegment });
+          const region = typeof sdk.config.region === 'function' ? await sdk.config.region() : sdk.config.region;
+          const aws = { operation: (context.commandName ?? '').replace(/Command$/, ''), region, table_name: args.input?.TableName };
+          try {
+            const out = await next(args);
+            subsegment.aws = { ...aws, ...metadataOf(out?.output?.$metadata) };
+            subsegment.http = { response: { status: out?.response?.statusCode } };
+            return out;
+          } catch (error) {
+            const meta = (error as { $metadata?: Metadata }).$metadata;
+            const status = meta?.httpStatusCode;
+            subsegment.aws = { ...aws, ...metadataOf(meta) };
+            subsegment.http = { response: { status } };
+            Object.assign(
+              subsegment,
+              status === 429 ? { throttle: true, error: true } : status && status < 500 ? { error: true } : { fault: true },
+            );
+            subsegment.cause = { exceptions: [{ ...exceptionOf(error).exceptions[0], remote: true }] };
+            throw error;
+          } finally {
+            subsegment.end_time = now();
+            invocation.handler.subsegments.push(subsegment);
+          }
+        },
       { step: 'initialize', name: 'mallXRayCapture', priority: 'high' },
     );
     sdk.middlewareStack.add(

@@ -143,7 +143,7 @@ function entries(): Array<[string, string]> {
   return found.filter(([name]) => name.includes(only));
 }
 
-const log = (line = '') => process.stdout.write(line + '\n');
+const log = (line = '') => process.stdout.write(`${line}\n`);
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 fs.rmSync(outRoot, { recursive: true, force: true });
