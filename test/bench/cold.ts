@@ -102,7 +102,7 @@ function stackEnvironment(): Record<string, string> {
 // Prints the import's CPU time (user + system) and wall time, in ms.
 const IMPORT =
   'const c=process.cpuUsage(),t=performance.now();await import(process.argv[1]);' +
-  'const w=performance.now()-t,u=process.cpuUsage(c);process.stdout.write(JSON.stringify([(u.user+u.system)/1e3,w]))';
+  'const w=performance.now()-t,u=process.cpuUsage(c);process.stdout.write("\\n"+JSON.stringify([(u.user+u.system)/1e3,w]))';
 
 /** What one cold import cost, in a fresh process. */
 interface Sample {
@@ -121,7 +121,8 @@ function coldImport(b: Bundle): Sample {
   });
   const whole = Number(process.hrtime.bigint() - started) / 1e6;
   if (run.status !== 0) throw new Error(`${b.name} failed to initialize:\n${run.stderr}`);
-  const [cpu, wall] = JSON.parse(run.stdout) as [number, number];
+  // The last line: a bundle may print at import (a warning, a log line).
+  const [cpu, wall] = JSON.parse(run.stdout.trim().split('\n').pop()!) as [number, number];
   return { cpu, wall, process: whole };
 }
 
