@@ -39,7 +39,10 @@ describe('function bundles', () => {
   it('carry no X-Ray SDK: tracing is shared/tracing.ts', async () => {
     for (const entry of ['order/api/create', 'user/api/authorizer', 'product/saga/reserve-stock']) {
       const packages = await packagesIn(entry);
-      expect([...packages].filter((p) => /xray|cls-hooked|powertools\/tracer/.test(p)), entry).toEqual([]);
+      expect(
+        [...packages].filter((p) => /xray|cls-hooked|powertools\/tracer/.test(p)),
+        entry,
+      ).toEqual([]);
     }
   }, 120_000);
 });
