@@ -2,7 +2,8 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { serviceBusy } from './errors';
 import { tracer } from './powertools';
 
-const client = tracer.captureAWSv3Client(new LambdaClient({}));
+// Created on first use, so a module that imports this one but never invokes carries no client.
+let client: LambdaClient | undefined;
 
 /** How Lambda reports a function that ran out of time, or that answered busy itself. */
 const BUSY_ERRORS = new Set(['Sandbox.Timedout', 'TooManyRequestsException', 'TimeoutError']);
@@ -14,6 +15,7 @@ const BUSY_ERRORS = new Set(['Sandbox.Timedout', 'TooManyRequestsException', 'Ti
  * error is rethrown, so the caller's own error handling answers 500.
  */
 export async function invokeFunction<T>(functionName: string, payload: unknown): Promise<T> {
+  client ??= tracer.captureAWSv3Client(new LambdaClient({}));
   const out = await client.send(
     new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
   );

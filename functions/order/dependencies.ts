@@ -17,7 +17,7 @@ import { orderLimitsFromEnv } from './order-limits';
 import { OrderRepository } from './order-repository';
 import { OrderSagaRepository } from './order-saga-repository';
 import { lastErrorIn, type SagaRunner } from './order-saga-service';
-import type { OrderDeps } from './order-service';
+import type { OrderCancelDeps, OrderDeps, OrderReadDeps } from './order-service';
 import { OverdueOrderRepository } from './overdue-order-repository';
 import type { SweepDeps } from './sweep-service';
 
@@ -69,6 +69,15 @@ export function sagaRunner(): SagaRunner {
   };
 }
 
+/** For reading and managing orders: the table only. */
+export const orderReadDeps = (): OrderReadDeps => ({ orders: orderRepository() });
+
+/** For cancelling: the table, the payment service and the saga (no catalog or coupon client). */
+export function orderCancelDeps(): OrderCancelDeps {
+  return { orders: orderRepository(), saga: sagaRunner(), payments: paymentCloser() };
+}
+
+/** For creating: everything. */
 export function orderDeps(): OrderDeps {
   return {
     orders: orderRepository(),

@@ -23,6 +23,11 @@ export interface OrderDeps {
   limits: OrderLimits;
 }
 
+/** What reading and managing an order needs: its table only, so those functions carry no other client. */
+export type OrderReadDeps = Pick<OrderDeps, 'orders'>;
+/** What cancelling needs: the table, the payment service and the saga. */
+export type OrderCancelDeps = Pick<OrderDeps, 'orders' | 'payments' | 'saga'>;
+
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const orderNotFound = () => notFound('ORDER_NOT_FOUND', 'order not found');
 
@@ -153,18 +158,18 @@ async function replay(deps: OrderDeps, existing: { orderId: number; bodyHash: st
 }
 
 /** An order the caller may see: their own, or any for an admin. Others' are "not found". */
-async function visibleOrder(deps: OrderDeps, caller: Caller, id: number): Promise<OrderRecord> {
+async function visibleOrder(deps: OrderReadDeps, caller: Caller, id: number): Promise<OrderRecord> {
   const order = await deps.orders.get(id);
   if (!order || (order.uid !== caller.uid && caller.role !== 'admin')) throw orderNotFound();
   return order;
 }
 
-export async function orderDetail(deps: OrderDeps, caller: Caller, id: number): Promise<OrderView> {
+export async function orderDetail(deps: OrderReadDeps, caller: Caller, id: number): Promise<OrderView> {
   return toView(await visibleOrder(deps, caller, id));
 }
 
 export async function listOrders(
-  deps: OrderDeps,
+  deps: OrderReadDeps,
   caller: Caller,
   input: { uid?: number; cursor: number; ps: number },
 ): Promise<OrderView[]> {
@@ -174,7 +179,7 @@ export async function listOrders(
 }
 
 /** The owner cancels before payment: the saga's compensations release stock and coupon and close the payment. */
-export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number, correlationId?: string) {
+export async function cancelOrder(deps: OrderCancelDeps, caller: Caller, id: number, correlationId?: string) {
   const order = await visibleOrder(deps, caller, id);
   if (order.uid !== caller.uid) throw forbidden('NOT_YOUR_ORDER', 'only the owner may cancel an order');
   if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment', 1);
@@ -200,7 +205,7 @@ export async function cancelOrder(deps: OrderDeps, caller: Caller, id: number, c
  * uid/pid/amount/status are accepted only unchanged; the remark can be set.
  */
 export async function updateOrder(
-  deps: OrderDeps,
+  deps: OrderReadDeps,
   input: { id: number; uid?: number; pid?: number; amount?: number; status?: number; remark?: string },
 ) {
   const order = await deps.orders.get(input.id);
@@ -218,7 +223,7 @@ export async function updateOrder(
 const FINISHED: OrderState[] = ['cancelled', 'paid'];
 
 /** Hides the caller's own finished or cancelled order from their list (an admin may hide any). */
-export async function removeOrder(deps: OrderDeps, caller: Caller, id: number) {
+export async function removeOrder(deps: OrderReadDeps, caller: Caller, id: number) {
   await visibleOrder(deps, caller, id);
   if (!(await deps.orders.hide(id, FINISHED))) throw conflict('ORDER_NOT_FINISHED', 'only finished or cancelled orders can be removed');
   return {};

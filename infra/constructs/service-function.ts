@@ -4,7 +4,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'a
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
@@ -12,6 +12,38 @@ import type { StageConfig } from '../config';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const METRICS_NAMESPACE = 'ServerlessMall';
+
+/**
+ * How every function is bundled. test/bench/cold.ts bundles with exactly these options, so the
+ * sizes and init times it prints are the deployed ones.
+ */
+export const FUNCTION_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Bundling the SDK loads faster than the runtime's copy and pins the version we test.
+  externalModules: [] as string[],
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+} satisfies BundlingOptions;
+
+/** The environment every function of `service` starts with (test/bench/cold.ts starts its bundles with it too). */
+export function functionEnvironment(service: string): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: service,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    // INFO normally; debug logs for a sampled 1% of invocations.
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
+    // No --enable-source-maps: it parses the bundle's map on every cold start. The map stays in
+    // the asset, and the logger maps an error's stack when it writes one (shared/stack-trace.ts).
+    // Powertools records every handler's response in X-Ray by default: login's token, a
+    // user's mobile. X-Ray is readable with read-only access to the account; keep them out.
+    POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+  };
+}
 
 export interface ServiceFunctionProps {
   /** The folder under functions/, and the Powertools service name. */
@@ -109,28 +141,9 @@ export class ServiceFunction extends NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       role,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: props.service,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // INFO normally; debug logs for a sampled 1% of invocations.
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
-        NODE_OPTIONS: '--enable-source-maps',
-        // Powertools records every handler's response in X-Ray by default: login's token, a
-        // user's mobile. X-Ray is readable with read-only access to the account; keep them out.
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-        ...props.environment,
-      },
+      environment: { ...functionEnvironment(props.service), ...props.environment },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundling the SDK loads faster than the runtime's copy and pins the version we test.
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        ...FUNCTION_BUNDLING,
       },
     });
 

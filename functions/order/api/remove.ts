@@ -1,8 +1,8 @@
 import { apiHandler, requireCaller } from '../../../shared/handlers/api';
-import { orderDeps } from '../dependencies';
+import { orderReadDeps } from '../dependencies';
 import { removeOrder } from '../order-service';
 import { idRequest } from '../schemas';
 
-const deps = orderDeps();
+const deps = orderReadDeps();
 
 export const handler = apiHandler(idRequest, ({ input, caller }) => removeOrder(deps, requireCaller(caller), input.id));

@@ -1,8 +1,8 @@
 import { apiHandler } from '../../../shared/handlers/api';
-import { orderDeps } from '../dependencies';
+import { orderReadDeps } from '../dependencies';
 import { updateOrder } from '../order-service';
 import { updateRequest } from '../schemas';
 
-const deps = orderDeps();
+const deps = orderReadDeps();
 
 export const handler = apiHandler(updateRequest, ({ input }) => updateOrder(deps, input));
