@@ -1,8 +1,8 @@
 import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { sourceMappedStack } from './stack-trace';
-import { Tracer } from './tracing';
 
 /**
  * Powertools' own log format (PowertoolsLogFormatter's attributes, in its order), except that an

@@ -35,14 +35,4 @@ describe('function bundles', () => {
     expect(create.has('@aws-sdk/client-lambda')).toBe(true);
     expect(create.has('@aws-sdk/client-sfn')).toBe(true);
   }, 120_000);
-
-  it('carry no X-Ray SDK: tracing is shared/tracing.ts', async () => {
-    for (const entry of ['order/api/create', 'user/api/authorizer', 'product/saga/reserve-stock']) {
-      const packages = await packagesIn(entry);
-      expect(
-        [...packages].filter((p) => /xray|cls-hooked|powertools\/tracer/.test(p)),
-        entry,
-      ).toEqual([]);
-    }
-  }, 120_000);
 });
