@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { withContentHash } from './bundle-cache';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -96,9 +97,10 @@ export class ServiceFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
 
+    const entry = path.join(root, 'functions', props.service, `${props.handler}.ts`);
     super(scope, id, {
       functionName,
-      entry: path.join(root, 'functions', props.service, `${props.handler}.ts`),
+      entry,
       handler: 'handler',
       projectRoot: root,
       depsLockFilePath: path.join(root, 'package-lock.json'),
@@ -121,7 +123,8 @@ export class ServiceFunction extends NodejsFunction {
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         ...props.environment,
       },
-      bundling: {
+      // In the local cloud, keyed by the content of every input, so unchanged bundles are reused.
+      bundling: withContentHash(scope, entry, {
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
@@ -131,7 +134,7 @@ export class ServiceFunction extends NodejsFunction {
         externalModules: [],
         mainFields: ['module', 'main'],
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
+      }),
     });
 
     this.literalName = functionName;
