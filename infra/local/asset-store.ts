@@ -1,5 +1,54 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { BUNDLE_CACHE_CONTEXT, startBundleCacheRun } from '../constructs/bundle-cache';
+import { withOutputTo } from './output-redirect';
+
+export interface CachedSynthesis<T> {
+  built: T;
+  assembly: CloudAssembly;
+  /** Node.js functions in the app; `rebuilt` were bundled in this run, `cached` came from the store. */
+  functions: { total: number; rebuilt: number; cached: number };
+  seconds: number;
+}
+
+/**
+ * Builds and synthesizes an app into `assemblyDir` (emptied first) with the asset store in
+ * `cacheDir`: only functions whose content key is new are bundled. `build` must pass `context`
+ * to its App (it names the cache to withContentHash). What CDK and esbuild print while bundling
+ * goes to `logFile`, not to the terminal.
+ */
+export function synthesizeCached<T extends { app: App }>(
+  build: (outdir: string, context: Record<string, string>) => T,
+  where: { assemblyDir: string; logFile: string; cacheDir: string },
+): CachedSynthesis<T> {
+  const started = Date.now();
+  const store = new AssetStore(where.cacheDir);
+  fs.rmSync(where.assemblyDir, { recursive: true, force: true });
+  store.linkInto(where.assemblyDir);
+  startBundleCacheRun();
+  // CDK bundles as it constructs each function's asset, and validates as it synthesizes.
+  const { built, assembly } = withOutputTo(where.logFile, () => {
+    const built = build(where.assemblyDir, { [BUNDLE_CACHE_CONTEXT]: where.cacheDir });
+    return { built, assembly: built.app.synth() };
+  });
+  store.publish(where.assemblyDir);
+  const functions = built.app.node.findAll().filter((c): c is NodejsFunction => c instanceof NodejsFunction);
+  // A function whose asset is a link came from the store; a directory was bundled in this run.
+  const rebuilt = functions.filter((fn) => {
+    const asset = fn.node.tryFindChild('Code') as Asset | undefined;
+    return !asset || !fs.lstatSync(path.join(where.assemblyDir, asset.assetPath)).isSymbolicLink();
+  }).length;
+  return {
+    built,
+    assembly,
+    functions: { total: functions.length, rebuilt, cached: functions.length - rebuilt },
+    seconds: (Date.now() - started) / 1000,
+  };
+}
 
 /**
  * Staged assets (CDK's `asset.<hash>` directories: bundled functions, copied handler code) kept
