@@ -19,7 +19,7 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(root, 'node_modules', '.cache', 'bundle-cache-test-'));
   file('a.ts', "import { greeting } from './shared';\nexport const handler = async () => greeting('a');\n");
   file('b.ts', "export const handler = async () => 'b';\n");
-  file('shared.ts', 'export const greeting = (who: string) => `hello ${who}`;\n');
+  file('shared.ts', 'export const greeting = (who: string) => "hello " + who;\n');
   file('other.ts', "export const unused = 'not imported yet';\n");
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -39,12 +39,12 @@ describe('content key of a bundle', () => {
     file('other.ts', "export const unused = 'changed, but still not imported';\n");
     expect(key()).toBe(first);
 
-    file('shared.ts', 'export const greeting = (who: string) => `hi ${who}`;\n');
+    file('shared.ts', 'export const greeting = (who: string) => "hi " + who;\n');
     const second = key();
     expect(second).not.toBe(first);
 
     // A file imported only now must be watched from now on.
-    file('shared.ts', "export { unused } from './other';\nexport const greeting = (who: string) => `hi ${who}`;\n");
+    file('shared.ts', "export { unused } from './other';\nexport const greeting = (who: string) => "hi " + who;\n");
     const third = key();
     file('other.ts', "export const unused = 'imported now, and changed';\n");
     expect(key()).not.toBe(third);
@@ -96,7 +96,7 @@ describe('bundles cached by content in the asset store', () => {
     expect(synth().functions).toEqual({ total: 2, rebuilt: 0, cached: 2 });
     expect(codeOf('a')).toContain('hi ');
 
-    file('shared.ts', 'export const greeting = (who: string) => `good day ${who}`;\n');
+    file('shared.ts', 'export const greeting = (who: string) => "good day " + who;\n');
     expect(synth().functions).toEqual({ total: 2, rebuilt: 1, cached: 1 });
     expect(codeOf('a')).toContain('good day ');
     expect(codeOf('b')).toMatch(/["']b["']/);
