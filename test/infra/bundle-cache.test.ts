@@ -44,7 +44,7 @@ describe('content key of a bundle', () => {
     expect(second).not.toBe(first);
 
     // A file imported only now must be watched from now on.
-    file('shared.ts', "export { unused } from './other';\nexport const greeting = (who: string) => "hi " + who;\n");
+    file('shared.ts', `export { unused } from './other';\nexport const greeting = (who: string) => "hi " + who;\n`);
     const third = key();
     file('other.ts', "export const unused = 'imported now, and changed';\n");
     expect(key()).not.toBe(third);
