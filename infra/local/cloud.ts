@@ -90,6 +90,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // The JVM boots while the app is synthesized (synthesis blocks this thread; the JVM is a process).
     const dynamoStarted = Date.now();
     const dynamoStarting = DynamoDbLocal.start(options.dataDir ? path.join(workDir, 'dynamodb') : undefined);
+    dynamoStarting.catch(() => {}); // handled where it is awaited, after the synthesis
     stops.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
     await new Promise((resolve) => setTimeout(resolve, 50)); // lets it pick a port and spawn java
     const bundleLog = path.join(workDir, 'bundling.log');
