@@ -9,8 +9,8 @@ export interface PreflightResult {
 }
 
 export const MIN_NODE_MAJOR = 22;
-/** DynamoDB Local is started from a Java source file (DynamoDbLoopback.java), which needs Java 11 or later. */
-export const MIN_JAVA_MAJOR = 11;
+/** DynamoDB Local (and DynamoDbLoopback.java, run from source, so a JDK) needs Java 17 or later. */
+export const MIN_JAVA_MAJOR = 17;
 
 export async function preflight(options: { port: number; host: string; nodeVersion?: string; java?: string }): Promise<PreflightResult> {
   const problems: string[] = [];
@@ -34,7 +34,7 @@ export async function preflight(options: { port: number; host: string; nodeVersi
 function javaMajor(command: string): number | string {
   const result = spawnSync(command, ['-version'], { encoding: 'utf8', timeout: 20_000 });
   if (result.error)
-    return `Java ${MIN_JAVA_MAJOR} or later is needed to run DynamoDB Local, and \`${command}\` could not be run (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}): install a JDK (e.g. apt-get install openjdk-17-jre-headless) and put java on PATH`;
+    return `Java ${MIN_JAVA_MAJOR} or later is needed to run DynamoDB Local, and \`${command}\` could not be run (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}): install a JDK (e.g. apt-get install openjdk-17-jdk-headless) and put java on PATH`;
   // `java -version` prints to stderr: openjdk version "17.0.15" 2025-04-15, or "1.8.0_402" for Java 8.
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
   if (!match) return `Java ${MIN_JAVA_MAJOR} or later is needed to run DynamoDB Local; \`${command} -version\` printed no version`;

@@ -23,7 +23,7 @@ describe("npm start's checks", () => {
     const { problems } = await preflight({ port: busyPort, host: '127.0.0.1', nodeVersion: '20.19.0', java: 'no-such-java' });
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/Node\.js 22 or later is needed.*this is 20\.19\.0/);
-    expect(problems[1]).toMatch(/Java 11 or later is needed.*`no-such-java` could not be run \(ENOENT\).*install a JDK/);
+    expect(problems[1]).toMatch(/Java 17 or later is needed.*`no-such-java` could not be run \(ENOENT\).*install a JDK/);
     expect(problems[2]).toMatch(new RegExp(`port ${busyPort} on 127\\.0\\.0\\.1 is in use.*set PORT`));
   });
 
@@ -44,7 +44,7 @@ describe("npm start's checks", () => {
     });
     fs.rmSync(dataDir, { recursive: true, force: true });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/\[mall\] cannot start: Java 11 or later is needed/);
+    expect(result.stderr).toMatch(/\[mall\] cannot start: Java 17 or later is needed/);
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/synthesiz|Bundling|bundled/);
   });
 });
