@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default on 2 cores is one worker (cores - 1). Most files wait on DynamoDB Local, a
+    // local cloud or a timer, not on the CPU: two at a time take about half the time.
+    maxWorkers: Number(process.env.MALL_TEST_WORKERS ?? 2),
     projects: [
       {
         test: {

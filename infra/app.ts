@@ -30,10 +30,18 @@ export interface MallApp {
  */
 export function buildApp(
   config: StageConfig,
-  options: { outdir?: string; skipBundling?: boolean; plugins?: IPolicyValidationPlugin[] } = {},
+  options: {
+    outdir?: string;
+    skipBundling?: boolean;
+    plugins?: IPolicyValidationPlugin[];
+    context?: Record<string, unknown>;
+    /** CDK's built-in CloudFormation validation (warnings only; seconds per synth): off in the local cloud and the tests. */
+    cfnValidation?: boolean;
+  } = {},
 ): MallApp {
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
+    builtinCloudFormationValidation: options.cfnValidation ?? true,
     context: {
       // Construct paths in the template, as the CDK CLI writes them: the local cloud and the
       // infrastructure tests use them to name functions and tell services apart.
@@ -43,6 +51,8 @@ export function buildApp(
       '@aws-cdk/core:defaultCrossStackReferences': 'strong',
       // Template-only tests need no bundled code.
       ...(options.skipBundling ? { 'aws:cdk:bundling-stacks': [] } : {}),
+      // The local cloud's bundle cache (mall:bundle-cache, see constructs/bundle-cache.ts).
+      ...options.context,
     },
   });
   const props = { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } };

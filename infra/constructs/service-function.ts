@@ -8,6 +8,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { withContentHash } from './bundle-cache';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -128,9 +129,10 @@ export class ServiceFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
 
+    const entry = path.join(root, 'functions', props.service, `${props.handler}.ts`);
     super(scope, id, {
       functionName,
-      entry: path.join(root, 'functions', props.service, `${props.handler}.ts`),
+      entry,
       handler: 'handler',
       projectRoot: root,
       depsLockFilePath: path.join(root, 'package-lock.json'),
@@ -142,9 +144,8 @@ export class ServiceFunction extends NodejsFunction {
       logGroup,
       role,
       environment: { ...functionEnvironment(props.service), ...props.environment },
-      bundling: {
-        ...FUNCTION_BUNDLING,
-      },
+      // In the local cloud, keyed by the content of every input, so unchanged bundles are reused.
+      bundling: withContentHash(scope, entry, FUNCTION_BUNDLING),
     });
 
     this.literalName = functionName;

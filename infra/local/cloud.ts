@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildApp } from '../app';
 import { stageConfig } from '../config';
 import { openApiDocument } from '../openapi';
 import { LocalRestApi, type RequestLog } from './api-gateway';
@@ -21,8 +20,9 @@ import { orderCorrelation, serveMallView } from './mall-view';
 import { LocalSchedules } from './schedules';
 import { serveSecrets } from './secrets';
 import { LocalStepFunctions } from './step-functions';
+import { defaultBundleCacheDir, synthesizeLocal } from './synth-local';
 import { LocalTelemetry } from './telemetry';
-import { SynthesizedTemplate } from './template';
+import type { SynthesizedTemplate } from './template';
 import { LOCAL_REGION } from './template-intrinsics';
 import { LocalTtl } from './ttl';
 import { LocalXRayDaemon } from './xray-daemon';
@@ -45,6 +45,8 @@ export interface LocalCloudOptions {
   /** Put a metering proxy between the functions and DynamoDB (benchmarks). */
   meterDynamo?: boolean;
   onRequest?: (entry: RequestLog) => void;
+  /** Where bundles are cached between runs (default: MALL_BUNDLE_CACHE, else node_modules/.cache/mall-bundles). */
+  bundleCacheDir?: string;
   /** Changes the synthesized templates before they run (tests: a variant with a grant removed). */
   alterTemplate?: (template: SynthesizedTemplate) => void;
 }
@@ -78,7 +80,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   try {
-    progress('synthesizing the CDK app (stage "local") and bundling functions...');
     // Sandbox payments (the user-token callback) are on in the local cloud unless MALL_PAY_SANDBOX=0.
     // The loopback endpoint first: its Swagger UI (/_docs/) is a web origin the API allows (CORS).
     const aws = new LocalAwsEndpoint();
@@ -86,22 +87,27 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => aws.stop());
     const stage = stageConfig('local', { MALL_PAY_SANDBOX: '1', ...(options.env ?? process.env) });
     const config = { ...stage, corsOrigins: [...new Set([...swaggerOrigins(awsEndpoint), ...stage.corsOrigins])] };
-    const assemblyDir = path.join(workDir, 'cdk.out');
-    fs.rmSync(assemblyDir, { recursive: true, force: true });
-    const { app, api: mallApi } = buildApp(config, { outdir: assemblyDir });
-    const template = new SynthesizedTemplate(
-      assemblyDir,
-      app.synth().stacks.map((s) => s.stackName),
+    // The JVM boots while the app is synthesized (synthesis blocks this thread; the JVM is a process).
+    const dynamoStarted = Date.now();
+    const dynamoStarting = DynamoDbLocal.start(options.dataDir ? path.join(workDir, 'dynamodb') : undefined);
+    dynamoStarting.catch(() => {}); // handled where it is awaited, after the synthesis
+    stops.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
+    await new Promise((resolve) => setTimeout(resolve, 50)); // lets it pick a port and spawn java
+    const bundleLog = path.join(workDir, 'bundling.log');
+    const synthesis = synthesizeLocal(config, path.join(workDir, 'cdk.out'), bundleLog, options.bundleCacheDir ?? defaultBundleCacheDir());
+    const { api: mallApi, template, functions: bundled } = synthesis;
+    progress(
+      `synthesized the CDK app (stage "local"), bundled ${bundled.total} functions (${bundled.rebuilt} rebuilt, ${bundled.cached} cached) in ${synthesis.seconds.toFixed(1)} s; esbuild's output in ${bundleLog}`,
     );
     options.alterTemplate?.(template);
     const iam = new LocalIam(template);
 
-    progress(`starting DynamoDB Local (${options.dataDir ? `data in ${path.join(workDir, 'dynamodb')}` : 'in memory'})...`);
-    const dynamo = await DynamoDbLocal.start(options.dataDir ? path.join(workDir, 'dynamodb') : undefined);
-    stops.push(() => dynamo.stop());
+    const dynamo = await dynamoStarting;
     const tables = template.tables();
     await dynamo.createTables(tables);
-    progress(`tables ready: ${tables.map((t) => t.name).join(', ')}`);
+    progress(
+      `DynamoDB Local ready with ${tables.length} tables (${options.dataDir ? `data in ${path.join(workDir, 'dynamodb')}` : 'in memory'}) in ${((Date.now() - dynamoStarted) / 1000).toFixed(1)} s`,
+    );
     const ttlClient = dynamo.client();
     const ttl = new LocalTtl(ttlClient, tables);
     ttl.start();

@@ -1,11 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setRoleByMobile } from '../admin/admin-role';
-import { DEMO_ADMIN, DEMO_USER } from '../demo/demo-shop';
-import { seedDemoShop } from '../demo/seed';
-import { startLocalCloud } from './cloud';
 import { isLoopbackHost } from './loopback-guard';
+import { preflight } from './preflight';
 
 /**
  * `npm start`: the mall on http://127.0.0.1:$PORT (default 3000), backed by the local cloud.
@@ -15,6 +12,8 @@ import { isLoopbackHost } from './loopback-guard';
  *   MALL_IN_MEMORY=1  keep nothing
  *   MALL_DEMO=off  start an empty shop instead of loading the demo shop into a new one
  *   MALL_LOCAL_RETRY_MS=20  pause between saga retries instead of the real backoff (tests)
+ *   MALL_BUNDLE_CACHE  where bundles are cached by content (default node_modules/.cache/mall-bundles)
+ * Node, Java and the port are checked first; esbuild's output goes to <data dir>/bundling.log.
  * With --json it prints one JSON line {apiUrl, awsEndpoint, ...} when ready (the tests use it).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -34,6 +33,18 @@ const fresh = !dataDir || !fs.existsSync(path.join(dataDir, 'dynamodb'));
 
 const say = (message: string) => (json ? process.stderr : process.stdout).write(`[mall] ${message}\n`);
 const started = Date.now();
+// Before anything slow (loading the CDK, bundling): what is missing is said at once.
+const checked = await preflight({ port, host });
+if (checked.problems.length) {
+  for (const problem of checked.problems) console.error(`[mall] cannot start: ${problem}`);
+  process.exit(1);
+}
+say(`checked ${checked.summary}`);
+// Loaded only now: on an old Node or without Java, the checks above answer first.
+const { startLocalCloud } = await import('./cloud');
+const { setRoleByMobile } = await import('../admin/admin-role');
+const { DEMO_ADMIN, DEMO_USER } = await import('../demo/demo-shop');
+const { seedDemoShop } = await import('../demo/seed');
 const cloud = await startLocalCloud({
   port,
   host,
