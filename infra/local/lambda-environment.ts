@@ -54,7 +54,8 @@ const initializing = new Gate(Math.max(2, os.availableParallelism()));
 
 export class Environment {
   private worker: Worker | undefined;
-  private readonly ready: Promise<LambdaError | undefined>;
+  /** Settles when the environment is initialized: with its init error, if the init failed. */
+  readonly ready: Promise<LambdaError | undefined>;
   private pending: { id: string; resolve: (r: InvokeResult) => void } | undefined;
   private exited = false;
 
