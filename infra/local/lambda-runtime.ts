@@ -158,11 +158,6 @@ class FunctionPool {
     }
   }
 
-  /** Environments now: those initializing, busy and idle (for tests). */
-  get size(): number {
-    return this.all.size;
-  }
-
   async stop(): Promise<void> {
     await Promise.all([...this.all].map((env) => env.terminate()));
     this.all.clear();
@@ -197,7 +192,10 @@ class FunctionPool {
   }
 
   private release(env: Environment, reusable: boolean): void {
-    if (reusable) return this.hand(env);
+    if (reusable) {
+      this.hand(env);
+      return;
+    }
     this.all.delete(env);
     void env.terminate();
     this.scaleOut();

@@ -50,5 +50,5 @@ export function cpuSince(before: CpuSample | undefined, per: number): string {
   const after = cpuSample();
   if (!before || !after) return 'CPU accounting needs Linux /proc';
   const ms = (key: keyof CpuSample) => ((after[key] - before[key]) / per).toFixed(1);
-  return `main thread ${ms('mainMs')} ms, other threads (Lambda environments) ${ms('otherThreadsMs')} ms, DynamoDB Local ${ms('javaMs')} ms`;
+  return `main thread ${ms('mainMs')} ms, other threads (Lambda environments, GC and I/O helpers) ${ms('otherThreadsMs')} ms, DynamoDB Local ${ms('javaMs')} ms`;
 }

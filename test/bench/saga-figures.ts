@@ -148,7 +148,11 @@ try {
     4,
     (i) => signIn({ name: `Racer ${i}`, gender: 1, mobile: `1992222${String(i + 1).padStart(4, '0')}`, password: 'bench-user-pass' }),
   );
-  await throughputFigures({ apiUrl: cloud.apiUrl, awsEndpoint: cloud.awsEndpoint, dynamoEndpoint: cloud.dynamoEndpoint, meter, call, finished, log }, admin, shoppers);
+  await throughputFigures(
+    { apiUrl: cloud.apiUrl, awsEndpoint: cloud.awsEndpoint, dynamoEndpoint: cloud.dynamoEndpoint, meter, call, finished, log },
+    admin,
+    shoppers,
+  );
 } finally {
   await cloud.stop();
 }

@@ -9,7 +9,13 @@
  *   - create latency: p99 of sequential creates, p99 under 200 concurrent creates, their ratio,
  *     and the status of every answer (a 5xx is never expected).
  */
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoMeter } from '../../infra/local/dynamodb-meter';
 import { cpuSample, cpuSince } from './cpu-account';
 
@@ -54,7 +60,10 @@ export async function transactionCeiling(endpoint: string, count = 1200, width =
     const shards = 4;
     for (let s = 0; s < shards; s++)
       await db.send(
-        new PutItemCommand({ TableName: CEILING_TABLE, Item: { pk: { S: 'PRODUCT#1' }, sk: { S: `STOCK#${s}` }, stock: { N: '1000000' } } }),
+        new PutItemCommand({
+          TableName: CEILING_TABLE,
+          Item: { pk: { S: 'PRODUCT#1' }, sk: { S: `STOCK#${s}` }, stock: { N: '1000000' } },
+        }),
       );
     const transaction = (i: number) =>
       new TransactWriteItemsCommand({
@@ -132,10 +141,14 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
-const statusCounts = (statuses: number[]) =>
-  Object.entries(statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {}))
+function statusCounts(statuses: number[]): string {
+  const counts = new Map<number, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => a - b)
     .map(([status, n]) => `${status}: ${n}`)
     .join(', ');
+}
 
 /**
  * Prints the throughput section. `shoppers` must hold at least 88 fresh users (5 open orders
@@ -144,7 +157,8 @@ const statusCounts = (statuses: number[]) =>
 export async function throughputFigures(ctx: ThroughputContext, admin: Shopper, shoppers: Shopper[]): Promise<void> {
   const { log } = ctx;
   const product = async (stock: number) =>
-    (await ctx.call('/api/product/create', { name: 'Race item', stock, amount: 100, status: 1, stock_shards: 4 }, admin.token)).id as number;
+    (await ctx.call('/api/product/create', { name: 'Race item', stock, amount: 100, status: 1, stock_shards: 4 }, admin.token))
+      .id as number;
   log('## Throughput through the whole saga');
 
   // Sequential creates first (warm environments), the reference for the latency under load.
@@ -171,7 +185,9 @@ export async function throughputFigures(ctx: ThroughputContext, admin: Shopper, 
     const coldBefore = await coldStarts(ctx.awsEndpoint);
     const cpu = cpuSample();
     const started = Date.now();
-    const creates = await Promise.all(Array.from({ length: 200 }, (_, i) => timedCreate(ctx.apiUrl, pid, shopperSlice[i % shopperSlice.length]!)));
+    const creates = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => timedCreate(ctx.apiUrl, pid, shopperSlice[i % shopperSlice.length]!)),
+    );
     const ids = creates.flatMap((r) => (r.id !== undefined ? [r.id] : []));
     const executions = await ctx.finished(ids);
     const seconds = (Date.now() - started) / 1000;

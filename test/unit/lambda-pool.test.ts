@@ -79,7 +79,16 @@ console.log(JSON.stringify(outcome));`,
 
   it('keep the other Node options', () => {
     expect(
-      environmentExecArgv(['--import', 'tsx', '--enable-source-maps', '-r', 'x.cjs', '--loader=y.mjs', '--cpu-prof', '--max-old-space-size=512']),
+      environmentExecArgv([
+        '--import',
+        'tsx',
+        '--enable-source-maps',
+        '-r',
+        'x.cjs',
+        '--loader=y.mjs',
+        '--cpu-prof',
+        '--max-old-space-size=512',
+      ]),
     ).toEqual(['--enable-source-maps', '--cpu-prof', '--max-old-space-size=512']);
   });
 });
