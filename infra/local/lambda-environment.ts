@@ -95,6 +95,8 @@ export class Environment {
         _HANDLER: `${path.basename(spec.entry).replace(/\.[cm]?js$/, '')}.${spec.handlerExport}`,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        // As Lambda sets it in every environment it starts on demand (Powertools reports cold starts only then).
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
       },
       workerData: {

@@ -15,7 +15,7 @@ const environmentId = randomUUID();
 await new Promise((resolve) => setTimeout(resolve, Number(process.env.INIT_MS ?? 0)));
 export const handler = async (event) => {
   await new Promise((resolve) => setTimeout(resolve, event.ms ?? 0));
-  return { environmentId, execArgv: process.execArgv };
+  return { environmentId, execArgv: process.execArgv, initializationType: process.env.AWS_LAMBDA_INITIALIZATION_TYPE };
 };
 `;
 
@@ -32,10 +32,10 @@ const spec = (initMs: number): FunctionSpec => ({
 });
 const lambdasWith = (initMs: number, maxConcurrency: number) =>
   new LocalLambdas([spec(initMs)], {}, () => {}, new LocalTelemetry(), maxConcurrency);
-async function invoke(lambdas: LocalLambdas, event: { ms?: number }): Promise<{ environmentId: string; execArgv: string[] }> {
+async function invoke(lambdas: LocalLambdas, event: { ms?: number }): Promise<{ environmentId: string; execArgv: string[]; initializationType?: string }> {
   const outcome = await lambdas.invoke('Probe', event);
   if (!outcome.ok) throw new Error(`${outcome.error.errorType}: ${outcome.error.errorMessage}`);
-  return outcome.result as { environmentId: string; execArgv: string[] };
+  return outcome.result as { environmentId: string; execArgv: string[]; initializationType?: string };
 }
 
 beforeAll(() => {
@@ -75,6 +75,15 @@ console.log(JSON.stringify(outcome));`,
     const outcome = JSON.parse(out.trim().split('\n').pop()!);
     expect(outcome.ok).toBe(true);
     expect(outcome.result.execArgv).toEqual([]);
+  });
+
+  it('are started on demand, as Lambda tells them (AWS_LAMBDA_INITIALIZATION_TYPE)', async () => {
+    const lambdas = lambdasWith(0, 1);
+    try {
+      expect((await invoke(lambdas, {})).initializationType).toBe('on-demand');
+    } finally {
+      await lambdas.stop();
+    }
   });
 
   it('keep the other Node options', () => {
