@@ -30,13 +30,18 @@ const cloud = await startLocalCloud({
 });
 const meter = cloud.dynamoMeter!;
 
-async function call(route: string, body: unknown, token?: string): Promise<any> {
+/** One API call; a 503 (busy: this machine is shared) is retried after its Retry-After, as a client would, 5 times at most. */
+async function call(route: string, body: unknown, token?: string, attempt = 1): Promise<any> {
   const res = await fetch(cloud.apiUrl + route, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
   const reply = await res.json();
+  if (res.status === 503 && attempt < 5) {
+    await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+    return call(route, body, token, attempt + 1);
+  }
   if (!res.ok) throw new Error(`${route}: ${res.status} ${JSON.stringify(reply)}`);
   return reply;
 }
