@@ -38,6 +38,7 @@ export interface ThroughputContext {
 }
 
 const CEILING_TABLE = 'BenchTransactionCeiling';
+const KEYS = ['pk', 'sk'] as const;
 
 /** Transactions per second the DynamoDB Local sustains for `count` saga-shaped transactions, `width` at a time. */
 export async function transactionCeiling(endpoint: string, count = 1200, width = 16): Promise<number> {
@@ -47,14 +48,9 @@ export async function transactionCeiling(endpoint: string, count = 1200, width =
       new CreateTableCommand({
         TableName: CEILING_TABLE,
         BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
+        // Keyed like the mall's tables: pk (partition) and sk (sort), both strings.
+        KeySchema: KEYS.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        AttributeDefinitions: KEYS.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       }),
     );
     const shards = 4;

@@ -32,7 +32,10 @@ const spec = (initMs: number): FunctionSpec => ({
 });
 const lambdasWith = (initMs: number, maxConcurrency: number) =>
   new LocalLambdas([spec(initMs)], {}, () => {}, new LocalTelemetry(), maxConcurrency);
-async function invoke(lambdas: LocalLambdas, event: { ms?: number }): Promise<{ environmentId: string; execArgv: string[]; initializationType?: string }> {
+async function invoke(
+  lambdas: LocalLambdas,
+  event: { ms?: number },
+): Promise<{ environmentId: string; execArgv: string[]; initializationType?: string }> {
   const outcome = await lambdas.invoke('Probe', event);
   if (!outcome.ok) throw new Error(`${outcome.error.errorType}: ${outcome.error.errorMessage}`);
   return outcome.result as { environmentId: string; execArgv: string[]; initializationType?: string };
