@@ -116,21 +116,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ttlClient.destroy();
     });
 
-    let dynamoMeter: DynamoMeter | undefined;
-    let functionDynamoEndpoint = dynamo.endpoint;
-    if (options.meterDynamo) {
-      dynamoMeter = new DynamoMeter(dynamo.endpoint);
-      functionDynamoEndpoint = await dynamoMeter.start();
-      stops.push(() => dynamoMeter!.stop());
-    }
+    const dynamoMeter = options.meterDynamo ? new DynamoMeter() : undefined;
 
     const functionLogFile = path.join(workDir, 'functions.log');
     const logStream = fs.createWriteStream(functionLogFile, { flags: 'a' });
     stops.push(() => new Promise((resolve) => logStream.end(resolve)));
     const denied = (error: AccessDenied) => logStream.write(`local-iam AccessDeniedException: ${error.message}\n`);
-    // Every function's DynamoDB call passes IAM first, as on AWS.
-    const dynamoIam = new DynamoDbIam(iam, functionDynamoEndpoint, denied);
-    functionDynamoEndpoint = await dynamoIam.start();
+    // Every function's DynamoDB call passes IAM first, as on AWS (and the meter, if any, counts it there).
+    const dynamoIam = new DynamoDbIam(iam, dynamo.endpoint, denied, dynamoMeter);
+    const functionDynamoEndpoint = await dynamoIam.start();
     stops.push(() => dynamoIam.stop());
 
     aws.authorize = (call) => {

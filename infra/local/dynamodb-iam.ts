@@ -1,4 +1,5 @@
 import { accessKeyIn } from './aws-call';
+import type { DynamoMeter } from './dynamodb-meter';
 import { DynamoDbProxy } from './dynamodb-proxy';
 import { AccessDenied, type LocalIam } from './iam';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-intrinsics';
@@ -10,13 +11,16 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-intrinsics';
  * transaction, each item's own action (Put -> dynamodb:PutItem, Update -> UpdateItem,
  * Delete -> DeleteItem, ConditionCheck -> ConditionCheckItem; TransactGetItems -> GetItem).
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+ * A `meter` (benchmarks) counts each request let through.
  */
 export class DynamoDbIam extends DynamoDbProxy {
-  constructor(iam: LocalIam, upstream: string, onDenied: (error: AccessDenied) => void) {
+  constructor(iam: LocalIam, upstream: string, onDenied: (error: AccessDenied) => void, meter?: DynamoMeter) {
     super(upstream, (operation, body, req) => {
       try {
-        for (const [action, resource] of requiredPermissions(operation, safeJson(body)))
+        const input = safeJson(body);
+        for (const [action, resource] of requiredPermissions(operation, input))
           iam.authorize(accessKeyIn(req.headers.authorization), action, [resource]);
+        meter?.count(operation, input);
         return undefined;
       } catch (error) {
         if (!(error instanceof AccessDenied)) throw error;

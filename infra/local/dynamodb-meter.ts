@@ -1,5 +1,3 @@
-import { DynamoDbProxy } from './dynamodb-proxy';
-
 export interface DynamoStats {
   requests: Record<string, number>;
   /** Estimated write capacity units: 1 per write of an item under 1 KB, 2 per item in a transaction. */
@@ -11,42 +9,23 @@ export interface DynamoStats {
 const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 
 /**
- * A metering proxy in front of DynamoDB Local, for benchmarks: counts requests by operation and
+ * A meter of the functions' DynamoDB requests, for benchmarks: counts requests by operation and
  * estimates the capacity units they would consume on DynamoDB (conditional writes that fail
- * count too, as they do on AWS). Estimates assume items under 1 KB, which the mall's are.
+ * count too, as they do on AWS; requests IAM refused do not). Estimates assume items under
+ * 1 KB, which the mall's are. The IAM proxy (dynamodb-iam.ts) feeds it each request it lets
+ * through, so metering adds no hop of its own.
  */
 export class DynamoMeter {
-  private readonly proxy: DynamoDbProxy;
   stats: DynamoStats = { requests: {}, writeUnits: 0, readUnits: 0 };
-
-  constructor(target: string) {
-    this.proxy = new DynamoDbProxy(target, (operation, body) => {
-      this.count(operation, body);
-      return undefined;
-    });
-  }
-
-  start(): Promise<string> {
-    return this.proxy.start();
-  }
 
   reset(): void {
     this.stats = { requests: {}, writeUnits: 0, readUnits: 0 };
   }
 
-  stop(): Promise<void> {
-    return this.proxy.stop();
-  }
-
-  private count(operation: string, body: Buffer): void {
+  /** Counts one request: its operation (from X-Amz-Target) and its parsed input. */
+  count(operation: string, input: any): void {
     if (!operation) return;
     this.stats.requests[operation] = (this.stats.requests[operation] ?? 0) + 1;
-    let input: any = {};
-    try {
-      input = JSON.parse(body.toString('utf8'));
-    } catch {
-      return;
-    }
     const read = (consistent: boolean | undefined, items = 1) => (this.stats.readUnits += items * (consistent ? 1 : 0.5));
     if (SINGLE_WRITES.has(operation)) this.stats.writeUnits += 1;
     else if (operation === 'TransactWriteItems') this.stats.writeUnits += 2 * (input.TransactItems?.length ?? 0);

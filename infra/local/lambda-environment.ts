@@ -52,9 +52,30 @@ class Gate {
  */
 const initializing = new Gate(Math.max(2, os.availableParallelism()));
 
+/** Node options that load code into a thread before its script: TypeScript loaders (tsx), test runners' hooks. */
+const CODE_LOADING = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/**
+ * The Node options an environment runs with: this process's, without those that load code. A
+ * worker inherits its parent's options, so under `tsx` (npm start, the benchmarks) every
+ * environment ran the bundle through tsx's module hooks, which Lambda's runtime never does, at
+ * about three times the CPU per cold start. Other options (--enable-source-maps, --cpu-prof...) stay.
+ */
+export function environmentExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const flag = arg.split('=', 1)[0]!;
+    if (!CODE_LOADING.has(flag)) kept.push(arg);
+    else if (flag === arg) i++; // its value is the next argument
+  }
+  return kept;
+}
+
 export class Environment {
   private worker: Worker | undefined;
-  private readonly ready: Promise<LambdaError | undefined>;
+  /** Settles when the environment is initialized: with its init error, if the init failed. */
+  readonly ready: Promise<LambdaError | undefined>;
   private pending: { id: string; resolve: (r: InvokeResult) => void } | undefined;
   private exited = false;
 
@@ -65,6 +86,7 @@ export class Environment {
   private start(spec: FunctionSpec, runtimeEnvironment: Record<string, string>, log: LogSink): Promise<LambdaError | undefined> {
     if (this.exited) return Promise.resolve({ errorType: 'Runtime.ExitError', errorMessage: 'the environment was stopped before init' });
     const worker = new Worker(WORKER, {
+      execArgv: environmentExecArgv(),
       env: {
         ...runtimeEnvironment,
         ...spec.environment,
@@ -73,6 +95,8 @@ export class Environment {
         _HANDLER: `${path.basename(spec.entry).replace(/\.[cm]?js$/, '')}.${spec.handlerExport}`,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        // As Lambda sets it in every environment it starts on demand (Powertools reports cold starts only then).
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
       },
       workerData: {

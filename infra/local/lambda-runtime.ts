@@ -123,10 +123,21 @@ export class LocalLambdas {
   }
 }
 
+/**
+ * A function's execution environments. As in Lambda, an invocation that finds no free
+ * environment makes the function scale out: a new environment starts (a cold start). Unlike
+ * Lambda, whose environments each have a CPU of their own, here they share the machine's cores
+ * and initialize a few at a time (lambda-environment.ts), so an invocation takes whichever
+ * environment is free first, a warm one released meanwhile or the next one to finish its init,
+ * rather than waiting behind the init queue for the one its arrival started. An environment that
+ * failed its init still goes to a waiting invocation, which gets the init error, as in Lambda.
+ */
 class FunctionPool {
   private readonly idle: Environment[] = [];
   private readonly all = new Set<Environment>();
   private readonly waiting: Array<(env: Environment) => void> = [];
+  /** Environments started and not yet initialized. */
+  private starting = 0;
 
   constructor(
     readonly spec: FunctionSpec,
@@ -156,24 +167,37 @@ class FunctionPool {
   private acquire(): Promise<Environment> {
     const idle = this.idle.pop();
     if (idle) return Promise.resolve(idle);
-    if (this.all.size < this.maxConcurrency) {
-      const env = new Environment(this.spec, this.runtimeEnvironment, this.log);
-      this.all.add(env);
-      return Promise.resolve(env);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    const env = new Promise<Environment>((resolve) => this.waiting.push(resolve));
+    this.scaleOut();
+    return env;
   }
 
-  private release(env: Environment, reusable: boolean): void {
-    if (!reusable) {
-      this.all.delete(env);
-      void env.terminate();
-      const next = this.waiting.shift();
-      if (next) void this.acquire().then(next);
-      return;
+  /** Starts environments while more invocations wait than environments are starting, up to the limit. */
+  private scaleOut(): void {
+    while (this.waiting.length > this.starting && this.all.size < this.maxConcurrency) {
+      const env = new Environment(this.spec, this.runtimeEnvironment, this.log);
+      this.all.add(env);
+      this.starting++;
+      void env.ready.then(() => {
+        this.starting--;
+        this.hand(env);
+      });
     }
+  }
+
+  private hand(env: Environment): void {
     const next = this.waiting.shift();
     if (next) next(env);
     else this.idle.push(env);
+  }
+
+  private release(env: Environment, reusable: boolean): void {
+    if (reusable) {
+      this.hand(env);
+      return;
+    }
+    this.all.delete(env);
+    void env.terminate();
+    this.scaleOut();
   }
 }
