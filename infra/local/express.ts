@@ -1,4 +1,5 @@
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
+import { awsHistoryOf } from './execution-history';
 import type { ExecutionRecord } from './step-functions';
 
 /** Express's limit on an execution's duration: one still running then is stopped, as timed out. */
@@ -60,7 +61,8 @@ export class ExpressWorkflows {
 
   /**
    * Test hooks:
-   *   GET  /_local/executions                  every execution: name, type, status, ARN
+   *   GET  /_local/executions                  every execution: name, type, status, ARN, start and stop
+   *                                            (Unix ms), and what Standard would bill: state transitions
    *   POST /_local/executions/expire {name}    the running executions named `name` reach Express's
    *                                            time limit now (TIMED_OUT); a Standard one is aborted
    *   POST /_local/executions/redeliver {count}   the next `count` Express StartExecutions run twice
@@ -69,11 +71,14 @@ export class ExpressWorkflows {
     endpoint
       .onRest('GET', /^\/_local\/executions$/, async () => ({
         status: 200,
-        body: [...executions.values()].map(({ executionArn, name, status, stateMachineArn }) => ({
+        body: [...executions.values()].map(({ executionArn, name, status, stateMachineArn, startDate, stopDate, events }) => ({
           executionArn,
           name,
           status,
           type: typeOf(stateMachineArn),
+          startDate,
+          ...(stopDate ? { stopDate } : {}),
+          ...billed(events),
         })),
       }))
       .onRest('POST', /^\/_local\/executions\/expire$/, async (_, body: any) => {
@@ -93,4 +98,20 @@ export class ExpressWorkflows {
         return { status: 200, body: {} };
       });
   }
+}
+
+/**
+ * What an execution is billed by: `transitions` (Standard: every state entered, and every retry of
+ * a Task), `tasks` (Lambda invocations, retries included) and `historyEvents` (the events Step
+ * Functions logs at level ALL).
+ */
+function billed(raw: ExecutionRecord['events']) {
+  const history = awsHistoryOf(raw);
+  const count = (test: (type: string) => boolean) => history.filter((e) => test(String(e.type))).length;
+  const tasks = count((t) => t === 'LambdaFunctionScheduled');
+  return {
+    transitions: count((t) => t.endsWith('StateEntered')) + tasks - count((t) => t === 'TaskStateEntered'),
+    tasks,
+    historyEvents: history.length,
+  };
 }

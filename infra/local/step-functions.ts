@@ -191,7 +191,10 @@ export class LocalStepFunctions {
     record.abort = () => execution.abort();
     let timedOut = false;
     if (express) {
-      record.timeOut = () => ((timedOut = true), execution.abort());
+      record.timeOut = () => {
+        timedOut = true;
+        execution.abort();
+      };
       this.express.arm(record, record.timeOut);
       if (this.express.takeRedelivery()) setTimeout(() => void this.start({ ...request, name: executionName }).catch(() => {}), 10);
     }
