@@ -54,7 +54,7 @@ export async function measurePurchases(
     let order = await call('/api/order/create', { pid, num: 1 }, shopper.token);
     apiRequests++;
     while (order.state === 'pending') {
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 1000)); // a client polling once a second
       order = await call('/api/order/detail', { id: order.id }, shopper.token);
       apiRequests++;
     }
