@@ -76,7 +76,7 @@ try {
   log(`# Order saga figures (embedded local cloud, one run; workflow ${process.env.MALL_SAGA_WORKFLOW || 'EXPRESS'})`);
   log();
   log('## All-in cost of a purchase');
-  for (const line of costReport(await measurePurchases(cloud, call, users, plenty, 40))) log(line);
+  for (const line of costReport(await measurePurchases(cloud, call, users, plenty, 24))) log(line);
   log();
   for (const withCoupon of [false, true]) {
     const orders = 40;
