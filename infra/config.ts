@@ -26,7 +26,11 @@ export interface StageConfig {
   logRetentionDays: 7 | 30 | 90 | 365;
   /** API-wide throttling, requests per second and burst. */
   throttle: { rateLimit: number; burstLimit: number };
-  /** The order saga's workflow type. Standard keeps history and can be described; Express is cheaper. */
+  /**
+   * The order saga's workflow type (MALL_SAGA_WORKFLOW, EXPRESS by default). Express costs about a
+   * fifth (npm run bench:saga); Standard keeps a history that can be described (the stuck-orders
+   * route's last_error comes from it) and runs up to a year instead of 5 minutes.
+   */
   sagaWorkflow: 'STANDARD' | 'EXPRESS';
   /**
    * An order still pending (or cancelling) this long after it was created, and whose saga is not
@@ -109,7 +113,7 @@ const base: Omit<StageConfig, 'stage'> = {
   retainData: false,
   logRetentionDays: 30,
   throttle: { rateLimit: 500, burstLimit: 1000 },
-  sagaWorkflow: 'STANDARD',
+  sagaWorkflow: 'EXPRESS',
   openOrderBoundSeconds: 600,
   sweepEveryMinutes: 1,
   sweep: { concurrency: 4, timeoutSeconds: 60 },
@@ -141,7 +145,10 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   const alarmEmails = env.MALL_ALARM_EMAILS === undefined ? settings.alarmEmails : list(env.MALL_ALARM_EMAILS);
   const badEmail = alarmEmails.find((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
   if (badEmail) throw new Error(`MALL_ALARM_EMAILS: "${badEmail}" is not an email address`);
-  const sagaWorkflow = env.MALL_SAGA_WORKFLOW === 'EXPRESS' ? 'EXPRESS' : settings.sagaWorkflow;
+  const workflow = env.MALL_SAGA_WORKFLOW || settings.sagaWorkflow;
+  if (workflow !== 'EXPRESS' && workflow !== 'STANDARD')
+    throw new Error(`MALL_SAGA_WORKFLOW must be EXPRESS or STANDARD, got "${workflow}"`);
+  const sagaWorkflow: StageConfig['sagaWorkflow'] = workflow;
   const openOrderBoundSeconds = sagaWorkflow === 'EXPRESS' ? Math.max(settings.openOrderBoundSeconds, 360) : settings.openOrderBoundSeconds;
   const paymentTimeoutMinutes = Number(env.MALL_PAYMENT_TIMEOUT_MINUTES ?? settings.paymentTimeoutMinutes);
   if (!(paymentTimeoutMinutes > 0)) throw new Error('MALL_PAYMENT_TIMEOUT_MINUTES must be a positive number');

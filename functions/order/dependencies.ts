@@ -24,7 +24,7 @@ import type { SweepDeps } from './sweep-service';
 const table = () => requireEnv('ORDER_TABLE');
 export const orderRepository = () => new OrderRepository(dynamo, table());
 const paymentCloser = () => paymentCloseFunction(requireEnv('PAY_CLOSE_FUNCTION'));
-export const orderSagaRepository = () => new OrderSagaRepository(new Barrier(dynamo, table()), table());
+export const orderSagaRepository = () => new OrderSagaRepository(dynamo, new Barrier(dynamo, table()), table());
 
 /** The order saga on Step Functions: executions are named, so starting one twice is harmless. */
 export function sagaRunner(): SagaRunner {

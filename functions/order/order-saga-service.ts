@@ -61,23 +61,18 @@ export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'creat
 // ---- the order service's saga steps ----
 
 /** Saga step OpenOrder: the pending order enters its saga. */
-export async function openOrderStep(orders: OrderSagaRepository, gid: string, input: SagaInput): Promise<StepOutcome> {
-  const result = await orders.open(gid, input.orderId);
-  if (result.status === 'done') return success();
-  return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
+export async function openOrderStep(orders: OrderSagaRepository, input: SagaInput): Promise<StepOutcome> {
+  return (await orders.open(input.orderId)) === 'pending' ? success() : failure('ORDER_NOT_PENDING');
 }
 
 /** Saga step MarkAwaitingPayment: the order waits for payment `paymentId` until `payDue` (Unix ms). */
 export async function awaitPaymentStep(
   orders: OrderSagaRepository,
-  gid: string,
   input: SagaInput,
   paymentId: number,
   payDue: number,
 ): Promise<StepOutcome> {
-  const result = await orders.awaitPayment(gid, input.orderId, paymentId, payDue);
-  if (result.status === 'done') return success();
-  return failure(result.status === 'blocked' ? 'ALREADY_CANCELLED' : 'ORDER_NOT_PENDING');
+  return (await orders.awaitPayment(input.orderId, paymentId, payDue)) === 'done' ? success() : failure('ORDER_NOT_PENDING');
 }
 
 /** Compensation CancelOrder: the order ends cancelled with the reason, unless it was paid. */

@@ -41,14 +41,14 @@ export class OrderService extends Construct {
     const fn = functionFactory(this, 'order', config, { ORDER_TABLE: table.tableName });
 
     const openOrder = fn('saga/open-order');
-    openOrder.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    openOrder.grantTable(table, ['GetItem']);
     const markAwaitingPayment = fn('saga/mark-awaiting-payment', {
       environment: {
         PAYMENT_TIMEOUT_SECONDS: String(config.paymentTimeoutMinutes * 60),
         FLASH_SALE_PAYMENT_TIMEOUT_SECONDS: String(config.orderLimits.flashSalePaymentMinutes * 60),
       },
     });
-    markAwaitingPayment.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    markAwaitingPayment.grantTable(table, ['GetItem', 'UpdateItem']);
     const cancelOrder = fn('saga/cancel-order');
     cancelOrder.grantTable(table, ['UpdateItem', 'PutItem']);
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import { awsHistoryOf, historyPage } from './execution-history';
+import { ExpressWorkflows } from './express';
 import type { LocalLambdas } from './lambda-runtime';
 import { LocalTelemetry } from './telemetry';
 import type { SynthesizedTemplate } from './template';
@@ -19,7 +20,7 @@ export interface ExecutionRecord {
   executionArn: string;
   stateMachineArn: string;
   name: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   input: string;
   output?: string;
   error?: string;
@@ -29,6 +30,8 @@ export interface ExecutionRecord {
   events: Array<Record<string, unknown>>;
   traceId: string;
   abort?: () => void;
+  /** Express only: ends the execution as its time limit does. */
+  timeOut?: () => void;
 }
 
 interface Machine {
@@ -49,6 +52,7 @@ interface Machine {
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
   readonly executions = new Map<string, ExecutionRecord>();
+  private readonly express = new ExpressWorkflows();
 
   constructor(
     template: SynthesizedTemplate,
@@ -72,9 +76,11 @@ export class LocalStepFunctions {
   }
 
   serve(endpoint: LocalAwsEndpoint): void {
+    this.express.serve(endpoint, this.executions, (arn) => this.machines.get(arn)?.type);
     endpoint
       .onTarget('AWSStepFunctions.StartExecution', (input) => this.start(input))
       .onTarget('AWSStepFunctions.DescribeExecution', ({ executionArn }) => {
+        ExpressWorkflows.refuse(executionArn);
         const e = this.get(executionArn);
         return {
           executionArn: e.executionArn,
@@ -89,16 +95,19 @@ export class LocalStepFunctions {
         };
       })
       .onTarget('AWSStepFunctions.StopExecution', ({ executionArn }) => {
+        ExpressWorkflows.refuse(executionArn);
         const e = this.get(executionArn);
         e.abort?.();
         return { stopDate: Date.now() / 1000 };
       })
-      .onTarget('AWSStepFunctions.GetExecutionHistory', ({ executionArn, ...paging }) =>
-        historyPage(awsHistoryOf(this.get(executionArn).events), paging),
-      )
+      .onTarget('AWSStepFunctions.GetExecutionHistory', ({ executionArn, ...paging }) => {
+        ExpressWorkflows.refuse(executionArn);
+        return historyPage(awsHistoryOf(this.get(executionArn).events), paging);
+      })
       .onTarget('AWSStepFunctions.ListExecutions', ({ stateMachineArn }) => ({
+        ...ExpressWorkflows.refuseMachine(this.machines.get(stateMachineArn)?.type),
         executions: [...this.executions.values()]
-          .filter((e) => !stateMachineArn || e.stateMachineArn === stateMachineArn)
+          .filter((e) => (stateMachineArn ? e.stateMachineArn === stateMachineArn : !ExpressWorkflows.isExpressArn(e.executionArn)))
           .map(({ executionArn, name, status, startDate, stopDate }) => ({
             executionArn,
             name,
@@ -118,21 +127,15 @@ export class LocalStepFunctions {
     for (const e of this.executions.values()) if (e.status === 'RUNNING') e.abort?.();
   }
 
-  private async start({
-    stateMachineArn,
-    name,
-    input = '{}',
-    traceHeader,
-  }: {
-    stateMachineArn: string;
-    name?: string;
-    input?: string;
-    traceHeader?: string;
-  }) {
+  private async start(request: { stateMachineArn: string; name?: string; input?: string; traceHeader?: string }) {
+    const { stateMachineArn, name, input = '{}', traceHeader } = request;
     const machine = this.machines.get(stateMachineArn);
     if (!machine) throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     const executionName = name ?? crypto.randomUUID();
-    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    const express = machine.type === 'EXPRESS';
+    const executionArn = express
+      ? this.express.executionArn(stateMachineArn, executionName)
+      : `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.input === input) return { executionArn, startDate: existing.startDate / 1000 };
@@ -186,14 +189,23 @@ export class LocalStepFunctions {
       } as never,
     });
     record.abort = () => execution.abort();
+    let timedOut = false;
+    if (express) {
+      record.timeOut = () => {
+        timedOut = true;
+        execution.abort();
+      };
+      this.express.arm(record, record.timeOut);
+      if (this.express.takeRedelivery()) setTimeout(() => void this.start({ ...request, name: executionName }).catch(() => {}), 10);
+    }
     void (async () => {
       for await (const event of execution.eventLogs) record.events.push(event as unknown as Record<string, unknown>);
     })().catch(() => {});
     execution.result.then(
       (output) => this.finish(record, 'SUCCEEDED', { output: JSON.stringify(output ?? null) }),
       (error: Error) =>
-        this.finish(record, error?.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED', {
-          error: (error as { name?: string })?.name ?? 'Error',
+        this.finish(record, error?.name !== 'ExecutionAbortedError' ? 'FAILED' : timedOut ? 'TIMED_OUT' : 'ABORTED', {
+          error: timedOut ? 'States.Timeout' : ((error as { name?: string })?.name ?? 'Error'),
           cause: error?.message,
         }),
     );
@@ -203,8 +215,10 @@ export class LocalStepFunctions {
   private finish(record: ExecutionRecord, status: ExecutionRecord['status'], extra: Partial<ExecutionRecord>): void {
     Object.assign(record, { status, stopDate: Date.now(), ...extra });
     delete record.abort;
+    delete record.timeOut;
+    this.express.disarm(record);
     if (this.options.historyDir) {
-      const { abort: _abort, ...history } = record;
+      const { abort: _abort, timeOut: _timeOut, ...history } = record;
       fs.writeFile(path.join(this.options.historyDir, `${record.name}.json`), JSON.stringify(history, null, 2), () => {});
     }
   }

@@ -9,16 +9,17 @@
  */
 import { setRoleByMobile } from '../../infra/admin/admin-role';
 import { startLocalCloud } from '../../infra/local/cloud';
+import { costReport, measurePurchases } from './costs';
+import { PRICES } from './prices';
 import { throughputFigures } from './throughput';
 
 const ADMIN = { name: 'Bench Admin', gender: 0, mobile: '19911110000', password: 'bench-admin-pass' };
-// Prices in us-east-1 (on-demand after the November 2024 DynamoDB price cut).
 const PRICE = {
-  standardTransition: 0.025 / 1000,
-  expressRequest: 1.0 / 1e6,
-  expressGbSecond: 0.00001667,
-  dynamoWrite: 0.625 / 1e6,
-  dynamoRead: 0.125 / 1e6,
+  standardTransition: PRICES.stepFunctions.standardTransition.usd,
+  expressRequest: PRICES.stepFunctions.expressRequest.usd,
+  expressGbSecond: PRICES.stepFunctions.expressGbSecond.usd,
+  dynamoWrite: PRICES.dynamoDb.writeUnit.usd,
+  dynamoRead: PRICES.dynamoDb.readUnit.usd,
 };
 
 const log = (line = '') => process.stdout.write(line + '\n');
@@ -45,14 +46,6 @@ async function call(route: string, body: unknown, token?: string, attempt = 1): 
   if (!res.ok) throw new Error(`${route}: ${res.status} ${JSON.stringify(reply)}`);
   return reply;
 }
-async function sfn(operation: string, input: unknown): Promise<any> {
-  const res = await fetch(cloud.awsEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
-    body: JSON.stringify(input),
-  });
-  return res.json();
-}
 async function signIn(user: { name: string; gender: number; mobile: string; password: string }, admin = false) {
   const { id } = await call('/api/user/register', user);
   // The operator's way (npm run admin:grant): registering never makes an admin.
@@ -60,24 +53,15 @@ async function signIn(user: { name: string; gender: number; mobile: string; pass
   const { accessToken } = await call('/api/user/login', user);
   return { id: id as number, token: accessToken as string };
 }
-/** Waits until every execution named order-<id> for `ids` has finished; returns them. */
-async function finished(ids: number[]): Promise<Array<{ executionArn: string; status: string }>> {
+/** Waits until every execution named order-<id> for `ids` has finished; returns them (the local list: Express has no ListExecutions). */
+async function finished(ids: number[]): Promise<Array<{ executionArn: string; status: string; transitions: number }>> {
   const names = new Set(ids.map((id) => `order-${id}`));
   for (;;) {
-    const { executions } = await sfn('ListExecutions', {});
+    const executions = (await (await fetch(`${cloud.awsEndpoint}/_local/executions`)).json()) as any[];
     const mine = executions.filter((e: { name: string }) => names.has(e.name));
     if (mine.length === names.size && mine.every((e: { status: string }) => e.status !== 'RUNNING')) return mine;
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-async function transitions(executionArn: string): Promise<number> {
-  const { events } = await sfn('GetExecutionHistory', { executionArn, maxResults: 1000 });
-  // Billed transitions: every state entered, and every retry of a Task (a second LambdaFunctionScheduled in the same state).
-  const entered = events.filter((e: { type: string }) => e.type.endsWith('StateEntered')).length;
-  const retries =
-    events.filter((e: { type: string }) => e.type === 'LambdaFunctionScheduled').length -
-    events.filter((e: { type: string }) => e.type === 'TaskStateEntered').length;
-  return entered + retries;
 }
 async function inBatches<T, R>(inputs: T[], width: number, task: (input: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
@@ -97,7 +81,10 @@ try {
     await call('/api/product/create', { name: 'Bench item', stock: 100_000, amount: 1000, status: 1, stock_shards: 4 }, admin.token)
   ).id;
 
-  log('# Order saga figures (embedded local cloud, one run)');
+  log(`# Order saga figures (embedded local cloud, one run; workflow ${process.env.MALL_SAGA_WORKFLOW || 'EXPRESS'})`);
+  log();
+  log('## All-in cost of a purchase');
+  for (const line of costReport(await measurePurchases(cloud, call, users, plenty, 24))) log(line);
   log();
   for (const withCoupon of [false, true]) {
     const orders = 40;
@@ -126,7 +113,7 @@ try {
     const succeeded = executions.filter((e) => e.status === 'SUCCEEDED').length;
     const stats = meter.stats;
     const perOrder = (n: number) => (n / succeeded).toFixed(1);
-    const counts = await Promise.all(executions.map((e) => transitions(e.executionArn)));
+    const counts = executions.map((e) => e.transitions);
     const avgTransitions = counts.reduce((a, b) => a + b, 0) / counts.length;
     const requests = Object.values(stats.requests).reduce((a, b) => a + b, 0);
     log(`## ${withCoupon ? 'With' : 'Without'} a coupon (${succeeded} of ${orders} orders placed)`);

@@ -107,3 +107,41 @@ export async function orderSpans(orderId: number): Promise<Array<{ traceId: stri
 export async function functionLogs(): Promise<string[]> {
   return (await call('GET', '/_local/logs')).parsed.lines;
 }
+
+/** Every saga execution the local cloud ran: name, workflow type (STANDARD or EXPRESS), status. */
+export async function sagaRuns(name?: string): Promise<Array<{ executionArn: string; name: string; status: string; type: string }>> {
+  const runs: Array<{ executionArn: string; name: string; status: string; type: string }> = (await call('GET', '/_local/executions'))
+    .parsed;
+  return name === undefined ? runs : runs.filter((r) => r.name === name);
+}
+
+/** The saga's workflow type, as its runs so far show it (call once a saga has run). */
+export async function sagaWorkflow(): Promise<string> {
+  const [run] = await sagaRuns();
+  if (!run) throw new Error('no saga has run yet');
+  return run.type;
+}
+
+/**
+ * Ends the running saga run `name` midway, as its workflow type can end: Standard by
+ * StopExecution (ABORTED), Express by reaching its 5-minute limit (TIMED_OUT; the local cloud's
+ * hook, since Express has no StopExecution). Answers the run's status then, as the API tells it
+ * (DescribeExecution for Standard; Express answers it with InvalidArn, so the local list).
+ */
+export async function endRun(name: string): Promise<{ type: string; status: string }> {
+  const [run] = (await sagaRuns(name)).filter((r) => r.status === 'RUNNING');
+  if (!run) throw new Error(`no running saga run ${name}`);
+  if (run.type === 'EXPRESS') {
+    await call('POST', '/_local/executions/expire', { name });
+    const described = await stepFunctions('DescribeExecution', { executionArn: run.executionArn });
+    if (described.__type !== 'InvalidArn') throw new Error(`DescribeExecution of an Express run: ${JSON.stringify(described)}`);
+    return { type: run.type, status: (await sagaRuns(name)).find((r) => r.executionArn === run.executionArn)!.status };
+  }
+  await stepFunctions('StopExecution', { executionArn: run.executionArn });
+  return { type: run.type, status: (await stepFunctions('DescribeExecution', { executionArn: run.executionArn })).status };
+}
+
+/** The next `count` Express StartExecutions are delivered twice (at-least-once delivery); 0 ends it. */
+export async function redeliverRuns(count: number): Promise<void> {
+  await call('POST', '/_local/executions/redeliver', { count });
+}

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, post, registerAndLogin, settledOrder } from './client';
-import { awsEndpoint, fireSchedule, injectFaults, invokeDirectly, stepFunctions } from './local-cloud';
+import { awsEndpoint, endRun, fireSchedule, injectFaults, invokeDirectly, redeliverRuns, sagaRuns } from './local-cloud';
 import { couponOf, createProduct, issueCoupon, order, signIn, statusTally, stockOf } from './order-helpers';
 
 // Orders over real HTTP (races, and the saga's guarantees under failure); see order-helpers.ts.
@@ -56,6 +56,29 @@ describe.skipIf(!awsEndpoint)("DTM guarantees under failure (needs the local clo
     const created = await order(user.token, { pid, num: 2 });
     expect(await settledOrder(user.token, created.id)).toMatchObject({ state: 'awaiting_payment' });
     expect(await stockOf(pid)).toBe(8);
+  });
+
+  it('a saga run delivered twice (Express is at least once): one order, one reservation, one coupon use', async () => {
+    const user = await registerAndLogin();
+    const pid = await createProduct({ stock: 10 });
+    const coupon = await issueCoupon(user.id);
+    await redeliverRuns(1);
+    const created = await order(user.token, { pid, num: 2, couponId: coupon });
+    await redeliverRuns(0);
+    const settled = await settledOrder(user.token, created.id);
+    expect(settled).toMatchObject({ state: 'awaiting_payment' });
+    const runs = await sagaRuns(`order-${created.id}`);
+    expect(runs).toHaveLength(runs[0]!.type === 'EXPRESS' ? 2 : 1);
+    const deadline = Date.now() + 30_000; // both deliveries have ended
+    while ((await sagaRuns(`order-${created.id}`)).some((r) => r.status === 'RUNNING') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await sagaRuns(`order-${created.id}`)).map((r) => r.status)).toEqual(runs.map(() => 'SUCCEEDED'));
+    expect(await stockOf(pid)).toBe(8);
+    expect(await couponOf(user.token, coupon)).toMatchObject({ state: 'used', order_id: created.id });
+    expect((await post('/api/order/detail', { id: created.id }, bearer(user.token))).body).toMatchObject({
+      state: 'awaiting_payment',
+      payment_id: settled.payment_id,
+    });
   });
 
   it('a compensation failing transiently is retried until it succeeds', async () => {
@@ -113,11 +136,9 @@ describe.skipIf(!awsEndpoint)("DTM guarantees under failure (needs the local clo
     const pid = await createProduct({ stock: 10 });
     await injectFaults('Orders/OpenOrder', 1_000_000); // the saga keeps retrying OpenOrder...
     const created = await order(user.token, { pid, num: 2 });
-    const { executions } = await stepFunctions('ListExecutions', {});
-    const execution = executions.find((e: { name: string }) => e.name === `order-${created.id}`);
-    await stepFunctions('StopExecution', { executionArn: execution.executionArn }); // ...until it is aborted
+    const ended = await endRun(`order-${created.id}`); // ...until it is aborted (Standard) or times out (Express)
     await injectFaults('Orders/OpenOrder', 0);
-    expect((await stepFunctions('DescribeExecution', { executionArn: execution.executionArn })).status).toBe('ABORTED');
+    expect(ended.status).toBe(ended.type === 'EXPRESS' ? 'TIMED_OUT' : 'ABORTED');
     expect((await post('/api/order/detail', { id: created.id }, bearer(user.token))).body.state).toBe('pending');
 
     await fireSchedule('Orders/SweepSchedule', new Date()); // not yet past the bound: left alone

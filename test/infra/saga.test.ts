@@ -26,19 +26,17 @@ function retryWindow(r: { IntervalSeconds: number; BackoffRate: number; MaxAttem
 describe('the order saga state machine', () => {
   const { template, machine, definition } = synth();
 
-  it('is a Standard workflow by default, traced and logged', () => {
-    expect(machine.Properties.StateMachineType).toBe('STANDARD');
+  it('is an Express workflow by default, traced and logged', () => {
+    expect(machine.Properties.StateMachineType).toBe('EXPRESS');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
   });
 
-  it("becomes Express by configuration, with the sweeper bound beyond Express's 5 minutes", () => {
-    const express = synth({ MALL_SAGA_WORKFLOW: 'EXPRESS' });
-    expect(express.machine.Properties.StateMachineType).toBe('EXPRESS');
-    const sweep = Object.values<any>(express.template.Resources).find(
-      (r) => r.Properties?.Environment?.Variables?.OPEN_ORDER_BOUND_SECONDS,
-    );
+  it("keeps the sweeper bound beyond Express's 5 minutes, and becomes Standard by configuration", () => {
+    const sweep = Object.values<any>(template.Resources).find((r) => r.Properties?.Environment?.Variables?.OPEN_ORDER_BOUND_SECONDS);
     expect(Number(sweep.Properties.Environment.Variables.OPEN_ORDER_BOUND_SECONDS)).toBeGreaterThan(300);
+    expect(synth({ MALL_SAGA_WORKFLOW: 'STANDARD' }).machine.Properties.StateMachineType).toBe('STANDARD');
+    expect(() => synth({ MALL_SAGA_WORKFLOW: 'express' })).toThrow(/MALL_SAGA_WORKFLOW must be EXPRESS or STANDARD/);
   });
 
   it('uses only what aws-local-stepfunctions runs: JSONPath, no Assign, Lambda tasks', () => {

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { requireIntEnv } from '../../../shared/env';
 import { sagaStep } from '../../../shared/handlers/saga-step';
-import { gidOf } from '../../../shared/saga';
 import { orderSagaRepository } from '../dependencies';
 import { awaitPaymentStep } from '../order-saga-service';
 
@@ -17,7 +16,6 @@ const paymentIdOf = z.object({ results: z.object({ payment: z.object({ paymentId
 export const handler = sagaStep('MarkAwaitingPayment', (input, raw) =>
   awaitPaymentStep(
     orders,
-    gidOf(input),
     input,
     paymentIdOf.parse(raw).results.payment.paymentId,
     Date.now() + (input.flashSale ? flashSalePaymentTimeoutMs : paymentTimeoutMs),

@@ -1,9 +1,8 @@
 import { sagaStep } from '../../../shared/handlers/saga-step';
-import { gidOf } from '../../../shared/saga';
 import { orderSagaRepository } from '../dependencies';
 import { openOrderStep } from '../order-saga-service';
 
 const orders = orderSagaRepository();
 
 /** Saga step OpenOrder: the pending order enters its saga. */
-export const handler = sagaStep('OpenOrder', (input) => openOrderStep(orders, gidOf(input), input));
+export const handler = sagaStep('OpenOrder', (input) => openOrderStep(orders, input));
