@@ -134,10 +134,11 @@ describe.skipIf(!awsEndpoint)("DTM guarantees under failure (needs the local clo
   it('an order whose saga was aborted is noticed by the sweeper and driven to cancelled', async () => {
     const user = await registerAndLogin();
     const pid = await createProduct({ stock: 10 });
-    await injectFaults('Orders/OpenOrder', 1_000_000); // the saga keeps retrying OpenOrder...
+    // OpenOrder runs late, longer than order/create waits for the saga (5 s in the tests)...
+    await injectFaults('Orders/OpenOrder', 1, { delayMs: 9_000 });
     const created = await order(user.token, { pid, num: 2 });
-    const ended = await endRun(`order-${created.id}`); // ...until it is aborted (Standard) or times out (Express)
-    await injectFaults('Orders/OpenOrder', 0);
+    expect(created.state).toBe('pending');
+    const ended = await endRun(`order-${created.id}`); // ...and its run is aborted (Standard) or times out (Express)
     expect(ended.status).toBe(ended.type === 'EXPRESS' ? 'TIMED_OUT' : 'ABORTED');
     expect((await post('/api/order/detail', { id: created.id }, bearer(user.token))).body.state).toBe('pending');
 
