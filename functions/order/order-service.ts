@@ -124,6 +124,7 @@ async function outcomeOf(deps: OrderDeps, order: OrderRecord, waitMs: number) {
     id: now.id,
     state: now.state,
     status: STATUS[now.state],
+    amount: now.amount,
     ...(now.reason ? { reason: now.reason } : {}),
     ...(now.paymentId ? { payment_id: now.paymentId } : {}),
   };

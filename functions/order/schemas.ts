@@ -103,13 +103,14 @@ const int = z.number().int();
 const orderState = z.enum(['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled']);
 
 /**
- * What create and cancel answer: the order's id and where it stands now; once the saga has
- * ended, why it was cancelled or the payment to pay.
+ * What create and cancel answer: the order's id and where it stands now; create adds the amount
+ * to pay and, once the saga has ended, why it was cancelled or the payment to pay.
  */
 export const orderStateResponse = z.strictObject({
   id,
   state: orderState,
   status: int,
+  amount: int.optional(),
   reason: z.string().optional(),
   payment_id: id.optional(),
 });

@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
-process.setSourceMapsEnabled?.(true);
+// Source maps only if the function asks for them, as NODE_OPTIONS does in Lambda (a worker
+// thread cannot take NODE_OPTIONS itself). The mall's functions do not: their logger maps stacks.
+if (/--enable-source-maps\b/.test(process.env.NODE_OPTIONS ?? '')) process.setSourceMapsEnabled(true);
 const { entry, handlerExport, functionName, memoryMb } = workerData;
 
 const serialize = (error) => ({

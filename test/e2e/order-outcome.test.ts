@@ -28,7 +28,7 @@ describe("order/create answers the saga's outcome", () => {
     const user = await registerAndLogin('One trip');
     const pid = await createProduct({ amount: 700 });
     const created = await create(user.token, { pid, num: 2 });
-    expectOutcome(created, { state: 'awaiting_payment', status: 0, payment_id: expect.any(Number) });
+    expectOutcome(created, { state: 'awaiting_payment', status: 0, amount: 1400, payment_id: expect.any(Number) });
     const detail = await settledOrder(user.token, created.body.id);
     expect(detail).toMatchObject({ state: 'awaiting_payment', amount: 1400 });
     if (created.body.payment_id) expect(created.body.payment_id).toBe(detail.payment_id);

@@ -13,7 +13,7 @@ describe("order creation (the saga's happy path)", () => {
     const pid = await createProduct({ amount: 1250, stock: 10 });
     const created = await order(user.token, { uid: user.id, pid, num: 3, amount: 3750, status: 0 });
     // go-zero-mall's 0: placed, unpaid; the saga's outcome is in the answer (order-outcome.test.ts).
-    expect(created).toEqual({ id: expect.any(Number), state: 'awaiting_payment', status: 0, payment_id: expect.any(Number) });
+    expect(created).toEqual({ id: expect.any(Number), state: 'awaiting_payment', status: 0, amount: 3750, payment_id: expect.any(Number) });
     const done = await settledOrder(user.token, created.id);
     expect(done).toMatchObject({
       id: created.id,
