@@ -28,6 +28,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // Starts the embedded local cloud once per run, unless MALL_API_URL points elsewhere.
           globalSetup: ['test/e2e/global-setup.ts'],
+          setupFiles: ['test/e2e/e2e-setup.ts'],
           // One local cloud is shared, and the order sweeper and flash sale are global: files run
           // one after another so that one file's clock jumps cannot close another's orders.
           fileParallelism: false,

@@ -19,9 +19,19 @@ async function call(method: string, route: string, body?: unknown): Promise<any>
   return { parsed, functionError: res.headers.get('x-amz-function-error') };
 }
 
+/** Functions this test file injected faults into. */
+const faulted = new Set<string>();
+
 /** The next `count` invocations of the function (by construct path, e.g. "Products/ReserveStock") fail, or with `delayMs` run late. */
 export async function injectFaults(fn: string, count: number, how: { errorType?: string; delayMs?: number } = {}): Promise<void> {
   await call('POST', '/_local/faults', { function: fn, count, ...how });
+  faulted.add(fn);
+}
+
+/** Ends every fault this file injected, so a test that failed midway leaves none to the tests after it (e2e-setup.ts). */
+export async function clearFaults(): Promise<void> {
+  for (const fn of faulted) await call('POST', '/_local/faults', { function: fn, count: 0 });
+  faulted.clear();
 }
 
 /** Invokes a function directly, as Step Functions would, and returns what it returned. */
