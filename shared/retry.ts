@@ -36,11 +36,12 @@ export async function retry<T>(policy: RetryPolicy, attempt: (n: number) => Prom
 
 /**
  * Reads with short, jittered, doubling pauses (up to 50, 100, 200, then 400 ms) while `pending`
- * holds, for at most `withinMs` (one last read at the end); returns the last value read.
+ * holds, for at most `withinMs` (one last read at the end); returns the last value read. `last`,
+ * a value the caller has just read, saves the first read.
  */
-export async function pollWhile<T>(read: () => Promise<T>, pending: (value: T) => boolean, withinMs: number): Promise<T> {
+export async function pollWhile<T>(read: () => Promise<T>, pending: (value: T) => boolean, withinMs: number, last?: T): Promise<T> {
   const deadline = Date.now() + withinMs;
-  let value = await read();
+  let value = last !== undefined ? last : await read();
   for (let bound = 50; pending(value) && Date.now() < deadline; bound = Math.min(bound * 2, 400)) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(Math.random() * bound, deadline - Date.now())));
     value = await read();

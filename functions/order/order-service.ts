@@ -119,7 +119,7 @@ export async function createOrder(deps: OrderDeps, caller: Caller, input: Create
 /** Where the order stands once its saga has ended, or `pending` after `waitMs`: what create answers. */
 async function outcomeOf(deps: OrderDeps, order: OrderRecord, waitMs: number) {
   const pending = (o?: OrderRecord) => o?.state === 'pending';
-  const now = pending(order) && waitMs > 0 ? ((await pollWhile(() => deps.orders.get(order.id), pending, waitMs)) ?? order) : order;
+  const now = pending(order) && waitMs > 0 ? ((await pollWhile(() => deps.orders.get(order.id), pending, waitMs, order)) ?? order) : order;
   return {
     id: now.id,
     state: now.state,

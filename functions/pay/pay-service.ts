@@ -31,11 +31,12 @@ export const ORDER_PENDING_RETRY_AFTER = 1;
  * for at most `waitMs`; then 409 ORDER_PENDING with Retry-After, since the order is fine, only
  * not placed yet.
  */
-async function placedOrder(orders: OrderLookup, oid: number, waitMs: number): Promise<OrderSummary | null> {
+async function placedOrder(orders: OrderLookup, pending: OrderSummary, waitMs: number): Promise<OrderSummary | null> {
   const order = await pollWhile(
-    () => orders.get(oid),
+    () => orders.get(pending.id),
     (o) => o?.state === 'pending',
     waitMs,
+    pending,
   );
   if (order?.state === 'pending')
     throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment', ORDER_PENDING_RETRY_AFTER);
@@ -58,7 +59,7 @@ export async function createPayment(
   let order = await orders.get(input.oid);
   if (!order || order.uid !== caller.uid) throw notFound('ORDER_NOT_FOUND', 'order not found');
   if (input.amount !== order.amount) throw badRequest('AMOUNT_MISMATCH', `the order's amount is ${order.amount}, not ${input.amount}`);
-  if (order.state === 'pending') order = (await placedOrder(orders, order.id, waitMs))!;
+  if (order.state === 'pending') order = (await placedOrder(orders, order, waitMs))!;
   const existing = await repo.forOrder(order.id);
   if (existing?.status === 'paid' || order.state === 'paid') throw conflict('ALREADY_PAID', 'this order is already paid');
   if (order.state !== 'awaiting_payment' || existing?.status === 'closed')

@@ -14,13 +14,6 @@ import { PRICES } from './prices';
 import { throughputFigures } from './throughput';
 
 const ADMIN = { name: 'Bench Admin', gender: 0, mobile: '19911110000', password: 'bench-admin-pass' };
-const PRICE = {
-  standardTransition: PRICES.stepFunctions.standardTransition.usd,
-  expressRequest: PRICES.stepFunctions.expressRequest.usd,
-  expressGbSecond: PRICES.stepFunctions.expressGbSecond.usd,
-  dynamoWrite: PRICES.dynamoDb.writeUnit.usd,
-  dynamoRead: PRICES.dynamoDb.readUnit.usd,
-};
 
 const log = (line = '') => process.stdout.write(line + '\n');
 const cloud = await startLocalCloud({
@@ -126,9 +119,9 @@ try {
       `- DynamoDB write units per order: ${perOrder(stats.writeUnits)}, read units: ${perOrder(stats.readUnits)} (estimated, items < 1 KB)`,
     );
     log(`- Step Functions state transitions per order: ${avgTransitions.toFixed(1)}`);
-    const standard = avgTransitions * PRICE.standardTransition * 1e6;
-    const express = (PRICE.expressRequest + 1 * 0.0625 * PRICE.expressGbSecond) * 1e6;
-    const dynamo = ((stats.writeUnits * PRICE.dynamoWrite + stats.readUnits * PRICE.dynamoRead) / succeeded) * 1e6;
+    const standard = avgTransitions * PRICES.stepFunctions.standardTransition.usd * 1e6;
+    const express = (PRICES.stepFunctions.expressRequest.usd + 1 * 0.0625 * PRICES.stepFunctions.expressGbSecond.usd) * 1e6;
+    const dynamo = ((stats.writeUnits * PRICES.dynamoDb.writeUnit.usd + stats.readUnits * PRICES.dynamoDb.readUnit.usd) / succeeded) * 1e6;
     log(
       `- Per million orders: Step Functions Standard $${standard.toFixed(0)}, Express ≈ $${express.toFixed(2)} (assuming 1 s at 64 MB), DynamoDB on-demand $${dynamo.toFixed(2)}`,
     );
