@@ -3,12 +3,15 @@ import { failedCondition } from './conditions';
 import { RETRY, retry } from './retry';
 
 /**
- * DTM's sub-transaction barrier on DynamoDB. Every saga step and compensation writes a barrier
- * item `BARRIER#<gid>#<branch>` / `<op>` in the same transaction as its business change, in the
- * participant's own table. Hence:
- *   - a repeated delivery finds its barrier and changes nothing (idempotent);
- *   - a compensation whose action never ran inserts the action's barrier itself and does nothing
- *     else (empty compensation), and that barrier blocks the action if it arrives late (no hanging).
+ * DTM's sub-transaction barrier on DynamoDB. Every saga step writes a barrier item
+ * `BARRIER#<gid>#<branch>` / `action` in the same transaction as its business change, in the
+ * participant's own table; its compensation marks that same item (`compensatedAt`) in the
+ * transaction that undoes the change. Hence:
+ *   - a repeated delivery finds its barrier (or its mark) and changes nothing (idempotent);
+ *   - a compensation whose action never ran inserts the action's barrier itself, already marked,
+ *     and does nothing else (empty compensation), and that barrier blocks the action if it
+ *     arrives late (no hanging).
+ * One item per branch, not one per operation: a transaction item costs two write units.
  */
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -85,14 +88,15 @@ export class Barrier {
     const policy = { attempts: 5, baseDelayMs: 10, exhausted: () => new Error(`compensation of ${gid}/${branch} kept racing its action`) };
     return retry(policy, async (): Promise<CompensationResult | typeof RETRY> => {
       const action = await this.read(gid, branch, 'action');
-      const compensation = newBarrier(this.table, gid, branch, 'compensate');
       if (!action) {
         // The action never ran: record it as done-by-compensation so it is blocked if it comes late.
-        const blocked = await this.write([newBarrier(this.table, gid, branch, 'action', { origin: 'compensation' }), compensation]);
+        const blocked = await this.write([
+          newBarrier(this.table, gid, branch, 'action', { origin: 'compensation', compensatedAt: Date.now() }),
+        ]);
         return blocked === 'ok' ? 'empty' : RETRY; // the action (or another compensation) got there first: look again
       }
-      if (action.origin === 'compensation') return 'already-done';
-      const undone = await this.write([compensation, ...(await undo(action.data as T))]);
+      if (action.origin === 'compensation' || action.compensatedAt !== undefined) return 'already-done';
+      const undone = await this.write([this.mark(gid, branch, 'compensatedAt'), ...(await undo(action.data as T))]);
       if (undone === 'ok') return 'compensated';
       if (undone.failedItem === 0) return 'already-done';
       throw new Error(`compensation of ${gid}/${branch} was refused by item ${undone.failedItem}`);
@@ -100,9 +104,9 @@ export class Barrier {
   }
 
   /**
-   * Runs another operation of a branch once (CancelOrder's, inventory's confirm): `items`
-   * together with the operation's barrier. 'already-done' if it ran before; 'refused' if a
-   * condition of `items` failed (nothing was written).
+   * Runs an operation of a branch that has no action once (CancelOrder's): `items` together
+   * with the operation's barrier. 'already-done' if it ran before; 'refused' if a condition of
+   * `items` failed (nothing was written).
    */
   async once(gid: string, branch: string, op: string, items: TransactItem[]): Promise<'done' | 'already-done' | 'refused'> {
     const written = await this.write([newBarrier(this.table, gid, branch, op), ...items]);
@@ -111,17 +115,22 @@ export class Barrier {
   }
 
   /**
-   * A transaction item that holds only while the branch was not compensated: an operation that
-   * must not follow the compensation (inventory's confirm after the stock was released) adds it.
+   * Runs a follow-up of the branch's action once (inventory's confirm), marked `<op>At` on the
+   * action's barrier, and only while the action stands: it ran and was not compensated.
+   * 'already-done' if it ran before; 'not-standing' if the action never ran, was blocked or was
+   * compensated (nothing was written); 'refused' if a condition of `items` failed.
    */
-  notCompensated(gid: string, branch: string): TransactItem {
-    return {
-      ConditionCheck: {
-        TableName: this.table,
-        Key: barrierKey(gid, branch, 'compensate'),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
+  async followUp(
+    gid: string,
+    branch: string,
+    op: string,
+    items: TransactItem[],
+  ): Promise<'done' | 'already-done' | 'not-standing' | 'refused'> {
+    const written = await this.write([this.mark(gid, branch, `${op}At`), ...items]);
+    if (written === 'ok') return 'done';
+    if (written.failedItem > 0) return 'refused';
+    const action = await this.read(gid, branch, 'action');
+    return action?.[`${op}At`] !== undefined && action.compensatedAt === undefined ? 'already-done' : 'not-standing';
   }
 
   /** What the branch's action stored, if the action ran (not if a compensation blocked it). */
@@ -130,9 +139,25 @@ export class Barrier {
     return action?.origin === 'action' ? (action.data as T) : undefined;
   }
 
-  private async read(gid: string, branch: string, op: 'action' | 'compensate') {
+  /** Sets `<attribute>` on the branch's action barrier, on condition that the action ran and stands, and that it is not set yet. */
+  private mark(gid: string, branch: string, attribute: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: barrierKey(gid, branch, 'action'),
+        UpdateExpression: 'SET #mark = :now',
+        ConditionExpression: 'origin = :action AND attribute_not_exists(compensatedAt) AND attribute_not_exists(#mark)',
+        ExpressionAttributeNames: { '#mark': attribute },
+        ExpressionAttributeValues: { ':now': Date.now(), ':action': 'action' },
+      },
+    };
+  }
+
+  private async read(gid: string, branch: string, op: 'action') {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: barrierKey(gid, branch, op), ConsistentRead: true }));
-    return out.Item as { origin: 'action' | 'compensation'; data?: unknown } | undefined;
+    return out.Item as
+      | ({ origin: 'action' | 'compensation'; data?: unknown; compensatedAt?: number } & Record<string, unknown>)
+      | undefined;
   }
 
   private async write(items: TransactItem[]): Promise<'ok' | { failedItem: number }> {

@@ -18,9 +18,9 @@ export function toView(p: PaymentRecord): PaymentView {
   return { id: p.id, uid: p.uid, oid: p.oid, amount: p.amount, source: p.source, status: PAY_STATUS[state], state };
 }
 
-/** A new payment record for an order, awaiting payment. */
-async function newPayment(repo: PaymentRepository, order: { uid: number; oid: number; amount: number }): Promise<PaymentRecord> {
-  return { id: await repo.nextId(), ...order, source: 0, status: 'awaiting', createdAt: Date.now() };
+/** A new payment record for an order, awaiting payment: it takes the order's id (one payment per order). */
+function newPayment(order: { uid: number; oid: number; amount: number }): PaymentRecord {
+  return { id: order.oid, ...order, source: 0, status: 'awaiting', createdAt: Date.now() };
 }
 
 /** Seconds a client told ORDER_PENDING should wait before asking again (Retry-After). */
@@ -64,7 +64,7 @@ export async function createPayment(
   if (existing?.status === 'paid' || order.state === 'paid') throw conflict('ALREADY_PAID', 'this order is already paid');
   if (order.state !== 'awaiting_payment' || existing?.status === 'closed')
     throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.state} cannot be paid`);
-  const payment = existing ?? (await repo.createForOrder(await newPayment(repo, { uid: order.uid, oid: order.id, amount: order.amount })));
+  const payment = existing ?? (await repo.createForOrder(newPayment({ uid: order.uid, oid: order.id, amount: order.amount })));
   return { id: payment.id };
 }
 
@@ -143,7 +143,7 @@ export async function closePaymentForOrder(repo: PaymentRepository, orderId: num
 
 /** Saga step CreatePayment: the order's payment record, awaiting payment. */
 export async function createPaymentStep(repo: PaymentRepository, barrier: Barrier, gid: string, input: SagaInput): Promise<StepOutcome> {
-  const result = await repo.create(barrier, gid, await newPayment(repo, { uid: input.uid, oid: input.orderId, amount: input.amount }));
+  const result = await repo.create(barrier, gid, newPayment({ uid: input.uid, oid: input.orderId, amount: input.amount }));
   if (result.status === 'done') return success({ paymentId: result.data.paymentId });
   if (result.status === 'blocked') return failure('ALREADY_CANCELLED');
   throw new Error(`order ${input.orderId} already has another payment record`); // never expected

@@ -1,15 +1,14 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Barrier } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
-import { IdAllocator } from '../../shared/ids';
 import { recordOf } from '../../shared/records';
 
 /**
  * The payment table:
- *   PAY#<id> / PAY          a payment record (go-zero-mall's pay service)
- *   ORDER#<oid> / PAY       the payment of an order: at most one per order
+ *   PAY#<id> / PAY          a payment record (go-zero-mall's pay service). An order has at most
+ *                           one payment, and it takes the order's id: the key itself keeps it
+ *                           unique, with no lookup item and no id counter to write.
  *   BARRIER#<gid>#payment   the saga's barriers
  * A paid payment whose PaymentSucceeded is not yet on the bus carries outboxPk/outboxAt (the
  * sparse index ByOutbox, one partition: what the outbox relay republishes).
@@ -35,38 +34,19 @@ const paymentRecord = z.object({
 });
 export type PaymentRecord = z.infer<typeof paymentRecord>;
 
-/** ORDER#<oid> / PAY: which payment is the order's. */
-const orderPaymentRecord = z.object({ paymentId: z.number() });
-
 const paymentKey = (id: number) => ({ pk: `PAY#${id}`, sk: 'PAY' });
-const orderKey = (oid: number) => ({ pk: `ORDER#${oid}`, sk: 'PAY' });
 const OUTBOX_PK = 'OUTBOX';
 
 export class PaymentRepository {
-  private readonly ids: IdAllocator;
-
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {
-    this.ids = new IdAllocator(db, table, { pk: 'COUNTER#payment', sk: 'COUNTER' });
-  }
-
-  nextId(): Promise<number> {
-    return this.ids.nextId();
-  }
+  ) {}
 
   /** The order's payment record, awaiting payment, written with the saga's barrier. */
   create(barrier: Barrier, gid: string, payment: PaymentRecord) {
     return barrier.action(gid, 'payment', { paymentId: payment.id }, [
       { Put: { TableName: this.table, Item: { ...paymentKey(payment.id), ...payment }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Put: {
-          TableName: this.table,
-          Item: { ...orderKey(payment.oid), paymentId: payment.id },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
     ]);
   }
 
@@ -102,37 +82,20 @@ export class PaymentRepository {
     ]);
   }
 
-  /** Creates the payment of an order that has none (the saga normally has made it). */
+  /** Creates the payment of an order that has none (the saga normally has made it), or returns the one it has. */
   async createForOrder(payment: PaymentRecord): Promise<PaymentRecord> {
-    const existing = await this.forOrder(payment.oid);
-    if (existing) return existing;
     try {
       await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...paymentKey(payment.id), ...payment },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...orderKey(payment.oid), paymentId: payment.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...paymentKey(payment.id), ...payment },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return payment;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const raced = await this.forOrder(payment.oid);
-      if (!raced) throw error;
-      return raced;
+      if (!conditionFailed(error)) throw error;
+      return (await this.forOrder(payment.oid))!;
     }
   }
 
@@ -229,8 +192,8 @@ export class PaymentRepository {
     return out.Item ? recordOf(paymentRecord, out.Item) : undefined;
   }
 
-  async forOrder(oid: number): Promise<PaymentRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: orderKey(oid), ConsistentRead: true }));
-    return out.Item ? this.get(recordOf(orderPaymentRecord, out.Item).paymentId) : undefined;
+  /** The order's payment: the one with the order's id. */
+  forOrder(oid: number): Promise<PaymentRecord | undefined> {
+    return this.get(oid);
   }
 }

@@ -124,18 +124,18 @@ export class StockRepository {
 
   /**
    * Inventory's Confirm (seed 004): the order's reservation is sold. Counts the sale on each
-   * product (sales, and the sales index key) once per order: a confirm barrier in the same
-   * transaction makes a redelivered or replayed event a no-op. Nothing to confirm if the saga
-   * never reserved, or if its reservation was released (the order was cancelled, and a late
-   * payment is the order service's to refund): the transaction holds only while it was not.
+   * product (sales, and the sales index key) once per order: a confirm mark on the reservation's
+   * barrier, in the same transaction, makes a redelivered or replayed event a no-op. Nothing to
+   * confirm if the saga never reserved, or if its reservation was released (the order was
+   * cancelled, and a late payment is the order service's to refund): the mark holds only while
+   * it was not.
    */
   async confirmSale(barrier: Barrier, gid: string): Promise<'confirmed' | 'already-confirmed' | 'nothing-reserved' | 'released'> {
     const reserved = await barrier.actionData<{ reservations: Reservation[] }>(gid, 'stock');
     if (!reserved) return 'nothing-reserved';
     const sold = new Map<number, number>();
     for (const r of reserved.reservations) sold.set(r.pid, (sold.get(r.pid) ?? 0) + r.num);
-    const outcome = await barrier.once(gid, 'stock', 'confirm', [
-      barrier.notCompensated(gid, 'stock'),
+    const outcome = await barrier.followUp(gid, 'stock', 'confirm', [
       ...[...sold].map(([pid, num]) => ({
         Update: {
           TableName: this.table,
@@ -147,8 +147,7 @@ export class StockRepository {
         },
       })),
     ]);
-    // Only the first item has a condition: the reservation was released meanwhile.
-    if (outcome === 'refused') return 'released';
+    if (outcome === 'not-standing' || outcome === 'refused') return 'released'; // the sales counts have no condition
     return outcome === 'done' ? 'confirmed' : 'already-confirmed';
   }
 }

@@ -32,7 +32,7 @@ export class PaymentService extends Construct {
     this.grant = (f, actions, indexes) => f.grantTable(table, actions, indexes);
 
     const createPayment = this.fn('saga/create-payment');
-    this.grant(createPayment, ['GetItem', 'UpdateItem', 'PutItem']);
+    this.grant(createPayment, ['GetItem', 'PutItem']);
     this.createPayment = createPayment;
 
     const closePayment = this.fn('saga/close-payment');
@@ -60,7 +60,7 @@ export class PaymentService extends Construct {
     const create = fn('api/create', {
       environment: { ORDER_GET_FUNCTION: orderGet.literalName, PAY_ORDER_WAIT_MS: String(config.payOrderWaitMs) },
     });
-    grant(create, ['GetItem', 'UpdateItem', 'PutItem']);
+    grant(create, ['GetItem', 'PutItem']);
     create.grantInvokeOf(orderGet);
     api.route(create);
 

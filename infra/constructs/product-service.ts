@@ -86,7 +86,7 @@ export class ProductService extends Construct {
     this.reserveStock = reserveStock;
 
     const onPaymentSucceeded = fn('events/on-payment-succeeded');
-    onPaymentSucceeded.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    onPaymentSucceeded.grantTable(table, ['GetItem', 'UpdateItem']);
     events.subscribe(this, 'StockSold', paymentSucceeded, onPaymentSucceeded);
 
     const releaseStock = fn('saga/release-stock');

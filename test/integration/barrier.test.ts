@@ -97,4 +97,28 @@ describe('Barrier', () => {
     expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0);
     expect(await acct.balance()).toBe(900);
   });
+
+  it('runs a follow-up once, only while its action stands, marked on the action barrier', async () => {
+    const acct = await account('a8', 100);
+    await barrier.action('g8', 'pay', { amount: 10 }, [acct.take(10)]);
+    expect(await barrier.followUp('g8', 'pay', 'confirm', [acct.give(1)])).toBe('done');
+    expect(await barrier.followUp('g8', 'pay', 'confirm', [acct.give(1)])).toBe('already-done');
+    expect(await acct.balance()).toBe(91);
+    // The compensation may still run after a follow-up; a follow-up may not run after it.
+    expect(await barrier.compensate('g8', 'pay', ({ amount }: { amount: number }) => [acct.give(amount)])).toBe('compensated');
+    expect(await barrier.followUp('g8', 'pay', 'other', [acct.give(1)])).toBe('not-standing');
+    expect(await acct.balance()).toBe(101);
+    // One item per branch: the marks live on the action's barrier.
+    const item = (await db.send(new GetCommand({ TableName: TABLE, Key: { pk: 'BARRIER#g8#pay', sk: 'action' }, ConsistentRead: true })))
+      .Item!;
+    expect(item).toMatchObject({ origin: 'action', confirmAt: expect.any(Number), compensatedAt: expect.any(Number) });
+  });
+
+  it('refuses a follow-up of an action that never ran, or that a compensation blocked', async () => {
+    const acct = await account('a9', 100);
+    expect(await barrier.followUp('g9', 'pay', 'confirm', [acct.give(1)])).toBe('not-standing');
+    expect(await barrier.compensate('g9', 'pay', () => [acct.give(1)])).toBe('empty');
+    expect(await barrier.followUp('g9', 'pay', 'confirm', [acct.give(1)])).toBe('not-standing');
+    expect(await acct.balance()).toBe(100);
+  });
 });

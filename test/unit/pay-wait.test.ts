@@ -26,7 +26,6 @@ function ordersPlacedAfter(pendingReads: number) {
 function payments(): PaymentRepository {
   const byOrder = new Map<number, PaymentRecord>();
   return {
-    nextId: async () => 1,
     forOrder: async (oid: number) => byOrder.get(oid),
     createForOrder: async (p: PaymentRecord) => {
       byOrder.set(p.oid, p);
