@@ -33,6 +33,13 @@ export interface StageConfig {
    */
   sagaWorkflow: 'STANDARD' | 'EXPRESS';
   /**
+   * Which of the saga's execution events go to its log group (MALL_SAGA_LOG_LEVEL, ERROR by
+   * default): ERROR logs every failure (failed, timed-out or aborted tasks and runs) and none of a
+   * run that succeeds, which X-Ray and the steps' own log lines already show. ALL logs every event,
+   * about 17 lines per run: most of a purchase's log bytes (npm run bench:saga prints both).
+   */
+  sagaLogLevel: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+  /**
    * An order still pending (or cancelling) this long after it was created, and whose saga is not
    * running, is driven to cancelled. For Express it must exceed Express's 5-minute limit.
    */
@@ -114,6 +121,7 @@ const base: Omit<StageConfig, 'stage'> = {
   logRetentionDays: 30,
   throttle: { rateLimit: 500, burstLimit: 1000 },
   sagaWorkflow: 'EXPRESS',
+  sagaLogLevel: 'ERROR',
   openOrderBoundSeconds: 600,
   sweepEveryMinutes: 1,
   sweep: { concurrency: 4, timeoutSeconds: 60 },
@@ -149,6 +157,9 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
   if (workflow !== 'EXPRESS' && workflow !== 'STANDARD')
     throw new Error(`MALL_SAGA_WORKFLOW must be EXPRESS or STANDARD, got "${workflow}"`);
   const sagaWorkflow: StageConfig['sagaWorkflow'] = workflow;
+  const sagaLogLevel = (env.MALL_SAGA_LOG_LEVEL || settings.sagaLogLevel) as StageConfig['sagaLogLevel'];
+  if (!['ALL', 'ERROR', 'FATAL', 'OFF'].includes(sagaLogLevel))
+    throw new Error(`MALL_SAGA_LOG_LEVEL must be ALL, ERROR, FATAL or OFF, got "${sagaLogLevel}"`);
   const openOrderBoundSeconds = sagaWorkflow === 'EXPRESS' ? Math.max(settings.openOrderBoundSeconds, 360) : settings.openOrderBoundSeconds;
   const paymentTimeoutMinutes = Number(env.MALL_PAYMENT_TIMEOUT_MINUTES ?? settings.paymentTimeoutMinutes);
   if (!(paymentTimeoutMinutes > 0)) throw new Error('MALL_PAYMENT_TIMEOUT_MINUTES must be a positive number');
@@ -181,6 +192,7 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     wafRateLimit,
     alarmEmails,
     sagaWorkflow,
+    sagaLogLevel,
     openOrderBoundSeconds,
     paymentTimeoutMinutes,
     payOrderWaitMs,

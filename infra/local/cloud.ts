@@ -76,7 +76,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => {});
-    if (!options.dataDir) fs.rmSync(workDir, { recursive: true, force: true });
+    // MALL_KEEP_WORK_DIR=1 keeps the functions' logs of a test run to read after it.
+    if (!options.dataDir && !process.env.MALL_KEEP_WORK_DIR) fs.rmSync(workDir, { recursive: true, force: true });
   };
 
   try {
@@ -181,6 +182,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const stepFunctions = new LocalStepFunctions(template, lambdas, {
       retryPauseMs: options.retryPauseMs,
       historyDir: path.join(workDir, 'executions'),
+      logFile: path.join(workDir, 'state-machines.log'),
     });
     stepFunctions.serve(aws);
     stops.push(async () => stepFunctions.stop());

@@ -2,6 +2,8 @@ export interface DynamoStats {
   requests: Record<string, number>;
   /** Estimated write capacity units: 1 per write of an item under 1 KB, 2 per item in a transaction. */
   writeUnits: number;
+  /** The same, by table. */
+  writeUnitsByTable: Record<string, number>;
   /** Estimated read capacity units: 1 per strongly consistent read of an item under 4 KB, 0.5 eventually consistent. */
   readUnits: number;
 }
@@ -16,10 +18,10 @@ const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
  * through, so metering adds no hop of its own.
  */
 export class DynamoMeter {
-  stats: DynamoStats = { requests: {}, writeUnits: 0, readUnits: 0 };
+  stats: DynamoStats = { requests: {}, writeUnits: 0, writeUnitsByTable: {}, readUnits: 0 };
 
   reset(): void {
-    this.stats = { requests: {}, writeUnits: 0, readUnits: 0 };
+    this.stats = { requests: {}, writeUnits: 0, writeUnitsByTable: {}, readUnits: 0 };
   }
 
   /** Counts one request: its operation (from X-Amz-Target) and its parsed input. */
@@ -27,10 +29,15 @@ export class DynamoMeter {
     if (!operation) return;
     this.stats.requests[operation] = (this.stats.requests[operation] ?? 0) + 1;
     const read = (consistent: boolean | undefined, items = 1) => (this.stats.readUnits += items * (consistent ? 1 : 0.5));
-    if (SINGLE_WRITES.has(operation)) this.stats.writeUnits += 1;
-    else if (operation === 'TransactWriteItems') this.stats.writeUnits += 2 * (input.TransactItems?.length ?? 0);
+    const write = (table: string, units: number) => {
+      this.stats.writeUnits += units;
+      this.stats.writeUnitsByTable[table] = (this.stats.writeUnitsByTable[table] ?? 0) + units;
+    };
+    if (SINGLE_WRITES.has(operation)) write(input.TableName, 1);
+    else if (operation === 'TransactWriteItems')
+      for (const item of input.TransactItems ?? []) write((Object.values(item)[0] as { TableName: string }).TableName, 2);
     else if (operation === 'BatchWriteItem')
-      this.stats.writeUnits += Object.values<unknown[]>(input.RequestItems ?? {}).reduce((n, r) => n + r.length, 0);
+      for (const [table, requests] of Object.entries<unknown[]>(input.RequestItems ?? {})) write(table, requests.length);
     else if (operation === 'GetItem') read(input.ConsistentRead);
     else if (operation === 'BatchGetItem')
       for (const r of Object.values<any>(input.RequestItems ?? {})) read(r.ConsistentRead, r.Keys?.length ?? 0);

@@ -1,5 +1,6 @@
 import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import { awsHistoryOf } from './execution-history';
+import { type LogLevel, logBytesByLevel } from './state-machine-logs';
 import type { ExecutionRecord } from './step-functions';
 
 /** Express's limit on an execution's duration: one still running then is stopped, as timed out. */
@@ -62,24 +63,35 @@ export class ExpressWorkflows {
   /**
    * Test hooks:
    *   GET  /_local/executions                  every execution: name, type, status, ARN, start and stop
-   *                                            (Unix ms), and what Standard would bill: state transitions
+   *                                            (Unix ms), what Standard would bill (state transitions), and
+   *                                            the bytes its events take in the log group at each level
    *   POST /_local/executions/expire {name}    the running executions named `name` reach Express's
    *                                            time limit now (TIMED_OUT); a Standard one is aborted
    *   POST /_local/executions/redeliver {count}   the next `count` Express StartExecutions run twice
    */
-  serve(endpoint: LocalAwsEndpoint, executions: Map<string, ExecutionRecord>, typeOf: (machineArn: string) => string | undefined) {
+  serve(
+    endpoint: LocalAwsEndpoint,
+    executions: Map<string, ExecutionRecord>,
+    machineOf: (machineArn: string) => { type: string; logging: { level: LogLevel; includeExecutionData: boolean } } | undefined,
+  ) {
+    const typeOf = (arn: string) => machineOf(arn)?.type;
     endpoint
       .onRest('GET', /^\/_local\/executions$/, async () => ({
         status: 200,
-        body: [...executions.values()].map(({ executionArn, name, status, stateMachineArn, startDate, stopDate, events }) => ({
-          executionArn,
-          name,
-          status,
-          type: typeOf(stateMachineArn),
-          startDate,
-          ...(stopDate ? { stopDate } : {}),
-          ...billed(events),
-        })),
+        body: [...executions.values()].map(({ executionArn, name, status, stateMachineArn, startDate, stopDate, events }) => {
+          const machine = machineOf(stateMachineArn);
+          return {
+            executionArn,
+            name,
+            status,
+            type: machine?.type,
+            startDate,
+            ...(stopDate ? { stopDate } : {}),
+            ...billed(events),
+            logLevel: machine?.logging.level,
+            logBytes: logBytesByLevel(awsHistoryOf(events), executionArn, machine?.logging.includeExecutionData),
+          };
+        }),
       }))
       .onRest('POST', /^\/_local\/executions\/expire$/, async (_, body: any) => {
         const running = [...executions.values()].filter((e) => e.name === String(body?.name) && e.status === 'RUNNING');
@@ -102,8 +114,7 @@ export class ExpressWorkflows {
 
 /**
  * What an execution is billed by: `transitions` (Standard: every state entered, and every retry of
- * a Task), `tasks` (Lambda invocations, retries included) and `historyEvents` (the events Step
- * Functions logs at level ALL).
+ * a Task) and `tasks` (Lambda invocations, retries included).
  */
 function billed(raw: ExecutionRecord['events']) {
   const history = awsHistoryOf(raw);
@@ -112,6 +123,5 @@ function billed(raw: ExecutionRecord['events']) {
   return {
     transitions: count((t) => t.endsWith('StateEntered')) + tasks - count((t) => t === 'TaskStateEntered'),
     tasks,
-    historyEvents: history.length,
   };
 }

@@ -4,6 +4,7 @@ import { AwsServiceError, type LocalAwsEndpoint } from './aws-services';
 import { awsHistoryOf, historyPage } from './execution-history';
 import { ExpressWorkflows } from './express';
 import type { LocalLambdas } from './lambda-runtime';
+import { type LogLevel, logLinesOf } from './state-machine-logs';
 import { LocalTelemetry } from './telemetry';
 import type { SynthesizedTemplate } from './template';
 
@@ -39,6 +40,8 @@ interface Machine {
   definition: Record<string, any>;
   type: string;
   taskStates: Array<{ state: string; functionId: string }>;
+  /** Its LoggingConfiguration: which events go to its log group (state-machine-logs.ts). */
+  logging: { level: LogLevel; includeExecutionData: boolean };
   /** Validated by its first execution; later ones skip the validation (ajv, ~95 ms of main-thread CPU each). */
   validated?: boolean;
 }
@@ -47,7 +50,9 @@ interface Machine {
  * Local Step Functions: the template's state machines run in process by aws-local-stepfunctions,
  * their Task states invoking the local functions. Functions reach it through the normal SFN
  * SDK client (StartExecution, DescribeExecution, StopExecution, GetExecutionHistory). Every
- * execution's history is kept, and written to `historyDir` when it ends.
+ * execution's history is kept, and written to `historyDir` when it ends; the events its machine's
+ * LoggingConfiguration selects are appended to `logFile`, as Step Functions sends them to the
+ * machine's log group.
  */
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
@@ -57,7 +62,7 @@ export class LocalStepFunctions {
   constructor(
     template: SynthesizedTemplate,
     private readonly lambdas: LocalLambdas,
-    private readonly options: { retryPauseMs?: number; historyDir?: string },
+    private readonly options: { retryPauseMs?: number; historyDir?: string; logFile?: string },
   ) {
     for (const [logicalId, resource] of template.ofType('AWS::StepFunctions::StateMachine')) {
       const p = resource.Properties ?? {};
@@ -70,13 +75,17 @@ export class LocalStepFunctions {
           if (!functionId) throw new Error(`state ${state} of ${logicalId}: only Lambda tasks (payloadResponseOnly) run locally`);
           return { state, functionId };
         });
-      this.machines.set(arn, { arn, definition, type: p.StateMachineType ?? 'STANDARD', taskStates });
+      const logging = {
+        level: (p.LoggingConfiguration?.Level ?? 'OFF') as LogLevel,
+        includeExecutionData: p.LoggingConfiguration?.IncludeExecutionData === true,
+      };
+      this.machines.set(arn, { arn, definition, type: p.StateMachineType ?? 'STANDARD', taskStates, logging });
     }
     if (options.historyDir) fs.mkdirSync(options.historyDir, { recursive: true });
   }
 
   serve(endpoint: LocalAwsEndpoint): void {
-    this.express.serve(endpoint, this.executions, (arn) => this.machines.get(arn)?.type);
+    this.express.serve(endpoint, this.executions, (arn) => this.machines.get(arn));
     endpoint
       .onTarget('AWSStepFunctions.StartExecution', (input) => this.start(input))
       .onTarget('AWSStepFunctions.DescribeExecution', ({ executionArn }) => {
@@ -217,6 +226,11 @@ export class LocalStepFunctions {
     delete record.abort;
     delete record.timeOut;
     this.express.disarm(record);
+    const logging = this.machines.get(record.stateMachineArn)?.logging;
+    if (this.options.logFile && logging) {
+      const lines = logLinesOf(awsHistoryOf(record.events), record.executionArn, logging.level, logging.includeExecutionData);
+      if (lines.length) fs.appendFile(this.options.logFile, lines.map((line) => `${line}\n`).join(''), () => {});
+    }
     if (this.options.historyDir) {
       const { abort: _abort, timeOut: _timeOut, ...history } = record;
       fs.writeFile(path.join(this.options.historyDir, `${record.name}.json`), JSON.stringify(history, null, 2), () => {});

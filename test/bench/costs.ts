@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import type { LocalCloud } from '../../infra/local/cloud';
+import type { LogLevel } from '../../infra/local/state-machine-logs';
 import { ASSUMED, PRICES } from './prices';
 
 export interface PurchaseUsage {
@@ -18,9 +19,12 @@ export interface PurchaseUsage {
   /** Per saga run, summed over the purchase's runs. */
   transitions: number;
   tasks: number;
-  historyEvents: number;
   sagaRuns: number;
+  /** The saga's log group level, and the bytes its runs' events take there at each level. */
+  sagaLogLevel: LogLevel;
+  sagaLogBytes: Record<LogLevel, number>;
   writeUnits: number;
+  writeUnitsByTable: Record<string, number>;
   readUnits: number;
   events: number;
   /** Bytes the functions wrote to their logs (what CloudWatch ingests, without the local name prefix). */
@@ -72,7 +76,14 @@ export async function measurePurchases(
   await local(cloud, 'POST', '/_local/events/settle', {});
   // The runs have ended (RemoveFromCart is the last step; the event consumers are settled above).
   const names = new Set(ids.map((id) => `order-${id}`));
-  let runs: Array<{ name: string; status: string; transitions: number; tasks: number; historyEvents: number }> = [];
+  let runs: Array<{
+    name: string;
+    status: string;
+    transitions: number;
+    tasks: number;
+    logLevel: LogLevel;
+    logBytes: Record<LogLevel, number>;
+  }> = [];
   for (;;) {
     runs = (await local(cloud, 'GET', '/_local/executions')).filter((r: { name: string }) => names.has(r.name));
     if (runs.every((r) => r.status !== 'RUNNING')) break;
@@ -86,20 +97,31 @@ export async function measurePurchases(
     .filter(Boolean)
     .map((line) => line.slice(line.indexOf(' ') + 1)); // "<stack>/<function> " is the local cloud's, not the function's
   const requestIds = new Set(logLines.map((line) => line.match(/"function_request_id":"([^"]+)"/)?.[1]).filter(Boolean));
-  const sum = (key: 'transitions' | 'tasks' | 'historyEvents') => runs.reduce((n, r) => n + r[key], 0);
+  const sum = (key: 'transitions' | 'tasks') => runs.reduce((n, r) => n + r[key], 0);
+  const levels: LogLevel[] = ['ALL', 'ERROR', 'FATAL', 'OFF'];
   return {
     purchases: count,
     apiRequests,
     lambdaInvocations: requestIds.size,
     transitions: sum('transitions'),
     tasks: sum('tasks'),
-    historyEvents: sum('historyEvents'),
     sagaRuns: runs.length,
+    sagaLogLevel: runs[0]?.logLevel ?? 'OFF',
+    sagaLogBytes: Object.fromEntries(levels.map((level) => [level, runs.reduce((n, r) => n + r.logBytes[level], 0)])) as Record<
+      LogLevel,
+      number
+    >,
     writeUnits: meter.stats.writeUnits,
+    writeUnitsByTable: meter.stats.writeUnitsByTable,
     readUnits: meter.stats.readUnits,
     events: (await local(cloud, 'GET', '/_local/events')).length - eventsBefore,
     logBytes: logLines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0),
   };
+}
+
+/** Log bytes per purchase: the functions' lines, Lambda's own (assumed), and the saga's log group at `sagaLogLevel`. */
+function logBytesOf(u: PurchaseUsage, sagaLogLevel = u.sagaLogLevel): number {
+  return u.logBytes + u.lambdaInvocations * ASSUMED.lambdaPlatformLogBytes + u.sagaLogBytes[sagaLogLevel];
 }
 
 /** Dollars per million purchases, by service, for one workflow type. */
@@ -112,7 +134,7 @@ export function costPerMillion(u: PurchaseUsage, workflow: 'STANDARD' | 'EXPRESS
       ? per(u.transitions) * PRICES.stepFunctions.standardTransition.usd
       : per(u.sagaRuns) *
         (PRICES.stepFunctions.expressRequest.usd + gbSeconds(expressRunMs, ASSUMED.expressMb) * PRICES.stepFunctions.expressGbSecond.usd);
-  const logBytes = u.logBytes + u.lambdaInvocations * ASSUMED.lambdaPlatformLogBytes + u.historyEvents * ASSUMED.sfnLogEventBytes;
+  const logBytes = logBytesOf(u);
   return {
     'API Gateway': per(u.apiRequests) * PRICES.apiGateway.request.usd,
     Lambda:
@@ -128,6 +150,7 @@ export function costPerMillion(u: PurchaseUsage, workflow: 'STANDARD' | 'EXPRESS
 /** The usage per purchase and the cost table for both workflow types, as Markdown lines. */
 export function costReport(u: PurchaseUsage): string[] {
   const each = (n: number) => (n / u.purchases).toFixed(2);
+  const kib = (bytes: number) => (bytes / u.purchases / 1024).toFixed(2);
   const standard = costPerMillion(u, 'STANDARD');
   const express = costPerMillion(u, 'EXPRESS');
   const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
@@ -136,6 +159,13 @@ export function costReport(u: PurchaseUsage): string[] {
     `Per purchase (${u.purchases} purchases): ${each(u.apiRequests)} API requests, ${each(u.lambdaInvocations)} function invocations,`,
     `${each(u.transitions)} state transitions (${each(u.tasks)} Lambda tasks), ${each(u.writeUnits)} DynamoDB write units and`,
     `${each(u.readUnits)} read units, ${each(u.events)} events, ${(u.logBytes / u.purchases / 1024).toFixed(2)} KiB of function logs.`,
+    `Write units per purchase by table: ${Object.entries(u.writeUnitsByTable)
+      .sort(([, a], [, b]) => b - a)
+      .map(([table, units]) => `${table.replace(/Table[0-9A-F]{8}$/, '')} ${each(units)}`)
+      .join(', ')}.`,
+    `Log bytes per purchase: ${kib(u.logBytes)} KiB of function lines, ${kib(u.lambdaInvocations * ASSUMED.lambdaPlatformLogBytes)} KiB of Lambda's own (assumed),`,
+    `${kib(u.sagaLogBytes[u.sagaLogLevel])} KiB in the saga's log group at level ${u.sagaLogLevel} (${kib(u.sagaLogBytes.ALL)} KiB at ALL):`,
+    `all-in ${kib(logBytesOf(u))} KiB, against ${kib(logBytesOf(u, 'ALL'))} KiB with the saga at ALL = ${(logBytesOf(u) / logBytesOf(u, 'ALL')).toFixed(2)}x.`,
     '',
     '| per million purchases | Standard | Express |',
     '| --- | ---: | ---: |',
@@ -143,6 +173,6 @@ export function costReport(u: PurchaseUsage): string[] {
     `| **total** | **${usd(total(standard))}** | **${usd(total(express))}** |`,
     '',
     `Step Functions' share: Standard ${((standard['Step Functions']! / total(standard)) * 100).toFixed(0)}%, Express ${((express['Step Functions']! / total(express)) * 100).toFixed(0)}%; Standard / Express = ${(total(standard) / total(express)).toFixed(1)}x.`,
-    `Assumed (test/bench/prices.ts): ${ASSUMED.lambdaMs} ms per invocation at ${ASSUMED.lambdaMb} MB, ${ASSUMED.lambdaPlatformLogBytes} B of Lambda's own log lines per invocation, ${ASSUMED.sfnLogEventBytes} B per state machine log event, an Express run as long as its tasks at ${ASSUMED.expressMb} MB.`,
+    `Assumed (test/bench/prices.ts): ${ASSUMED.lambdaMs} ms per invocation at ${ASSUMED.lambdaMb} MB, ${ASSUMED.lambdaPlatformLogBytes} B of Lambda's own log lines per invocation, an Express run as long as its tasks at ${ASSUMED.expressMb} MB.`,
   ];
 }

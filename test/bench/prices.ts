@@ -48,6 +48,4 @@ export const ASSUMED = {
   lambdaPlatformLogBytes: 300,
   /** The state machine's memory step for Express billing. */
   expressMb: 64,
-  /** Bytes per state machine log event at level ALL without execution data. */
-  sfnLogEventBytes: 350,
 } as const;

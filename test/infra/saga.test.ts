@@ -29,7 +29,9 @@ describe('the order saga state machine', () => {
   it('is an Express workflow by default, traced and logged', () => {
     expect(machine.Properties.StateMachineType).toBe('EXPRESS');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
-    expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
+    expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+    expect(synth({ MALL_SAGA_LOG_LEVEL: 'ALL' }).machine.Properties.LoggingConfiguration.Level).toBe('ALL');
+    expect(() => synth({ MALL_SAGA_LOG_LEVEL: 'all' })).toThrow(/MALL_SAGA_LOG_LEVEL must be/);
   });
 
   it("keeps the sweeper bound beyond Express's 5 minutes, and becomes Standard by configuration", () => {
