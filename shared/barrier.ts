@@ -77,12 +77,14 @@ export class Barrier {
   /**
    * Runs a compensation once. `undo` gets the action's barrier data and returns the items that
    * reverse it; it is only called if the action really ran. It may return none, when what the
-   * action changed is gone (then only the compensation's barrier is written).
+   * action changed is gone (then only the compensation's mark is written). `followedUp(op)` says
+   * whether a follow-up (inventory's confirm) had run when the barrier was read; the
+   * compensation holds only if none ran since, so it can undo the follow-up too, exactly when it ran.
    */
   async compensate<T>(
     gid: string,
     branch: string,
-    undo: (actionData: T) => TransactItem[] | Promise<TransactItem[]>,
+    undo: (actionData: T, followedUp: (op: string) => boolean) => TransactItem[] | Promise<TransactItem[]>,
   ): Promise<CompensationResult> {
     // Each pass ends, or lost a race to a concurrent barrier write that the next pass will see.
     const policy = { attempts: 5, baseDelayMs: 10, exhausted: () => new Error(`compensation of ${gid}/${branch} kept racing its action`) };
@@ -96,9 +98,11 @@ export class Barrier {
         return blocked === 'ok' ? 'empty' : RETRY; // the action (or another compensation) got there first: look again
       }
       if (action.origin === 'compensation' || action.compensatedAt !== undefined) return 'already-done';
-      const undone = await this.write([this.mark(gid, branch, 'compensatedAt'), ...(await undo(action.data as T))]);
+      const followedUp = (op: string) => action[`${op}At`] !== undefined;
+      const mark = this.mark(gid, branch, 'compensatedAt', { followUpsSeen: Number(action.followUps ?? 0) });
+      const undone = await this.write([mark, ...(await undo(action.data as T, followedUp))]);
       if (undone === 'ok') return 'compensated';
-      if (undone.failedItem === 0) return 'already-done';
+      if (undone.failedItem === 0) return RETRY; // compensated by another delivery, or followed up since: look again
       throw new Error(`compensation of ${gid}/${branch} was refused by item ${undone.failedItem}`);
     });
   }
@@ -139,16 +143,27 @@ export class Barrier {
     return action?.origin === 'action' ? (action.data as T) : undefined;
   }
 
-  /** Sets `<attribute>` on the branch's action barrier, on condition that the action ran and stands, and that it is not set yet. */
-  private mark(gid: string, branch: string, attribute: string): TransactItem {
+  /**
+   * Sets `<attribute>` on the branch's action barrier, on condition that the action ran and
+   * stands, and that it is not set yet. A follow-up's mark counts itself in `followUps`; the
+   * compensation's holds only while that count is still `followUpsSeen`.
+   */
+  private mark(gid: string, branch: string, attribute: string, compensation?: { followUpsSeen: number }): TransactItem {
+    const stands = 'origin = :action AND attribute_not_exists(compensatedAt) AND attribute_not_exists(#mark)';
     return {
       Update: {
         TableName: this.table,
         Key: barrierKey(gid, branch, 'action'),
-        UpdateExpression: 'SET #mark = :now',
-        ConditionExpression: 'origin = :action AND attribute_not_exists(compensatedAt) AND attribute_not_exists(#mark)',
+        UpdateExpression: compensation ? 'SET #mark = :now' : 'SET #mark = :now ADD followUps :one',
+        ConditionExpression: compensation
+          ? `${stands} AND ${compensation.followUpsSeen ? 'followUps = :seen' : 'attribute_not_exists(followUps)'}`
+          : stands,
         ExpressionAttributeNames: { '#mark': attribute },
-        ExpressionAttributeValues: { ':now': Date.now(), ':action': 'action' },
+        ExpressionAttributeValues: {
+          ':now': Date.now(),
+          ':action': 'action',
+          ...(compensation ? (compensation.followUpsSeen ? { ':seen': compensation.followUpsSeen } : {}) : { ':one': 1 }),
+        },
       },
     };
   }

@@ -121,4 +121,19 @@ describe('Barrier', () => {
     expect(await barrier.followUp('g9', 'pay', 'confirm', [acct.give(1)])).toBe('not-standing');
     expect(await acct.balance()).toBe(100);
   });
+
+  it('lets a compensation undo a follow-up exactly when it ran, even one that lands between its read and its write', async () => {
+    const acct = await account('a10', 100);
+    await barrier.action('g10', 'pay', { amount: 10 }, [acct.take(10)]);
+    const seen: boolean[] = [];
+    const outcome = await barrier.compensate('g10', 'pay', async ({ amount }: { amount: number }, followedUp) => {
+      seen.push(followedUp('confirm'));
+      // A confirm (taking 1 more) lands after the compensation read the barrier, before it writes.
+      if (seen.length === 1) expect(await barrier.followUp('g10', 'pay', 'confirm', [acct.take(1)])).toBe('done');
+      return [acct.give(amount + (followedUp('confirm') ? 1 : 0))];
+    });
+    expect(outcome).toBe('compensated');
+    expect(seen).toEqual([false, true]); // the first write was refused, and the second pass saw the confirm
+    expect(await acct.balance()).toBe(100);
+  });
 });
