@@ -4,7 +4,9 @@ import * as z from 'zod';
 import { IdAllocator } from '../../shared/ids';
 import { recordOf } from '../../shared/records';
 import { batchGetAll, counterKey, type Page, productKey, SHARE, timeKey } from './catalog-table';
+import { categoryUseItems } from './category-repository';
 import { ON_SALE, type Sort } from './schemas';
+import { postingItems } from './search-repository';
 import { newShards, resetShards } from './stock-repository';
 
 /** The product list indexes (sparse: only listed products carry their keys). */
@@ -21,7 +23,16 @@ const productRecord = z.object({
   desc: z.string(),
   amount: z.number(),
   status: z.number(),
+  /** The category's name (categoryId's when it has one; else go-zero-mall's free text). */
   category: z.string(),
+  /** 0: none (a product made before categories were records, or given only a `category` name). */
+  categoryId: z.number().default(0),
+  subtitle: z.string().default(''),
+  /** https URLs, in display order. */
+  images: z.array(z.string()).default([]),
+  detail: z.string().default(''),
+  /** The words the search index holds it under while on sale (search-terms.ts). */
+  searchTerms: z.array(z.string()).default([]),
   stockShards: z.number(),
   sales: z.number().default(0),
   /** Unix milliseconds. */
@@ -34,6 +45,32 @@ export type ProductRecord = z.infer<typeof productRecord>;
 
 /** Optimistic writes that lost a race to another writer. */
 export class ConcurrentUpdateError extends Error {}
+/** The category a product was given was removed or turned off meanwhile. */
+export class CategoryUnavailableError extends Error {}
+
+/** The category a product counts on: none once removed. */
+const countedCategory = (p: ProductRecord | undefined) => (p && !p.removedAt ? p.categoryId : 0);
+
+/**
+ * What goes with every write of a product, in its transaction, right after the product's own
+ * item: the category counters (category-repository.ts), then the search index's postings
+ * (search-repository.ts). `categories` is how many of them are category items.
+ */
+function companions(table: string, previous: ProductRecord | undefined, next: ProductRecord) {
+  const categories = categoryUseItems(table, countedCategory(previous), countedCategory(next));
+  return { items: [...categories, ...postingItems(table, previous, next)], categories: categories.length };
+}
+
+/** A failed condition on a category item (indexes 1..categories) is the category's; any other, a concurrent writer's. */
+function cancellation(error: unknown, categories: number): Error {
+  if (!(error instanceof TransactionCanceledException)) return error as Error;
+  const reasons = error.CancellationReasons ?? [];
+  if (reasons.some((r, i) => i > 0 && i <= categories && r.Code === 'ConditionalCheckFailed')) return new CategoryUnavailableError();
+  return new ConcurrentUpdateError();
+}
+
+/** A category's products: by id for a product that has one, by go-zero-mall's free-text name otherwise. */
+export const categoryPartition = (p: { categoryId: number; category: string }) => (p.categoryId ? `CATID#${p.categoryId}` : `CAT#${p.category}`);
 
 /** Index keys of a listed product; none for one that is off sale or removed (sparse indexes). */
 function listingKeys(p: ProductRecord): Record<string, string | number> {
@@ -42,7 +79,7 @@ function listingKeys(p: ProductRecord): Record<string, string | number> {
   return {
     recPk: 'RECOMMEND',
     recKey: timeKey(p.recommendedAt, p.id),
-    catPk: `CAT#${p.category}`,
+    catPk: categoryPartition(p),
     newKey: timeKey(p.createdAt, p.id),
     priceKey: p.amount * SHARE + tie,
     salesKey: p.sales * SHARE + tie,
@@ -66,20 +103,26 @@ export class ProductRepository {
 
   /** The product and its stock shards, in one transaction. */
   async createProduct(product: ProductRecord, stock: number): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...productKey(product.id), ...product, ...listingKeys(product) },
-              ConditionExpression: 'attribute_not_exists(pk)',
+    const extra = companions(this.table, undefined, product);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...productKey(product.id), ...product, ...listingKeys(product) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-          ...newShards(this.table, product.id, stock, product.stockShards),
-        ],
-      }),
-    );
+            ...extra.items,
+            ...newShards(this.table, product.id, stock, product.stockShards),
+          ],
+        }),
+      );
+    } catch (error) {
+      throw cancellation(error, extra.categories);
+    }
   }
 
   async getProduct(id: number, consistent = true): Promise<ProductRecord | undefined> {
@@ -98,6 +141,7 @@ export class ProductRepository {
    * ConcurrentUpdateError if the product or a shard changed since it was read.
    */
   async replaceProduct(previous: ProductRecord, next: ProductRecord, stock?: { total: number; current: number[] }): Promise<void> {
+    const extra = companions(this.table, previous, next);
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -110,13 +154,13 @@ export class ProductRepository {
                 ExpressionAttributeValues: { ':seen': previous.updatedAt },
               },
             },
+            ...extra.items,
             ...(stock ? resetShards(this.table, next.id, next.stockShards, stock) : []),
           ],
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError();
-      throw error;
+      throw cancellation(error, extra.categories);
     }
   }
 

@@ -24,6 +24,20 @@ const category = z
   .min(1)
   .max(40)
   .regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, space, _ or -');
+/** A category record's id (category-schemas.ts); its name becomes the product's `category`. */
+const categoryId = id;
+/** Shown under the name. */
+const subtitle = z.string().trim().max(200);
+/** An image of a product: an absolute https URL with a host, nothing a page could load insecurely or run. */
+export const httpsImage = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((u) => /^https:\/\/[^/\\\s]/i.test(u) && !/\s/.test(u) && URL.canParse(u), 'must be an https URL');
+/** lebron's `images`: in display order; the first is `image_url`. */
+const images = z.array(httpsImage).max(9);
+/** The long description shown on the product's page (plain text). */
+const detail = z.string().trim().max(5000);
 /** How many items the stock is spread over; more shards let a hot product take more orders per second. */
 const stockShards = z.number().int().min(1).max(16);
 
@@ -35,6 +49,11 @@ export const createProductRequest = z.object({
   /** Absent, as in go-zero-mall's table, is its default: on sale. */
   status: status.default(ON_SALE),
   category: category.default('general'),
+  /** Wins over `category`: the product is listed under this category, named as it is. */
+  category_id: categoryId.optional(),
+  subtitle: subtitle.default(''),
+  images: images.default([]),
+  detail: detail.default(''),
   stock_shards: stockShards.default(1),
 });
 export type CreateProductRequest = z.infer<typeof createProductRequest>;
@@ -46,7 +65,12 @@ export const updateProductRequest = z.object({
   stock: stock.optional(),
   amount: amount.optional(),
   status: status.optional(),
+  /** A free-text category: the product leaves its category record, if it had one. */
   category: category.optional(),
+  category_id: categoryId.optional(),
+  subtitle: subtitle.optional(),
+  images: images.optional(),
+  detail: detail.optional(),
   stock_shards: stockShards.optional(),
   /** Moves the product to the top of the recommend list. */
   recommend: z.boolean().optional(),
@@ -61,7 +85,7 @@ export const idRequest = z.object({ id });
  */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
-const pageSize = z
+export const pageSize = z
   .unknown()
   .optional()
   .transform((raw) => {
@@ -69,7 +93,7 @@ const pageSize = z
     return Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : DEFAULT_PAGE_SIZE;
   });
 /** 0 or absent: the first page; otherwise the last value of the previous page. */
-const cursor = z
+export const cursor = z
   .string()
   .regex(/^\d{1,16}$/, 'must be a non-negative integer')
   .optional()
@@ -80,12 +104,22 @@ export const recommendRequest = z.object({ cursor, ps: pageSize });
 
 export const SORTS = ['newest', 'price', 'price_desc', 'sales'] as const;
 export type Sort = (typeof SORTS)[number];
-export const categoryListRequest = z.object({
-  cursor,
-  ps: pageSize,
-  category,
-  sort: z.enum(SORTS).default('newest'),
-});
+/** By `category_id`, or by `category`: a category record's name, else go-zero-mall's free-text category. */
+export const categoryListRequest = z
+  .object({
+    cursor,
+    ps: pageSize,
+    category: category.optional(),
+    category_id: z
+      .string()
+      .regex(/^\d{1,16}$/, 'must be a category id')
+      .transform(Number)
+      .pipe(id)
+      .optional(),
+    sort: z.enum(SORTS).default('newest'),
+  })
+  .refine((q) => q.category !== undefined || q.category_id !== undefined, { message: 'category or category_id is required', path: ['category'] });
+export type CategoryListRequest = z.infer<typeof categoryListRequest>;
 
 export const commentsRequest = z.object({
   product_id: z
@@ -139,8 +173,18 @@ export const setFlashSaleRequest = z.object({
 /** The internal batch read other services invoke (cart, later orders). */
 export const batchGetRequest = z.object({ ids: z.array(id).max(200) });
 
+/** How a product is shown (detail and the storefront's lists): lebron's product table's fields. */
+export interface Shown {
+  category_id: number;
+  subtitle: string;
+  images: string[];
+  /** The first image, or ''. */
+  image_url: string;
+  detail: string;
+}
+
 /** go-zero-mall's product detail, plus the catalogue's own fields. */
-export interface ProductDetail {
+export interface ProductDetail extends Shown {
   id: number;
   name: string;
   desc: string;
@@ -189,7 +233,13 @@ const productBase = {
   update_time: count,
 };
 /** go-zero-mall's names: desc, amount. */
-export const productDetailResponse = z.strictObject({ ...productBase, desc: z.string(), amount: count }) satisfies z.ZodType<ProductDetail>;
+const shown = { category_id: count, subtitle: z.string(), images: z.array(z.string()), image_url: z.string(), detail: z.string() };
+export const productDetailResponse = z.strictObject({
+  ...productBase,
+  ...shown,
+  desc: z.string(),
+  amount: count,
+}) satisfies z.ZodType<ProductDetail>;
 /** lebron's names: description, price. */
 export const storefrontProduct = z.strictObject({
   ...productBase,
@@ -197,9 +247,13 @@ export const storefrontProduct = z.strictObject({
   price: count,
 }) satisfies z.ZodType<StorefrontProduct>;
 
+/** A product in a storefront list (recommend, category, flash sale, search): lebron's Product and how it is shown. */
+export type ListedProduct = StorefrontProduct & Shown;
+export const listedProduct = z.strictObject({ ...storefrontProduct.shape, ...shown }) satisfies z.ZodType<ListedProduct>;
+
 export const createProductResponse = z.strictObject({ id: count });
 
-const productPage = z.array(storefrontProduct);
+export const productPage = z.array(listedProduct);
 export const recommendResponse = z.strictObject({ products: productPage, is_end: z.boolean(), recommend_time: count });
 export const categoryListResponse = z.strictObject({ products: productPage, is_end: z.boolean(), last_val: count });
 
