@@ -95,7 +95,11 @@ export class CategoryRepository {
 
   /** A new category; a child also counts on its parent, which must still be a top-level category. False if the parent is not. */
   async create(category: CategoryRecord): Promise<boolean> {
-    const put = { TableName: this.table, Item: { ...categoryKey(category.id), ...category }, ConditionExpression: 'attribute_not_exists(pk)' };
+    const put = {
+      TableName: this.table,
+      Item: { ...categoryKey(category.id), ...category },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
     if (!category.parentId) {
       await this.db.send(new PutCommand(put));
       return true;

@@ -1,11 +1,16 @@
 import * as z from 'zod';
-import { MAX_QUERY_TERMS, tokenise } from './search-terms';
 import { cursor, OFF_SALE, ON_SALE, pageSize, productPage } from './schemas';
+import { MAX_QUERY_TERMS, tokenise } from './search-terms';
 
 // Categories (lebron's category table: id, parentid, name, status) and search, on the wire.
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const name = z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N} _&-]+$/u, 'letters, digits, space, _, & or -');
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N} _&-]+$/u, 'letters, digits, space, _, & or -');
 const sort = z.number().int().min(0).max(9999);
 /** 1 on (listed, products can be put in it), 2 off. */
 const status = z.union([z.literal(ON_SALE), z.literal(OFF_SALE)]);

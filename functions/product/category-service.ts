@@ -1,7 +1,7 @@
 import { badRequest, conflict, notFound } from '../../shared/errors';
 import { RETRY, retry } from '../../shared/retry';
-import type { CreateCategoryRequest, CategoryTree, CategoryView, UpdateCategoryRequest } from './category-schemas';
 import { CategoryBusyError, type CategoryRecord } from './category-repository';
+import type { CategoryTree, CategoryView, CreateCategoryRequest, UpdateCategoryRequest } from './category-schemas';
 import type { Catalog } from './product-service';
 import { ON_SALE } from './schemas';
 
@@ -41,7 +41,12 @@ export async function createCategory(repo: Catalog, input: CreateCategoryRequest
  */
 export async function updateCategory(repo: Catalog, input: UpdateCategoryRequest, reindex: (id: number) => Promise<void>) {
   let renamed: CategoryRecord | undefined;
-  const policy = { attempts: 8, baseDelayMs: 20, maxDelayMs: 160, exhausted: () => conflict('CONCURRENT_UPDATE', 'the category kept changing; retry') };
+  const policy = {
+    attempts: 8,
+    baseDelayMs: 20,
+    maxDelayMs: 160,
+    exhausted: () => conflict('CONCURRENT_UPDATE', 'the category kept changing; retry'),
+  };
   const updated = await retry(policy, async () => {
     const current = await repo.categories.get(input.id);
     if (!current) throw categoryNotFound();

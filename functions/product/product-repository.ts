@@ -70,7 +70,8 @@ function cancellation(error: unknown, categories: number): Error {
 }
 
 /** A category's products: by id for a product that has one, by go-zero-mall's free-text name otherwise. */
-export const categoryPartition = (p: { categoryId: number; category: string }) => (p.categoryId ? `CATID#${p.categoryId}` : `CAT#${p.category}`);
+export const categoryPartition = (p: { categoryId: number; category: string }) =>
+  p.categoryId ? `CATID#${p.categoryId}` : `CAT#${p.category}`;
 
 /** Index keys of a listed product; none for one that is off sale or removed (sparse indexes). */
 function listingKeys(p: ProductRecord): Record<string, string | number> {

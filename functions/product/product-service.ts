@@ -3,7 +3,13 @@ import { RETRY, retry } from '../../shared/retry';
 import type { CategoryRepository } from './category-repository';
 import { categoryByName, placement } from './category-service';
 import type { ContentRepository } from './content-repository';
-import { CategoryUnavailableError, ConcurrentUpdateError, categoryPartition, type ProductRecord, type ProductRepository } from './product-repository';
+import {
+  CategoryUnavailableError,
+  ConcurrentUpdateError,
+  categoryPartition,
+  type ProductRecord,
+  type ProductRepository,
+} from './product-repository';
 import type {
   CatalogEntry,
   CategoryListRequest,

@@ -118,7 +118,10 @@ export const categoryListRequest = z
       .optional(),
     sort: z.enum(SORTS).default('newest'),
   })
-  .refine((q) => q.category !== undefined || q.category_id !== undefined, { message: 'category or category_id is required', path: ['category'] });
+  .refine((q) => q.category !== undefined || q.category_id !== undefined, {
+    message: 'category or category_id is required',
+    path: ['category'],
+  });
 export type CategoryListRequest = z.infer<typeof categoryListRequest>;
 
 export const commentsRequest = z.object({

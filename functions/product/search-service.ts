@@ -27,5 +27,9 @@ export async function search(repo: Catalog, input: SearchRequest) {
   // The postings move with the product in one transaction; this only guards a read that raced a write.
   const byId = new Map((await repo.products.getProducts(page.ids, true)).map((p) => [p.id, p]));
   const found = page.ids.map((id) => byId.get(id)).filter((p) => p !== undefined && p.status === ON_SALE && !p.removedAt);
-  return { products: await storefront(repo, found as NonNullable<(typeof found)[number]>[], true), is_end: page.isEnd, last_val: page.last };
+  return {
+    products: await storefront(repo, found as NonNullable<(typeof found)[number]>[], true),
+    is_end: page.isEnd,
+    last_val: page.last,
+  };
 }
