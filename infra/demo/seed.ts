@@ -1,4 +1,12 @@
-import { DEMO_ADMIN, DEMO_BANNERS, DEMO_CATEGORIES, DEMO_FLASH_SALE_DELAY_SECONDS, DEMO_FLASH_SALE_PRODUCTS, DEMO_PRODUCTS, DEMO_USER } from './demo-shop';
+import {
+  DEMO_ADMIN,
+  DEMO_BANNERS,
+  DEMO_CATEGORIES,
+  DEMO_FLASH_SALE_DELAY_SECONDS,
+  DEMO_FLASH_SALE_PRODUCTS,
+  DEMO_PRODUCTS,
+  DEMO_USER,
+} from './demo-shop';
 
 interface Account {
   mobile: string;
@@ -91,8 +99,6 @@ export async function seedDemoShop(
     },
     adminToken,
   );
-  log(
-    `demo shop loaded: ${DEMO_PRODUCTS.length} products in ${categoryIds.size} categories, ${DEMO_BANNERS.length} banners, a flash sale`,
-  );
+  log(`demo shop loaded: ${DEMO_PRODUCTS.length} products in ${categoryIds.size} categories, ${DEMO_BANNERS.length} banners, a flash sale`);
   return true;
 }
