@@ -16,7 +16,7 @@ export async function search(repo: Catalog, input: SearchRequest) {
   let driver = terms[0]!;
   if (terms.length > 1) {
     const counts = await repo.search.counts(terms, PROBE);
-    driver = terms.reduce((best, term, i) => (counts[i]! < counts[terms.indexOf(best)]! ? term : best), driver);
+    driver = terms[counts.indexOf(Math.min(...counts))]!;
   }
   const page = await repo.search.find(
     driver,
@@ -26,10 +26,9 @@ export async function search(repo: Catalog, input: SearchRequest) {
   );
   // The postings move with the product in one transaction; this only guards a read that raced a write.
   const byId = new Map((await repo.products.getProducts(page.ids, true)).map((p) => [p.id, p]));
-  const found = page.ids.map((id) => byId.get(id)).filter((p) => p !== undefined && p.status === ON_SALE && !p.removedAt);
-  return {
-    products: await storefront(repo, found as NonNullable<(typeof found)[number]>[], true),
-    is_end: page.isEnd,
-    last_val: page.last,
-  };
+  const found = page.ids.flatMap((id) => {
+    const p = byId.get(id);
+    return p && p.status === ON_SALE && !p.removedAt ? [p] : [];
+  });
+  return { products: await storefront(repo, found, true), is_end: page.isEnd, last_val: page.last };
 }
