@@ -58,7 +58,8 @@ export async function updateCategory(repo: Catalog, input: UpdateCategoryRequest
       updatedAt: Math.max(Date.now(), current.updatedAt + 1),
     };
     if (!(await repo.categories.replace(current, next))) return RETRY;
-    if (next.name !== current.name) renamed = next;
+    // Also when the name is given unchanged: re-saving a name repairs the index if a write raced a rename.
+    if (input.name !== undefined) renamed = next;
     return next;
   });
   if (renamed) {

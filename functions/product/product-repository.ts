@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { TransactItem } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import { recordOf } from '../../shared/records';
 import { batchGetAll, counterKey, type Page, productKey, SHARE, timeKey } from './catalog-table';
@@ -103,27 +104,9 @@ export class ProductRepository {
   }
 
   /** The product and its stock shards, in one transaction. */
-  async createProduct(product: ProductRecord, stock: number): Promise<void> {
-    const extra = companions(this.table, undefined, product);
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...productKey(product.id), ...product, ...listingKeys(product) },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...extra.items,
-            ...newShards(this.table, product.id, stock, product.stockShards),
-          ],
-        }),
-      );
-    } catch (error) {
-      throw cancellation(error, extra.categories);
-    }
+  createProduct(product: ProductRecord, stock: number): Promise<void> {
+    const isNew = { ConditionExpression: 'attribute_not_exists(pk)' };
+    return this.write(undefined, product, isNew, newShards(this.table, product.id, stock, product.stockShards));
   }
 
   async getProduct(id: number, consistent = true): Promise<ProductRecord | undefined> {
@@ -141,23 +124,24 @@ export class ProductRepository {
    * available stock across `next.stockShards` shards, all in one transaction. Fails with
    * ConcurrentUpdateError if the product or a shard changed since it was read.
    */
-  async replaceProduct(previous: ProductRecord, next: ProductRecord, stock?: { total: number; current: number[] }): Promise<void> {
+  replaceProduct(previous: ProductRecord, next: ProductRecord, stock?: { total: number; current: number[] }): Promise<void> {
+    const unchanged = { ConditionExpression: 'updatedAt = :seen', ExpressionAttributeValues: { ':seen': previous.updatedAt } };
+    return this.write(previous, next, unchanged, stock ? resetShards(this.table, next.id, next.stockShards, stock) : []);
+  }
+
+  /** The product's item (on `condition`), its companions (category counters, search postings) and `shards`, in one transaction. */
+  private async write(
+    previous: ProductRecord | undefined,
+    next: ProductRecord,
+    condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
+    shards: TransactItem[],
+  ): Promise<void> {
     const extra = companions(this.table, previous, next);
+    const item = { ...productKey(next.id), ...next, ...listingKeys(next) };
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...productKey(next.id), ...next, ...listingKeys(next) },
-                ConditionExpression: 'updatedAt = :seen',
-                ExpressionAttributeValues: { ':seen': previous.updatedAt },
-              },
-            },
-            ...extra.items,
-            ...(stock ? resetShards(this.table, next.id, next.stockShards, stock) : []),
-          ],
+          TransactItems: [{ Put: { TableName: this.table, Item: item, ...condition } }, ...extra.items, ...shards],
         }),
       );
     } catch (error) {
