@@ -3,6 +3,7 @@ import * as cart from '../functions/cart/schemas';
 import * as coupon from '../functions/coupon/schemas';
 import * as order from '../functions/order/schemas';
 import * as pay from '../functions/pay/schemas';
+import * as category from '../functions/product/category-schemas';
 import * as product from '../functions/product/schemas';
 import * as user from '../functions/user/schemas';
 
@@ -200,6 +201,48 @@ export const ROUTES: Route[] = [
       summary: 'Set the flash sale',
       input: product.setFlashSaleRequest,
       response: empty,
+    },
+  }),
+  // Categories and search (issue 12): the product service.
+  ...group('category', 'product', {
+    'POST /api/category/create': {
+      handler: 'category-create',
+      access: 'admin',
+      summary: 'Create a category (parent_id 0: top level; else a top-level category)',
+      input: category.createCategoryRequest,
+      response: category.categoryResponse,
+    },
+    'POST /api/category/update': {
+      handler: 'category-update',
+      access: 'admin',
+      summary: "Change a category's name, sort or status",
+      input: category.updateCategoryRequest,
+      response: category.categoryResponse,
+    },
+    'POST /api/category/remove': {
+      handler: 'category-remove',
+      access: 'admin',
+      summary: 'Remove a category without child categories or products',
+      input: category.categoryIdRequest,
+      response: empty,
+    },
+    'GET /api/category/tree': {
+      handler: 'category-tree',
+      access: 'public',
+      summary: 'The categories that are on, as a two-level tree, by sort',
+      input: none,
+      response: category.categoryTreeResponse,
+      publicBecause: STOREFRONT,
+      publicRead: true,
+    },
+    'GET /api/product/search': {
+      handler: 'search',
+      access: 'public',
+      summary: 'Products on sale with every word of q in their name or category, newest first, cursor-paged',
+      input: category.searchRequest,
+      response: category.searchResponse,
+      publicBecause: STOREFRONT,
+      publicRead: true,
     },
   }),
   ...group('cart', 'cart', {

@@ -7,10 +7,15 @@ import { RETRY, retry } from '../../shared/retry';
  *                                the keys of the list indexes (sparse indexes): ByRecommend
  *                                (recPk, recKey), ByNewest (catPk, newKey), ByPrice (catPk,
  *                                priceKey), BySales (catPk, salesKey)      product-repository.ts
+ *                                (catPk: CATID#<category id>, or CAT#<name> for a free-text one)
  *   STOCK#<id>#<k> / STOCK       shard k of the product's available stock   stock-repository.ts
  *   COMMENTS#<id> / <key>        a comment, sorted by its time key          content-repository.ts
  *   BANNERS / BANNER#<id>        a home banner                              content-repository.ts
  *   FLASHSALE / CURRENT          the current flash sale                     content-repository.ts
+ *   CATEGORIES / CAT#<id>        a category, with its children and products counts
+ *                                                                          category-repository.ts
+ *   TERM#<word> / <newKey>       the search index: a product on sale with that word
+ *                                (written in the product's transaction)     search-repository.ts
  *   COUNTER#<kind> / COUNTER     id allocators (shared/ids.ts)
  *   BARRIER#<gid>#stock / <op>   the saga's barriers (shared/barrier.ts)
  * No request path scans. The keys of the items are written here, once.

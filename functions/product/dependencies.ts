@@ -1,9 +1,11 @@
 import { dynamo } from '../../shared/aws';
 import { Barrier } from '../../shared/barrier';
 import { requireEnv } from '../../shared/env';
+import { CategoryRepository } from './category-repository';
 import { ContentRepository } from './content-repository';
 import { ProductRepository } from './product-repository';
 import type { Catalog } from './product-service';
+import { SearchRepository } from './search-repository';
 import { StockRepository } from './stock-repository';
 
 const table = () => requireEnv('CATALOG_TABLE');
@@ -13,6 +15,8 @@ export function catalog(): Catalog {
     products: new ProductRepository(dynamo, table()),
     stock: new StockRepository(dynamo, table()),
     content: new ContentRepository(dynamo, table()),
+    categories: new CategoryRepository(dynamo, table()),
+    search: new SearchRepository(dynamo, table()),
   };
 }
 

@@ -1,10 +1,13 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { TransactItem } from '../../shared/barrier';
 import { IdAllocator } from '../../shared/ids';
 import { recordOf } from '../../shared/records';
 import { batchGetAll, counterKey, type Page, productKey, SHARE, timeKey } from './catalog-table';
+import { categoryUseItems } from './category-repository';
 import { ON_SALE, type Sort } from './schemas';
+import { postingItems } from './search-repository';
 import { newShards, resetShards } from './stock-repository';
 
 /** The product list indexes (sparse: only listed products carry their keys). */
@@ -21,7 +24,16 @@ const productRecord = z.object({
   desc: z.string(),
   amount: z.number(),
   status: z.number(),
+  /** The category's name (categoryId's when it has one; else go-zero-mall's free text). */
   category: z.string(),
+  /** 0: none (a product made before categories were records, or given only a `category` name). */
+  categoryId: z.number().default(0),
+  subtitle: z.string().default(''),
+  /** https URLs, in display order. */
+  images: z.array(z.string()).default([]),
+  detail: z.string().default(''),
+  /** The words the search index holds it under while on sale (search-terms.ts). */
+  searchTerms: z.array(z.string()).default([]),
   stockShards: z.number(),
   sales: z.number().default(0),
   /** Unix milliseconds. */
@@ -34,6 +46,33 @@ export type ProductRecord = z.infer<typeof productRecord>;
 
 /** Optimistic writes that lost a race to another writer. */
 export class ConcurrentUpdateError extends Error {}
+/** The category a product was given was removed or turned off meanwhile. */
+export class CategoryUnavailableError extends Error {}
+
+/** The category a product counts on: none once removed. */
+const countedCategory = (p: ProductRecord | undefined) => (p && !p.removedAt ? p.categoryId : 0);
+
+/**
+ * What goes with every write of a product, in its transaction, right after the product's own
+ * item: the category counters (category-repository.ts), then the search index's postings
+ * (search-repository.ts). `categories` is how many of them are category items.
+ */
+function companions(table: string, previous: ProductRecord | undefined, next: ProductRecord) {
+  const categories = categoryUseItems(table, countedCategory(previous), countedCategory(next));
+  return { items: [...categories, ...postingItems(table, previous, next)], categories: categories.length };
+}
+
+/** A failed condition on a category item (indexes 1..categories) is the category's; any other, a concurrent writer's. */
+function cancellation(error: unknown, categories: number): Error {
+  if (!(error instanceof TransactionCanceledException)) return error as Error;
+  const reasons = error.CancellationReasons ?? [];
+  if (reasons.some((r, i) => i > 0 && i <= categories && r.Code === 'ConditionalCheckFailed')) return new CategoryUnavailableError();
+  return new ConcurrentUpdateError();
+}
+
+/** A category's products: by id for a product that has one, by go-zero-mall's free-text name otherwise. */
+export const categoryPartition = (p: { categoryId: number; category: string }) =>
+  p.categoryId ? `CATID#${p.categoryId}` : `CAT#${p.category}`;
 
 /** Index keys of a listed product; none for one that is off sale or removed (sparse indexes). */
 function listingKeys(p: ProductRecord): Record<string, string | number> {
@@ -42,7 +81,7 @@ function listingKeys(p: ProductRecord): Record<string, string | number> {
   return {
     recPk: 'RECOMMEND',
     recKey: timeKey(p.recommendedAt, p.id),
-    catPk: `CAT#${p.category}`,
+    catPk: categoryPartition(p),
     newKey: timeKey(p.createdAt, p.id),
     priceKey: p.amount * SHARE + tie,
     salesKey: p.sales * SHARE + tie,
@@ -65,21 +104,9 @@ export class ProductRepository {
   }
 
   /** The product and its stock shards, in one transaction. */
-  async createProduct(product: ProductRecord, stock: number): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...productKey(product.id), ...product, ...listingKeys(product) },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...newShards(this.table, product.id, stock, product.stockShards),
-        ],
-      }),
-    );
+  createProduct(product: ProductRecord, stock: number): Promise<void> {
+    const isNew = { ConditionExpression: 'attribute_not_exists(pk)' };
+    return this.write(undefined, product, isNew, newShards(this.table, product.id, stock, product.stockShards));
   }
 
   async getProduct(id: number, consistent = true): Promise<ProductRecord | undefined> {
@@ -97,26 +124,28 @@ export class ProductRepository {
    * available stock across `next.stockShards` shards, all in one transaction. Fails with
    * ConcurrentUpdateError if the product or a shard changed since it was read.
    */
-  async replaceProduct(previous: ProductRecord, next: ProductRecord, stock?: { total: number; current: number[] }): Promise<void> {
+  replaceProduct(previous: ProductRecord, next: ProductRecord, stock?: { total: number; current: number[] }): Promise<void> {
+    const unchanged = { ConditionExpression: 'updatedAt = :seen', ExpressionAttributeValues: { ':seen': previous.updatedAt } };
+    return this.write(previous, next, unchanged, stock ? resetShards(this.table, next.id, next.stockShards, stock) : []);
+  }
+
+  /** The product's item (on `condition`), its companions (category counters, search postings) and `shards`, in one transaction. */
+  private async write(
+    previous: ProductRecord | undefined,
+    next: ProductRecord,
+    condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
+    shards: TransactItem[],
+  ): Promise<void> {
+    const extra = companions(this.table, previous, next);
+    const item = { ...productKey(next.id), ...next, ...listingKeys(next) };
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...productKey(next.id), ...next, ...listingKeys(next) },
-                ConditionExpression: 'updatedAt = :seen',
-                ExpressionAttributeValues: { ':seen': previous.updatedAt },
-              },
-            },
-            ...(stock ? resetShards(this.table, next.id, next.stockShards, stock) : []),
-          ],
+          TransactItems: [{ Put: { TableName: this.table, Item: item, ...condition } }, ...extra.items, ...shards],
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError();
-      throw error;
+      throw cancellation(error, extra.categories);
     }
   }
 

@@ -24,6 +24,20 @@ const category = z
   .min(1)
   .max(40)
   .regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, space, _ or -');
+/** A category record's id (category-schemas.ts); its name becomes the product's `category`. */
+const categoryId = id;
+/** Shown under the name. */
+const subtitle = z.string().trim().max(200);
+/** An image of a product: an absolute https URL with a host, nothing a page could load insecurely or run. */
+export const httpsImage = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((u) => /^https:\/\/[^/\\\s]/i.test(u) && !/\s/.test(u) && URL.canParse(u), 'must be an https URL');
+/** lebron's `images`: in display order; the first is `image_url`. */
+const images = z.array(httpsImage).max(9);
+/** The long description shown on the product's page (plain text). */
+const detail = z.string().trim().max(5000);
 /** How many items the stock is spread over; more shards let a hot product take more orders per second. */
 const stockShards = z.number().int().min(1).max(16);
 
@@ -35,6 +49,11 @@ export const createProductRequest = z.object({
   /** Absent, as in go-zero-mall's table, is its default: on sale. */
   status: status.default(ON_SALE),
   category: category.default('general'),
+  /** Wins over `category`: the product is listed under this category, named as it is. */
+  category_id: categoryId.optional(),
+  subtitle: subtitle.default(''),
+  images: images.default([]),
+  detail: detail.default(''),
   stock_shards: stockShards.default(1),
 });
 export type CreateProductRequest = z.infer<typeof createProductRequest>;
@@ -46,7 +65,12 @@ export const updateProductRequest = z.object({
   stock: stock.optional(),
   amount: amount.optional(),
   status: status.optional(),
+  /** A free-text category: the product leaves its category record, if it had one. */
   category: category.optional(),
+  category_id: categoryId.optional(),
+  subtitle: subtitle.optional(),
+  images: images.optional(),
+  detail: detail.optional(),
   stock_shards: stockShards.optional(),
   /** Moves the product to the top of the recommend list. */
   recommend: z.boolean().optional(),
@@ -61,7 +85,7 @@ export const idRequest = z.object({ id });
  */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
-const pageSize = z
+export const pageSize = z
   .unknown()
   .optional()
   .transform((raw) => {
@@ -69,7 +93,7 @@ const pageSize = z
     return Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : DEFAULT_PAGE_SIZE;
   });
 /** 0 or absent: the first page; otherwise the last value of the previous page. */
-const cursor = z
+export const cursor = z
   .string()
   .regex(/^\d{1,16}$/, 'must be a non-negative integer')
   .optional()
@@ -80,12 +104,25 @@ export const recommendRequest = z.object({ cursor, ps: pageSize });
 
 export const SORTS = ['newest', 'price', 'price_desc', 'sales'] as const;
 export type Sort = (typeof SORTS)[number];
-export const categoryListRequest = z.object({
-  cursor,
-  ps: pageSize,
-  category,
-  sort: z.enum(SORTS).default('newest'),
-});
+/** By `category_id`, or by `category`: a category record's name, else go-zero-mall's free-text category. */
+export const categoryListRequest = z
+  .object({
+    cursor,
+    ps: pageSize,
+    category: category.optional(),
+    category_id: z
+      .string()
+      .regex(/^\d{1,16}$/, 'must be a category id')
+      .transform(Number)
+      .pipe(id)
+      .optional(),
+    sort: z.enum(SORTS).default('newest'),
+  })
+  .refine((q) => q.category !== undefined || q.category_id !== undefined, {
+    message: 'category or category_id is required',
+    path: ['category'],
+  });
+export type CategoryListRequest = z.infer<typeof categoryListRequest>;
 
 export const commentsRequest = z.object({
   product_id: z
@@ -139,92 +176,4 @@ export const setFlashSaleRequest = z.object({
 /** The internal batch read other services invoke (cart, later orders). */
 export const batchGetRequest = z.object({ ids: z.array(id).max(200) });
 
-/** go-zero-mall's product detail, plus the catalogue's own fields. */
-export interface ProductDetail {
-  id: number;
-  name: string;
-  desc: string;
-  stock: number;
-  amount: number;
-  status: number;
-  category: string;
-  sales: number;
-  create_time: number;
-  update_time: number;
-}
-
-/** lebron's Product; `price` is in the smallest currency unit, like `amount`. */
-export interface StorefrontProduct {
-  id: number;
-  name: string;
-  description: string;
-  price: number;
-  stock: number;
-  category: string;
-  status: number;
-  sales: number;
-  create_time: number;
-  update_time: number;
-}
-
-/** What other services get from batch-get: removed products are included and say so. */
-export interface CatalogEntry extends StorefrontProduct {
-  removed: boolean;
-  /** In the flash sale, which has started: its orders get a shorter payment window. */
-  flashSale?: boolean;
-}
-
-// Replies (the 200 bodies), as the API answers them: exactly these fields, nothing more.
-
-const count = z.number().int();
-/** Fields both product shapes share; times are Unix seconds. */
-const productBase = {
-  id: count,
-  name: z.string(),
-  stock: count,
-  category: z.string(),
-  status: count,
-  sales: count,
-  create_time: count,
-  update_time: count,
-};
-/** go-zero-mall's names: desc, amount. */
-export const productDetailResponse = z.strictObject({ ...productBase, desc: z.string(), amount: count }) satisfies z.ZodType<ProductDetail>;
-/** lebron's names: description, price. */
-export const storefrontProduct = z.strictObject({
-  ...productBase,
-  description: z.string(),
-  price: count,
-}) satisfies z.ZodType<StorefrontProduct>;
-
-export const createProductResponse = z.strictObject({ id: count });
-
-const productPage = z.array(storefrontProduct);
-export const recommendResponse = z.strictObject({ products: productPage, is_end: z.boolean(), recommend_time: count });
-export const categoryListResponse = z.strictObject({ products: productPage, is_end: z.boolean(), last_val: count });
-
-export const commentResponse = z.strictObject({
-  id: count,
-  product_id: count,
-  content: z.string(),
-  images: z.array(z.strictObject({ id: count, url: z.string() })),
-  user: z.strictObject({ id: count, name: z.string(), avatar: z.string() }),
-  create_time: count,
-  update_time: count,
-});
-export const commentsResponse = z.strictObject({ comments: z.array(commentResponse), is_end: z.boolean(), comment_time: count });
-
-/** A banner; `name` and `url` are lebron's names for `title` and `image_url`, so its clients read them as they are. */
-export const bannerResponse = z.strictObject({
-  id: count,
-  title: z.string(),
-  image_url: z.string(),
-  link_url: z.string(),
-  sort: count,
-  name: z.string(),
-  url: z.string(),
-});
-export const bannersResponse = z.strictObject({ banners: z.array(bannerResponse) });
-
-/** Unix seconds, 0 when no sale is set; only products on sale are listed. */
-export const flashSaleResponse = z.strictObject({ start_time: count, products: productPage });
+export * from './replies';

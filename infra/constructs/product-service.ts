@@ -27,13 +27,15 @@ export class ProductService extends Construct {
     const fn = functionFactory(this, 'product', config, { CATALOG_TABLE: table.tableName });
     const route = api.route.bind(api);
 
+    // GetItem: the category; UpdateItem: the id counter and the category's product count; PutItem: product, stock, search postings.
     const create = fn('api/create');
-    create.grantTable(table, ['UpdateItem', 'PutItem']);
+    create.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
     route(create);
 
+    // UpdateItem: the categories' product counts; PutItem and DeleteItem: the search postings too.
     for (const handler of ['api/update', 'api/remove']) {
       const f = fn(handler);
-      f.grantTable(table, ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem']);
+      f.grantTable(table, ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem', 'UpdateItem']);
       route(f);
     }
 
@@ -46,8 +48,31 @@ export class ProductService extends Construct {
     route(recommend);
 
     const categoryList = fn('api/category-list');
+    // Query on the table: the categories, to find one by name.
     categoryList.grantTable(table, ['Query', 'BatchGetItem'], ['ByNewest', 'ByPrice', 'BySales']);
     route(categoryList);
+
+    // Categories and search (issue 12).
+    const categoryCreate = fn('api/category-create');
+    categoryCreate.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    route(categoryCreate);
+
+    // A rename re-indexes the category's products on sale: ByNewest, and their product and posting writes.
+    const categoryUpdate = fn('api/category-update');
+    categoryUpdate.grantTable(table, ['GetItem', 'PutItem', 'Query', 'DeleteItem'], ['ByNewest']);
+    route(categoryUpdate);
+
+    const categoryRemove = fn('api/category-remove');
+    categoryRemove.grantTable(table, ['GetItem', 'DeleteItem', 'UpdateItem']);
+    route(categoryRemove);
+
+    const categoryTree = fn('api/category-tree');
+    categoryTree.grantTable(table, ['Query']);
+    route(categoryTree);
+
+    const search = fn('api/search');
+    search.grantTable(table, ['Query', 'BatchGetItem']);
+    route(search);
 
     const comments = fn('api/comments');
     comments.grantTable(table, ['GetItem', 'Query']);

@@ -6,18 +6,35 @@ export const DEMO_USER = { name: 'Demo Shopper', gender: 2, mobile: '13800000001
 export interface DemoProduct {
   name: string;
   desc: string;
+  /** A demo category's name (DEMO_CATEGORIES): the product is filed there by its id. */
   category: string;
+  images?: string[];
   amount: number;
   stock: number;
   stock_shards?: number;
   comments?: string[];
 }
 
+/** The category tree, two levels; products name their category, the seed files them by its id. */
+export const DEMO_CATEGORIES: Array<{ name: string; sort: number; children?: Array<{ name: string; sort: number }> }> = [
+  {
+    name: 'electronics',
+    sort: 1,
+    children: [
+      { name: 'phones', sort: 1 },
+      { name: 'audio', sort: 2 },
+    ],
+  },
+  { name: 'books', sort: 2 },
+  { name: 'food', sort: 3 },
+];
+
 export const DEMO_PRODUCTS: DemoProduct[] = [
   {
     name: 'Aurora X1 Phone',
     desc: '6.1" OLED, 128 GB',
     category: 'phones',
+    images: ['https://example.com/products/aurora-x1.png', 'https://example.com/products/aurora-x1-back.png'],
     amount: 399_900,
     stock: 120,
     comments: ['Fast and light.', 'Battery lasts two days.'],

@@ -1,4 +1,12 @@
-import { DEMO_ADMIN, DEMO_BANNERS, DEMO_FLASH_SALE_DELAY_SECONDS, DEMO_FLASH_SALE_PRODUCTS, DEMO_PRODUCTS, DEMO_USER } from './demo-shop';
+import {
+  DEMO_ADMIN,
+  DEMO_BANNERS,
+  DEMO_CATEGORIES,
+  DEMO_FLASH_SALE_DELAY_SECONDS,
+  DEMO_FLASH_SALE_PRODUCTS,
+  DEMO_PRODUCTS,
+  DEMO_USER,
+} from './demo-shop';
 
 interface Account {
   mobile: string;
@@ -66,9 +74,18 @@ export async function seedDemoShop(
 
   const userToken = demoShopper ? await signIn(DEMO_USER) : undefined;
   if (!userToken) log(`no demo shopper (${DEMO_USER.mobile}) and no comments: --with-demo-shopper adds them`);
+  const categoryIds = new Map<string, number>();
+  for (const { children = [], ...top } of DEMO_CATEGORIES) {
+    const { id } = await must('POST', '/api/category/create', top, adminToken);
+    categoryIds.set(top.name, id!);
+    for (const child of children) {
+      categoryIds.set(child.name, (await must('POST', '/api/category/create', { ...child, parent_id: id }, adminToken)).id!);
+    }
+  }
   const ids = new Map<string, number>();
   for (const { comments = [], ...product } of DEMO_PRODUCTS) {
-    const { id } = await must('POST', '/api/product/create', { ...product, status: 1 }, adminToken);
+    const body = { ...product, category_id: categoryIds.get(product.category), status: 1 };
+    const { id } = await must('POST', '/api/product/create', body, adminToken);
     ids.set(product.name, id!);
     if (userToken) for (const content of comments) await must('POST', '/api/product/comment/add', { product_id: id, content }, userToken);
   }
@@ -82,8 +99,6 @@ export async function seedDemoShop(
     },
     adminToken,
   );
-  log(
-    `demo shop loaded: ${DEMO_PRODUCTS.length} products in ${new Set(DEMO_PRODUCTS.map((p) => p.category)).size} categories, ${DEMO_BANNERS.length} banners, a flash sale`,
-  );
+  log(`demo shop loaded: ${DEMO_PRODUCTS.length} products in ${categoryIds.size} categories, ${DEMO_BANNERS.length} banners, a flash sale`);
   return true;
 }

@@ -5,6 +5,7 @@ import {
   createProduct,
   expectError,
   ids,
+  PLAIN,
   pageAll,
   removeProduct,
   shopper,
@@ -225,6 +226,7 @@ describe.sequential('flash sale', () => {
       sales: 0,
       create_time: expect.any(Number),
       update_time: expect.any(Number),
+      ...PLAIN,
     });
     expect(current.products[1]).toMatchObject({ id: a, price: 1999, stock: 5 });
     expect(current.products[2]).toMatchObject({ id: c, price: 7, stock: 0 });

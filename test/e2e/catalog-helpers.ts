@@ -154,4 +154,23 @@ export function expectEachOnce(seen: number[], expected: number[]): void {
     ).toHaveLength(1);
 }
 
-export const STOREFRONT_KEYS = ['category', 'create_time', 'description', 'id', 'name', 'price', 'sales', 'status', 'stock', 'update_time'];
+export const STOREFRONT_KEYS = [
+  'category',
+  'category_id',
+  'create_time',
+  'description',
+  'detail',
+  'id',
+  'image_url',
+  'images',
+  'name',
+  'price',
+  'sales',
+  'status',
+  'stock',
+  'subtitle',
+  'update_time',
+];
+
+/** How a product made without category_id, subtitle, images or detail is shown (issue 12's fields). */
+export const PLAIN = { category_id: 0, subtitle: '', images: [], image_url: '', detail: '' };

@@ -6,6 +6,7 @@ import {
   detailBody,
   detailOf,
   expectError,
+  PLAIN,
   removeProduct,
   shopper,
   signIn,
@@ -52,6 +53,7 @@ describe('admin product CRUD', () => {
         sales: 0,
         create_time: expect.any(Number),
         update_time: expect.any(Number),
+        ...PLAIN,
       },
     });
     expect(detail.body.create_time).toBeGreaterThanOrEqual(before);
@@ -75,6 +77,7 @@ describe('admin product CRUD', () => {
             sales: 0,
             create_time: detail.body.create_time,
             update_time: detail.body.update_time,
+            ...PLAIN,
           },
         ],
         is_end: true,

@@ -104,10 +104,12 @@ describe('the public storefront reads', () => {
   it('are public, each with a reason, and none of them writes', () => {
     expect(publicReads.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'GET /api/category/list',
+      'GET /api/category/tree',
       'GET /api/home/banners',
       'GET /api/home/flashsale',
       'GET /api/home/recommend',
       'GET /api/product/comment/list',
+      'GET /api/product/search',
       'POST /api/product/detail',
     ]);
     for (const r of publicReads) expect(r.access === 'public' && r.publicBecause, r.path).toBeTruthy();

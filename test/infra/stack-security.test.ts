@@ -19,6 +19,8 @@ const PUBLIC_ROUTES = [
   'GET /api/category/list',
   'POST /api/product/detail',
   'GET /api/product/comment/list',
+  'GET /api/category/tree',
+  'GET /api/product/search',
 ];
 
 beforeAll(synthProd);
@@ -54,7 +56,7 @@ describe('the API', () => {
     expect(stage.Properties.TracingEnabled).toBe(true);
     expect(stage.Properties.AccessLogSetting.DestinationArn).toBeDefined();
     // One setting for the whole stage, and one per anonymous storefront read (its throttle).
-    expect(stage.Properties.MethodSettings).toHaveLength(1 + 6);
+    expect(stage.Properties.MethodSettings).toHaveLength(1 + 8);
     for (const setting of stage.Properties.MethodSettings) expect(setting.DataTraceEnabled).toBe(false);
   });
 
