@@ -1,10 +1,10 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FulfilmentRepository } from '../../functions/order/fulfilment-repository';
 import { OrderRepository } from '../../functions/order/order-repository';
-import { type OrderRecord, orderKey, payPkOf, visibleKeys } from '../../functions/order/order-table';
 import type { OrderState } from '../../functions/order/schemas';
 import { localTables, tableSpec } from './local-tables';
+import { awaitingOrderItem, putItems } from './order-items';
 
 // The lists by state (issue 12) against a real DynamoDB engine, with small pages so the paths a
 // shop reaches only with hundreds of orders are run: the buyer's filtered list stopping after
@@ -28,25 +28,8 @@ afterAll(() => tables?.stop());
 /** `count` orders of `uid` awaiting payment, created one ms apart. */
 async function awaiting(uid: number, firstId: number, count: number) {
   const created = Date.now() - 3_600_000;
-  const items = Array.from({ length: count }, (_, i) => {
-    const id = firstId + i;
-    const o: OrderRecord = {
-      id,
-      uid,
-      items: [{ pid: 1, name: 'x', price: 100, num: 1 }],
-      total: 100,
-      discount: 0,
-      amount: 100,
-      fromCart: false,
-      state: 'awaiting_payment',
-      createdAt: created + i,
-      updatedAt: created + i,
-    };
-    return { ...orderKey(id), ...o, ...visibleKeys(o), payPk: payPkOf(id), payDue: created + 1_800_000 };
-  });
-  for (let i = 0; i < items.length; i += 25) {
-    await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-  }
+  const items = Array.from({ length: count }, (_, i) => awaitingOrderItem(firstId + i, uid, created + i, created + 1_800_000));
+  await putItems(db, TABLE, items);
   return items.map((o) => o.id);
 }
 
