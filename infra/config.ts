@@ -106,6 +106,12 @@ export interface StageConfig {
    * stage's per-method throttle for each of them, requests per second and burst.
    */
   publicReads: { maxAgeSeconds: number; rateLimit: number; burstLimit: number };
+  /**
+   * After shipping (issue 12): a shipped order is received automatically this many days after
+   * shipping (MALL_AUTO_RECEIVE_DAYS), and a received one completed this many days after receipt,
+   * the return window (MALL_RETURN_WINDOW_DAYS). The sweeper applies both.
+   */
+  fulfilment: { autoReceiveDays: number; returnWindowDays: number };
 }
 
 /** pay/create's wait stays well under its function's 10 s timeout (and API Gateway's 29 s). */
@@ -137,6 +143,7 @@ const base: Omit<StageConfig, 'stage'> = {
   corsOrigins: [],
   corsMaxAgeSeconds: 600,
   publicReads: { maxAgeSeconds: 30, rateLimit: 100, burstLimit: 200 },
+  fulfilment: { autoReceiveDays: 10, returnWindowDays: 7 },
 };
 
 const stages: Record<string, Omit<StageConfig, 'stage'>> = {
@@ -183,8 +190,13 @@ export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = proce
     ...settings.publicReads,
     maxAgeSeconds: positive(env, 'MALL_PUBLIC_MAX_AGE_SECONDS', settings.publicReads.maxAgeSeconds),
   };
+  const fulfilment = {
+    autoReceiveDays: positive(env, 'MALL_AUTO_RECEIVE_DAYS', settings.fulfilment.autoReceiveDays),
+    returnWindowDays: positive(env, 'MALL_RETURN_WINDOW_DAYS', settings.fulfilment.returnWindowDays),
+  };
   return {
     ...settings,
+    fulfilment,
     stage,
     corsOrigins,
     publicReads,

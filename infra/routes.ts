@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import * as cart from '../functions/cart/schemas';
 import * as coupon from '../functions/coupon/schemas';
+import * as fulfilment from '../functions/order/fulfilment-schemas';
 import * as order from '../functions/order/schemas';
 import * as pay from '../functions/pay/schemas';
 import * as category from '../functions/product/category-schemas';
@@ -341,6 +342,35 @@ export const ROUTES: Route[] = [
       summary: 'Hide a finished or cancelled order',
       input: order.idRequest,
       response: empty,
+    },
+    // Fulfilment (issue 12): shipping to completion, and the lists by state.
+    'POST /api/order/ship': {
+      handler: 'ship',
+      access: 'admin',
+      summary: 'Ship a paid order with a carrier and a tracking number (the same again answers the same)',
+      input: fulfilment.shipRequest,
+      response: order.orderResponse,
+    },
+    'POST /api/order/receive': {
+      handler: 'receive',
+      access: 'user',
+      summary: 'Confirm receipt of your own shipped order (again, or after the automatic receipt: the same answer)',
+      input: fulfilment.receiveRequest,
+      response: order.orderResponse,
+    },
+    'GET /api/order/list': {
+      handler: 'my-orders',
+      access: 'user',
+      summary: "lebron's order list: the caller's orders, optionally in one state, newest first, with is_end",
+      input: fulfilment.myOrdersRequest,
+      response: fulfilment.orderPageResponse,
+    },
+    'GET /api/order/admin/list': {
+      handler: 'admin-list',
+      access: 'admin',
+      summary: 'Orders in one state from payment on (paid, shipped, received, completed), oldest in that state first',
+      input: fulfilment.ordersInStateRequest,
+      response: fulfilment.orderPageResponse,
     },
   }),
   ...group('pay', 'pay', {

@@ -13,6 +13,8 @@ import { tracer } from '../../shared/powertools';
 import { couponQuoteFunction } from '../coupon/client';
 import { paymentCloseFunction } from '../pay/client';
 import { catalogFunction } from '../product/client';
+import { FulfilmentRepository } from './fulfilment-repository';
+import type { FulfilmentDeps } from './fulfilment-service';
 import { orderLimitsFromEnv } from './order-limits';
 import { OrderRepository } from './order-repository';
 import { OrderSagaRepository } from './order-saga-repository';
@@ -91,11 +93,15 @@ export function orderDeps(): OrderDeps {
 
 export const overdueOrderRepository = () => new OverdueOrderRepository(dynamo, table());
 
-export function sweepDeps(): SweepDeps {
+export function sweepDeps(): SweepDeps & Pick<FulfilmentDeps, 'fulfilment'> {
   return {
+    fulfilment: new FulfilmentRepository(dynamo, table()),
     orders: orderRepository(),
     overdue: overdueOrderRepository(),
     saga: sagaRunner(),
     payments: paymentCloser(),
   };
 }
+
+// Fulfilment (issue 12): shipping, receipt, the lists by state.
+export const fulfilmentDeps = (): FulfilmentDeps => ({ orders: orderRepository(), fulfilment: new FulfilmentRepository(dynamo, table()) });

@@ -16,6 +16,7 @@ import {
   type OrderRecord,
   openKeys,
   orderKey,
+  stateKeysOf,
   toOrderRecord,
   UNPAID_STATES,
   unpaidSetKey,
@@ -196,6 +197,12 @@ export class OrderRepository {
       Object.assign(values, { ':openPk': openPk, ':openKey': openKey });
       assignments.push('openPk = :openPk', 'openKey = :openKey');
     }
+    // Fulfilment (issue 12): an order in a listed state (paid on) is on ByState, from now; others are not.
+    const listed = stateKeysOf(id, to, now);
+    if (listed) {
+      Object.assign(values, { ':statePk': listed.statePk, ':stateKey': listed.stateKey });
+      assignments.push('statePk = :statePk', 'stateKey = :stateKey');
+    }
     Object.entries(set).forEach(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
@@ -207,7 +214,7 @@ export class OrderRepository {
     return this.updateIf({
       Key: orderKey(id),
       // Any move ends "awaiting payment": the order leaves the payment-deadline index.
-      UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}`,
+      UpdateExpression: `SET ${assignments.join(', ')} REMOVE payPk, payDue${open ? '' : ', openPk, openKey'}${listed ? '' : ', statePk, stateKey'}`,
       ConditionExpression: `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

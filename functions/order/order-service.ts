@@ -7,6 +7,7 @@ import type { CouponQuotes } from '../coupon/client';
 import type { PaymentCloser } from '../pay/client';
 import type { Catalog } from '../product/client';
 import type { OrderSummary } from './client';
+import { fulfilmentFieldsOf } from './fulfilment-view';
 import { checkItems, type OrderLimits, tooManyOpenOrders } from './order-limits';
 import type { OrderRepository } from './order-repository';
 import { type SagaRunner, sagaInputOf } from './order-saga-service';
@@ -49,6 +50,7 @@ export function toView(o: OrderRecord): OrderView {
     create_time: seconds(o.createdAt),
     update_time: seconds(o.updatedAt),
     cursor: listKeyOf(o),
+    ...fulfilmentFieldsOf(o),
   };
 }
 
@@ -221,7 +223,7 @@ export async function updateOrder(
   return {};
 }
 
-const FINISHED: OrderState[] = ['cancelled', 'paid'];
+const FINISHED: OrderState[] = ['cancelled', 'paid', 'shipped', 'received', 'completed'];
 
 /** Hides the caller's own finished or cancelled order from their list (an admin may hide any). */
 export async function removeOrder(deps: OrderReadDeps, caller: Caller, id: number) {

@@ -11,7 +11,10 @@ import { ORDER_STATES, type OrderState } from './schemas';
  *                                   OPEN_SHARDS partitions: what the sweeper checks; every
  *                                   non-final state but awaiting_payment has them); while
  *                                   awaiting payment, payPk/payDue (index ByPayDue: what the
- *                                   sweeper closes when unpaid too long)
+ *                                   sweeper closes when unpaid too long); while paid, shipped,
+ *                                   received or completed, statePk/stateKey (index ByState,
+ *                                   sharded like ByOpen: the admin's list by state, and what
+ *                                   the sweeper auto-receives and completes)
  *                                             order-repository.ts, order-saga-repository.ts,
  *                                             overdue-order-repository.ts
  *   USER#<uid> / UNPAID             the ids of the user's unpaid orders (a number set `open`,
@@ -54,6 +57,19 @@ export const visibleKeys = (o: { id: number; uid: number; createdAt: number }) =
 /** ByPayDue's partition of an order awaiting payment (its sort key, payDue, is the deadline). */
 export const payPkOf = (id: number) => payDueShardPk(id % OPEN_SHARDS);
 
+// ---- Fulfilment (issue 12): the ByState index -----------------------------------------------
+/** The states on ByState: from payment on. Pending, awaiting payment and cancelling are on ByOpen/ByPayDue. */
+export const LISTED_STATES: readonly OrderState[] = ['paid', 'shipped', 'received', 'completed'];
+export const stateShardPk = (state: OrderState, shard: number) => `STATE#${state}#${shard}`;
+/**
+ * ByState's keys of an order that entered `state` at `at` (Unix ms), or undefined when that state
+ * is not listed. The sort key is Unix microseconds whose last digits come from the id: unique, so
+ * a cursor neither repeats nor skips.
+ */
+export const stateKeysOf = (id: number, state: OrderState, at: number) =>
+  LISTED_STATES.includes(state) ? { statePk: stateShardPk(state, id % OPEN_SHARDS), stateKey: at * 1000 + (id % 1000) } : undefined;
+// ---- end of fulfilment -----------------------------------------------------------------------
+
 const orderItem = z.object({ pid: z.number(), name: z.string(), price: z.number(), num: z.number() });
 
 const orderRecord = z.object({
@@ -75,6 +91,13 @@ const orderRecord = z.object({
   run: z.string().optional(),
   remark: z.string().optional(),
   hidden: z.boolean().optional(),
+  // Fulfilment (issue 12): set by ship, receive and complete; times in Unix ms.
+  carrier: z.string().optional(),
+  trackingNo: z.string().optional(),
+  shippedAt: z.number().optional(),
+  receivedAt: z.number().optional(),
+  receivedBy: z.enum(['buyer', 'auto']).optional(),
+  completedAt: z.number().optional(),
   /** Unix milliseconds. */
   createdAt: z.number(),
   updatedAt: z.number(),

@@ -51,7 +51,35 @@ export const updateRequest = z.object({
   remark: z.string().trim().max(500).optional(),
 });
 
-export const ORDER_STATES = ['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled'] as const;
+// ---- Fulfilment (issue 12: shipping to completion) ------------------------------------------
+/**
+ * After `paid`: `shipped` (an admin shipped it with a carrier and a tracking number), `received`
+ * (the buyer confirmed receipt, or the sweeper did MALL_AUTO_RECEIVE_DAYS after shipping; the
+ * return window runs), `completed` (the return window passed: final). A refund hangs off `paid`
+ * (before shipping) and `received` (within the return window); neither is decided here.
+ */
+export const FULFILMENT_STATES = ['shipped', 'received', 'completed'] as const;
+export type FulfilmentState = (typeof FULFILMENT_STATES)[number];
+/**
+ * Their `status`: lebron's numbers (seed 002: 40 awaiting receipt, 50 trade succeeded), which do
+ * not clash with go-zero-mall's 0/1/9. Received and completed are both 50; `state` tells them apart.
+ */
+export const FULFILMENT_STATUS: Record<FulfilmentState, number> = { shipped: 40, received: 50, completed: 50 };
+/** Who confirmed receipt: the buyer, or the sweeper after MALL_AUTO_RECEIVE_DAYS. */
+export const RECEIVED_BY = ['buyer', 'auto'] as const;
+/** The fulfilment fields of an order's view (times in Unix seconds), present once reached. */
+export const fulfilmentFields = {
+  carrier: z.string().optional(),
+  tracking_no: z.string().optional(),
+  shipped_at: z.number().int().optional(),
+  received_at: z.number().int().optional(),
+  received_by: z.enum(RECEIVED_BY).optional(),
+  completed_at: z.number().int().optional(),
+};
+export type FulfilmentView = { [K in keyof typeof fulfilmentFields]?: z.infer<(typeof fulfilmentFields)[K]> };
+// ---- end of fulfilment -----------------------------------------------------------------------
+
+export const ORDER_STATES = ['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled', ...FULFILMENT_STATES] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /**
@@ -65,6 +93,7 @@ export const STATUS: Record<OrderState, number> = {
   paid: 1,
   cancelling: 9,
   cancelled: 9,
+  ...FULFILMENT_STATUS,
 };
 
 export interface OrderItem {
@@ -75,7 +104,7 @@ export interface OrderItem {
 }
 
 /** go-zero-mall's order fields, and the saga's. */
-export interface OrderView {
+export interface OrderView extends FulfilmentView {
   id: number;
   uid: number;
   /** The first item's product, as go-zero-mall's single-product orders have it. */
@@ -100,7 +129,7 @@ export interface OrderView {
 // Replies (the 200 bodies): exactly these fields.
 
 const int = z.number().int();
-const orderState = z.enum(['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled']);
+const orderState = z.enum(ORDER_STATES);
 
 /**
  * What create and cancel answer: the order's id and where it stands now; create adds the amount
@@ -132,6 +161,7 @@ export const orderResponse = z.strictObject({
   create_time: int,
   update_time: int,
   cursor: int,
+  ...fulfilmentFields,
 }) satisfies z.ZodType<OrderView>;
 
 /** GET /api/order/stuck?older_than_minutes=...: the default is the alarm's limit (a query string, so digits). */

@@ -30,7 +30,7 @@ const runOf = (o: OrderRecord) => o.run ?? `order-${o.id}`;
  * Every shard's overdue orders, shards side by side, `concurrency` orders at a time per shard,
  * page after page until none is left or `stopAt` (Unix ms) comes; the next run goes on.
  */
-async function sweepShards(
+export async function sweepShards(
   deps: SweepDeps,
   pagesOf: OverduePages,
   concurrency: number,

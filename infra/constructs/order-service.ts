@@ -124,15 +124,31 @@ export class OrderService extends Construct {
     remove.grantTable(table, ['GetItem', 'UpdateItem']);
     api.route(remove);
 
+    // Fulfilment (issue 12): shipping to completion, and the lists by state (ByState; the caller's on ByUser).
+    const ship = fn('api/ship');
+    ship.grantTable(table, ['GetItem', 'UpdateItem']);
+    api.route(ship);
+    const receive = fn('api/receive');
+    receive.grantTable(table, ['GetItem', 'UpdateItem']);
+    api.route(receive);
+    const myOrders = fn('api/my-orders');
+    myOrders.grantTable(table, ['Query'], ['ByUser']);
+    api.route(myOrders);
+    const adminList = fn('api/admin-list');
+    adminList.grantTable(table, ['Query'], ['ByState']);
+    api.route(adminList);
+
     const sweep = fn('schedule/sweep', {
       environment: {
         ...apiEnv.environment,
         OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds),
         SWEEP_CONCURRENCY: String(config.sweep.concurrency),
+        AUTO_RECEIVE_DAYS: String(config.fulfilment.autoReceiveDays),
+        RETURN_WINDOW_DAYS: String(config.fulfilment.returnWindowDays),
       },
       timeout: Duration.seconds(config.sweep.timeoutSeconds),
     });
-    sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue']);
+    sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue', 'ByState']);
     sweep.grantInvokeOf(paymentCloseForOrder);
     stateMachine.grantStartExecution(sweep);
     grantOnExecutions(

@@ -48,6 +48,8 @@ export class DataStack extends Stack {
     index(orders, 'ByUser', 'userPk', 'listKey');
     index(orders, 'ByOpen', 'openPk', 'openKey');
     index(orders, 'ByPayDue', 'payPk', 'payDue');
+    // Orders from payment on, by state (sparse, sharded): the admin's list, the sweeper's auto-receipt and completion.
+    index(orders, 'ByState', 'statePk', 'stateKey');
 
     const paymentsScope = service('Payments');
     const payments = serviceTable(paymentsScope, config);

@@ -32,7 +32,7 @@ describe('functions', () => {
     }
     expect(
       methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin'),
-    ).toHaveLength(14);
+    ).toHaveLength(16); // 11, category create/update/remove, order ship and admin/list (issue 12)
   });
 
   it('grant no role by mobile (MALL_ADMIN_MOBILES is set, and ignored), and give login its backoff settings', () => {

@@ -1,11 +1,11 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderRepository } from '../../functions/order/order-repository';
-import type { OrderRecord } from '../../functions/order/order-table';
-import { orderKey, payPkOf, visibleKeys } from '../../functions/order/order-table';
+import { orderKey } from '../../functions/order/order-table';
 import { OverdueOrderRepository } from '../../functions/order/overdue-order-repository';
 import { closeUnpaidOrders, type SweepDeps, sweepOpenOrders } from '../../functions/order/sweep-service';
 import { localTables, tableSpec } from './local-tables';
+import { awaitingOrderItem, putItems } from './order-items';
 
 // The sweeper against a real DynamoDB engine: a backlog of overdue orders, and orders it cannot
 // act on in front of them. Remote calls (the payment's Lambda, StartExecution) are stubbed with
@@ -30,26 +30,10 @@ afterAll(() => tables?.stop());
 
 /** Orders awaiting payment since long ago, `payDue` from `due` on, one ms apart. */
 async function unpaidOrders(firstId: number, count: number, due: number) {
-  const orders = Array.from({ length: count }, (_, i): OrderRecord & Record<string, unknown> => {
-    const id = firstId + i;
-    const o: OrderRecord = {
-      id,
-      uid: 1,
-      items: [{ pid: 1, name: 'x', price: 100, num: 1 }],
-      total: 100,
-      discount: 0,
-      amount: 100,
-      fromCart: false,
-      state: 'awaiting_payment',
-      paymentId: id,
-      createdAt: due - 1_800_000,
-      updatedAt: due - 1_800_000,
-    };
-    return { ...orderKey(id), ...o, ...visibleKeys(o), payPk: payPkOf(id), payDue: due + i };
-  });
-  for (let i = 0; i < orders.length; i += 25) {
-    await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: orders.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-  }
+  const orders = Array.from({ length: count }, (_, i) =>
+    awaitingOrderItem(firstId + i, 1, due - 1_800_000, due + i, { paymentId: firstId + i }),
+  );
+  await putItems(db, TABLE, orders);
 }
 
 describe('the sweeper finds every order that is not final', () => {
