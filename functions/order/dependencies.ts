@@ -13,6 +13,7 @@ import { tracer } from '../../shared/powertools';
 import { couponQuoteFunction } from '../coupon/client';
 import { paymentCloseFunction } from '../pay/client';
 import { catalogFunction } from '../product/client';
+import { addressBookFunction } from '../user/client';
 import { orderLimitsFromEnv } from './order-limits';
 import { OrderRepository } from './order-repository';
 import { OrderSagaRepository } from './order-saga-repository';
@@ -86,6 +87,7 @@ export function orderDeps(): OrderDeps {
     saga: sagaRunner(),
     payments: paymentCloser(),
     limits: orderLimitsFromEnv(),
+    addresses: addressBookFunction(requireEnv('USER_ADDRESS_FUNCTION')),
   };
 }
 
