@@ -119,10 +119,14 @@ describe('the address book', () => {
     expect(await list(me)).toEqual([a]);
   });
 
-  it('holds at most 20: 25 concurrent adds make exactly 20, the rest get 409 ADDRESS_BOOK_FULL, with one default', async () => {
+  it('holds at most 20: with 12 in the book, 25 concurrent adds make exactly 20 (8 pass, 17 get 409 ADDRESS_BOOK_FULL), with one default', async () => {
+    // Warm several environments of add first (another user's book), so the adds below really run side by side.
+    const warm = await shopper();
+    await Promise.all(Array.from({ length: 12 }, () => add(warm)));
     const me = await shopper();
+    for (let i = 0; i < 12; i++) await added(me);
     const replies = await Promise.all(Array.from({ length: 25 }, () => add(me)));
-    expect(statusTally(replies)).toEqual({ '200': 20, '409 ADDRESS_BOOK_FULL': 5 });
+    expect(statusTally(replies)).toEqual({ '200': 8, '409 ADDRESS_BOOK_FULL': 17 });
     const book = await list(me);
     expect(book).toHaveLength(20);
     expect(book.filter((a) => a.is_default)).toHaveLength(1);
@@ -133,7 +137,7 @@ describe('the address book', () => {
     expect((await add(me)).status).toBe(200);
   });
 
-  it('keeps exactly one default under concurrent set-default and removes', async () => {
+  it('keeps exactly one default under concurrent set-defaults and removes', async () => {
     const me = await shopper();
     const ids: number[] = [];
     for (let i = 0; i < 10; i++) ids.push((await added(me)).id);
@@ -142,9 +146,10 @@ describe('the address book', () => {
     const [winner] = await defaults(me);
     expect(ids).toContain(winner);
 
-    // Remove the default and four others while setting the default to the others, all at once.
+    // Remove the default and the four newest others (the next default's candidates) while setting
+    // the default to each of the others, all at once.
     const others = ids.filter((id) => id !== winner);
-    const removed = [winner!, ...others.slice(0, 4)];
+    const removed = [winner!, ...others.slice(-4)];
     const replies = await Promise.all([
       ...removed.map((id) => post('/api/user/address/remove', { id }, me)),
       ...others.map((id) => post('/api/user/address/set-default', { id }, me)),
@@ -153,8 +158,33 @@ describe('the address book', () => {
     // A set-default of an address removed meanwhile is 404; none fails otherwise.
     expect(replies.slice(removed.length).every((r) => r.status === 200 || r.body.code === 'ADDRESS_NOT_FOUND')).toBe(true);
     const book = await list(me);
-    expect(book.map((a) => a.id).sort()).toEqual(others.slice(4).sort());
+    expect(book.map((a) => a.id).sort()).toEqual(others.slice(0, -4).sort());
     expect(book.filter((a) => a.is_default)).toHaveLength(1);
+  });
+
+  it('removing the default and the next default at once leaves the one remaining as the default', async () => {
+    const users: Headers[] = [];
+    for (let i = 0; i < 3; i++) users.push(await shopper()); // one at a time: register hashes with 128 MiB
+    const rounds = await Promise.all(
+      users.map(async (me) => {
+        const outcomes = [];
+        for (let round = 0; round < 4; round++) {
+          const a = await added(me, { is_default: true });
+          const b = await added(me);
+          const c = await added(me);
+          // a is the default; removing it alone would make c (the newest) the default, but c goes too.
+          const replies = await Promise.all([a, c].map(({ id }) => post('/api/user/address/remove', { id }, me)));
+          const book = await list(me);
+          outcomes.push({ replies: replies.map((r) => r.status), book: book.map((x) => [x.id, x.is_default]), b: b.id });
+          await post('/api/user/address/remove', { id: b.id }, me);
+        }
+        return outcomes;
+      }),
+    );
+    for (const { replies, book, b } of rounds.flat()) {
+      expect(replies).toEqual([200, 200]);
+      expect(book).toEqual([[b, true]]);
+    }
   });
 });
 
