@@ -72,7 +72,7 @@ export async function countFailure(users: UserStore, lockout: LoginLockout, cred
   throw locked(until, nowMs);
 }
 
-export const wrongCredentials = () => unauthorized('INVALID_CREDENTIALS', 'mobile or password is wrong');
+const wrongCredentials = () => unauthorized('INVALID_CREDENTIALS', 'mobile or password is wrong');
 
 export function locked(untilMs: number, nowMs: number) {
   const seconds = Math.max(1, Math.ceil((untilMs - nowMs) / 1000));
