@@ -60,7 +60,7 @@ export function buildApp(
   const data = new DataStack(app, name('Data'), config, { ...props, terminationProtection: config.retainData });
   const users = new UsersStack(app, name('Users'), config, data, props);
   const catalog = new CatalogStack(app, name('Catalog'), config, { api: users.api, data }, props);
-  const orders = new OrdersStack(app, name('Orders'), config, { api: users.api, data, catalog }, props);
+  const orders = new OrdersStack(app, name('Orders'), config, { api: users.api, data, catalog, users }, props);
   // The saga and the order API call catalogue functions by name, which makes no reference.
   orders.addStackDependency(catalog, 'the order saga and the order API invoke catalogue functions');
   const ops = new OpsStack(app, name('Ops'), config, { api: users.api, events: data.events }, props);

@@ -6,6 +6,7 @@ import * as order from '../functions/order/schemas';
 import * as pay from '../functions/pay/schemas';
 import * as category from '../functions/product/category-schemas';
 import * as product from '../functions/product/schemas';
+import * as address from '../functions/user/address-schemas';
 import * as user from '../functions/user/schemas';
 
 /** Who may call a route: anyone, a logged-in user (the JWT authorizer), or a user with the admin role. */
@@ -95,6 +96,60 @@ export const ROUTES: Route[] = [
       summary: "Take a user's admin role (at once, also from their existing tokens); not one's own",
       input: user.adminRoleRequest,
       response: user.adminRoleResponse,
+    },
+  }),
+  // Profiles and the address book (issue 12).
+  ...group('user', 'user', {
+    'POST /api/user/profile/update': {
+      handler: 'profile-update',
+      access: 'user',
+      summary: "Change the caller's name, gender or avatar (an https URL)",
+      input: user.updateProfileRequest,
+      response: user.userProfileResponse,
+    },
+    'POST /api/user/password/change': {
+      handler: 'password-change',
+      access: 'user',
+      summary: "Change the caller's password; every earlier token is refused, the answer is a new one",
+      input: user.changePasswordRequest,
+      response: user.loginResponse,
+    },
+  }),
+  ...group('address', 'user', {
+    'GET /api/user/address/list': {
+      handler: 'address-list',
+      access: 'user',
+      summary: "The caller's addresses, the default first",
+      input: address.listAddressesRequest,
+      response: address.addressListResponse,
+    },
+    'POST /api/user/address/add': {
+      handler: 'address-add',
+      access: 'user',
+      summary: 'Add an address (at most 20; the first is the default)',
+      input: address.addAddressRequest,
+      response: address.addressResponse,
+    },
+    'POST /api/user/address/update': {
+      handler: 'address-update',
+      access: 'user',
+      summary: "Change some fields of one of the caller's addresses",
+      input: address.updateAddressRequest,
+      response: address.addressResponse,
+    },
+    'POST /api/user/address/remove': {
+      handler: 'address-remove',
+      access: 'user',
+      summary: "Remove one of the caller's addresses (the newest remaining becomes the default)",
+      input: address.addressIdRequest,
+      response: empty,
+    },
+    'POST /api/user/address/set-default': {
+      handler: 'address-set-default',
+      access: 'user',
+      summary: "Make one of the caller's addresses the default",
+      input: address.addressIdRequest,
+      response: address.addressResponse,
     },
   }),
   ...group('product', 'product', {

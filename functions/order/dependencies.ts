@@ -13,6 +13,7 @@ import { tracer } from '../../shared/powertools';
 import { couponQuoteFunction } from '../coupon/client';
 import { paymentCloseFunction } from '../pay/client';
 import { catalogFunction } from '../product/client';
+import { addressBookFunction } from '../user/client';
 import { FulfilmentRepository } from './fulfilment-repository';
 import type { FulfilmentDeps } from './fulfilment-service';
 import { orderLimitsFromEnv } from './order-limits';
@@ -88,6 +89,7 @@ export function orderDeps(): OrderDeps {
     saga: sagaRunner(),
     payments: paymentCloser(),
     limits: orderLimitsFromEnv(),
+    addresses: addressBookFunction(requireEnv('USER_ADDRESS_FUNCTION')),
   };
 }
 

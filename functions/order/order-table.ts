@@ -1,7 +1,7 @@
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { recordOf } from '../../shared/records';
-import { ORDER_STATES, type OrderState } from './schemas';
+import { ORDER_STATES, type OrderState, shippingAddressCopy } from './schemas';
 
 /**
  * The order table: every item keyed by (pk, sk).
@@ -90,6 +90,8 @@ const orderRecord = z.object({
   /** The saga execution now driving the order (pending: order-<id>; cancelling: its cancel run). */
   run: z.string().optional(),
   remark: z.string().optional(),
+  /** The shipping address as it was when ordered (a copy of the user's address book entry). */
+  address: z.object(shippingAddressCopy.shape).optional(),
   hidden: z.boolean().optional(),
   // Fulfilment (issue 12): set by ship, receive and complete; times in Unix ms.
   carrier: z.string().optional(),

@@ -24,6 +24,8 @@ export const createRequest = z
     couponId: id.optional(),
     /** The items come from the cart: they leave it when the order succeeds. */
     fromCart: z.boolean().default(false),
+    /** One of the caller's addresses (issue 12); without it the order copies their default address, if any. */
+    address_id: id.optional(),
   })
   .refine((o) => (o.pid === undefined) !== (o.items === undefined), { message: 'give either pid (and num) or items', path: ['pid'] })
   .refine((o) => o.items === undefined || o.num === undefined, { message: 'num goes inside items', path: ['num'] });
@@ -120,6 +122,8 @@ export interface OrderView extends FulfilmentView {
   coupon_id?: number;
   payment_id?: number;
   remark?: string;
+  /** The shipping address copied when the order was created (absent when the user had none). */
+  address?: ShippingAddressCopy;
   create_time: number;
   update_time: number;
   /** Pass as `cursor` to list the orders after this one. */
@@ -127,6 +131,18 @@ export interface OrderView extends FulfilmentView {
 }
 
 // Replies (the 200 bodies): exactly these fields.
+
+/** The shipping address an order keeps: the address book entry as it was at create time (issue 12). */
+export const shippingAddressCopy = z.strictObject({
+  id,
+  name: z.string(),
+  phone: z.string(),
+  province: z.string(),
+  city: z.string(),
+  district: z.string(),
+  detail: z.string(),
+});
+export type ShippingAddressCopy = z.infer<typeof shippingAddressCopy>;
 
 const int = z.number().int();
 const orderState = z.enum(ORDER_STATES);
@@ -158,6 +174,7 @@ export const orderResponse = z.strictObject({
   coupon_id: id.optional(),
   payment_id: id.optional(),
   remark: z.string().optional(),
+  address: shippingAddressCopy.optional(),
   create_time: int,
   update_time: int,
   cursor: int,

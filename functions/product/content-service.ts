@@ -32,7 +32,8 @@ export async function addComment(repo: Catalog, caller: Caller, input: z.infer<t
     product_id: input.product_id,
     content: input.content,
     images: input.images,
-    user: { id: caller.uid, name: caller.name, avatar: '' },
+    // A copy at write time of the name and avatar on the author's record (the authorizer reads them).
+    user: { id: caller.uid, name: caller.name, avatar: caller.avatar ?? '' },
     createdAt: Date.now(),
   });
   return toComment(comment);

@@ -3,6 +3,9 @@ import { dynamo } from '../../shared/aws';
 import { requireEnv, requireIntEnv } from '../../shared/env';
 import { tracer } from '../../shared/powertools';
 import { getSecret } from '../../shared/secrets';
+import { AddressRepository } from './address-repository';
+import { DynamoProfileStore } from './profile-repository';
+import type { ProfileDeps } from './profile-service';
 import { DynamoSessionStore } from './session-repository';
 import type { AuthorizationCache, FlushThrottle } from './session-service';
 import type { TokenSettings } from './tokens';
@@ -14,6 +17,10 @@ import type { LoginLockout } from './user-service';
 
 export function userStore(): DynamoUserStore {
   return new DynamoUserStore(dynamo, requireEnv('USER_TABLE'));
+}
+
+export function profileStore(): DynamoProfileStore {
+  return new DynamoProfileStore(dynamo, requireEnv('USER_TABLE'));
 }
 
 export function sessionStore(): DynamoSessionStore {
@@ -53,4 +60,19 @@ export function apiAuthorizationCache(): AuthorizationCache {
       await client.send(new FlushStageAuthorizersCacheCommand({ restApiId, stageName }));
     },
   };
+}
+
+/** Profile and password changes: the records, and the throttled authorizer-cache flush after them. */
+export function profileDeps(): ProfileDeps {
+  return {
+    users: userStore(),
+    profiles: profileStore(),
+    sessions: sessionStore(),
+    cache: apiAuthorizationCache(),
+    throttle: flushThrottle(),
+  };
+}
+
+export function addressRepository(): AddressRepository {
+  return new AddressRepository(dynamo, requireEnv('USER_TABLE'));
 }

@@ -2,10 +2,14 @@ import * as z from 'zod';
 
 // go-zero-mall's user API (seed 000, chapter 3): same routes and JSON field names.
 
-const mobile = z
+export const mobile = z
   .string()
   .trim()
   .regex(/^\+?[0-9]{6,20}$/, 'must be 6 to 20 digits, optionally starting with +');
+
+function newPassword() {
+  return z.string().min(8, 'must be at least 8 characters').max(128);
+}
 
 export const registerRequest = z.object({
   name: z.string().trim().min(1).max(64),
@@ -13,7 +17,7 @@ export const registerRequest = z.object({
   gender: z.number().int().min(0).max(2),
   mobile,
   /** New passwords: at least 8 characters. Login still accepts the 6 allowed before. */
-  password: z.string().min(8, 'must be at least 8 characters').max(128),
+  password: newPassword(),
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
 
@@ -34,6 +38,8 @@ export interface UserProfile {
   name: string;
   gender: number;
   mobile: string;
+  /** An https URL; only once the user has set one. */
+  avatar?: string;
 }
 
 export interface LoginResponse {
@@ -49,8 +55,41 @@ export const userProfileResponse = z.strictObject({
   name: z.string(),
   gender: z.number().int(),
   mobile: z.string(),
+  avatar: z.string().optional(),
 }) satisfies z.ZodType<UserProfile>;
 
 export const loginResponse = z.strictObject({ accessToken: z.string(), accessExpire: z.number().int() }) satisfies z.ZodType<LoginResponse>;
 
 export const adminRoleResponse = z.strictObject({ uid: z.number().int(), role: z.enum(['user', 'admin']) });
+
+/** An avatar is an https URL (a page served over https must not load it over http), or "" to remove it. */
+const avatar = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((value) => value === '' || isHttpsUrl(value), 'must be an https:// URL');
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** POST /api/user/profile/update: any of name, gender and avatar; the others keep their value. */
+export const updateProfileRequest = z
+  .strictObject({ name: registerRequest.shape.name.optional(), gender: registerRequest.shape.gender.optional(), avatar: avatar.optional() })
+  .refine((o) => o.name !== undefined || o.gender !== undefined || o.avatar !== undefined, {
+    message: 'give at least one of name, gender, avatar',
+    path: ['name'],
+  });
+export type UpdateProfileRequest = z.infer<typeof updateProfileRequest>;
+
+/** POST /api/user/password/change: the current password, and the new one (the rule of register). */
+export const changePasswordRequest = z.strictObject({
+  old_password: z.string().min(1).max(128),
+  new_password: newPassword(),
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;

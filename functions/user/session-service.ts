@@ -1,9 +1,9 @@
 import { errors } from 'jose';
 import { ZodError } from 'zod';
 import type { Caller } from '../../shared/caller';
+import type { ProfileStore } from './profile-repository';
 import type { SessionStore } from './session-repository';
 import { bearerToken, type TokenClaims, type TokenSettings, verifyToken } from './tokens';
-import type { UserStore } from './user-repository';
 
 /** Forgets cached authorizer decisions, so a revoked token or role is refused at once rather than after the cache TTL. */
 export interface AuthorizationCache {
@@ -26,9 +26,18 @@ export interface FlushThrottle {
  * number of logouts cost at most one flush per interval.
  */
 export async function logout(sessions: SessionStore, cache: AuthorizationCache, throttle: FlushThrottle, caller: Caller): Promise<void> {
+  await sessions.revokeToken(caller.jti, caller.exp);
+  await flushAfterChange(sessions, cache, throttle);
+}
+
+/**
+ * Returns once a flush of the authorizer cache has started after this call (a revocation, a
+ * password or profile change written just before it), flushing at most once per interval for
+ * the whole stage: see logout.
+ */
+export async function flushAfterChange(sessions: SessionStore, cache: AuthorizationCache, throttle: FlushThrottle): Promise<void> {
   const now = throttle.now ?? Date.now;
   const sleep = throttle.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  await sessions.revokeToken(caller.jti, caller.exp);
   const revokedAt = now();
   for (;;) {
     const claim = await sessions.claimAuthorizerFlush(now(), throttle.intervalMs);
@@ -43,15 +52,16 @@ export async function logout(sessions: SessionStore, cache: AuthorizationCache, 
 
 /**
  * The authorizer's decision: the claims of a valid, unexpired, unrevoked token of an existing
- * user, with the role stored on the user's record now (never the token's own role claim, so a
- * revoked admin role is refused at once), or undefined for anything else.
+ * user, with the role, name and avatar stored on the user's record now (never the token's own
+ * role claim, so a revoked admin role is refused at once), or undefined for anything else. A
+ * token issued before the user's last password change (another session version) is refused.
  */
 export async function authorize(
-  users: UserStore,
+  users: Pick<ProfileStore, 'findSession'>,
   sessions: SessionStore,
   tokens: TokenSettings,
   authorizationHeader: string | undefined,
-): Promise<TokenClaims | undefined> {
+): Promise<(TokenClaims & { avatar: string }) | undefined> {
   const token = bearerToken(authorizationHeader);
   if (!token) return undefined;
   let claims: TokenClaims;
@@ -62,7 +72,7 @@ export async function authorize(
     if (error instanceof errors.JOSEError || error instanceof ZodError) return undefined;
     throw error;
   }
-  const [revoked, role] = await Promise.all([sessions.isTokenRevoked(claims.jti), users.findRole(claims.uid)]);
-  if (revoked || !role) return undefined;
-  return { ...claims, role };
+  const [revoked, user] = await Promise.all([sessions.isTokenRevoked(claims.jti), users.findSession(claims.uid)]);
+  if (revoked || !user || user.sessionVersion !== claims.sv) return undefined;
+  return { ...claims, role: user.role, name: user.name, avatar: user.avatar };
 }

@@ -11,6 +11,12 @@ export interface TokenClaims {
   jti: string;
   /** Unix seconds. */
   exp: number;
+  /**
+   * The user's session version when the token was issued; a password change raises the stored
+   * one, and the authorizer refuses tokens whose version is not the stored one. Absent (0) on
+   * tokens issued before versions existed.
+   */
+  sv: number;
 }
 
 export interface TokenSettings {
@@ -30,15 +36,16 @@ const claimsSchema = z.object({
   name: z.string().default(''),
   jti: z.string().min(1),
   exp: z.number().int(),
+  sv: z.number().int().min(0).default(0),
 });
 
 export async function issueToken(
   settings: TokenSettings,
-  subject: { uid: number; role: Role; name: string },
+  subject: { uid: number; role: Role; name: string; sv?: number },
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ token: string; exp: number }> {
   const exp = nowSeconds + settings.ttlSeconds;
-  const token = await new SignJWT({ uid: subject.uid, role: subject.role, name: subject.name })
+  const token = await new SignJWT({ uid: subject.uid, role: subject.role, name: subject.name, sv: subject.sv ?? 0 })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(String(subject.uid))
     .setIssuer(settings.issuer)

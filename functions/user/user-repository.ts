@@ -8,11 +8,13 @@ import type { Role } from './tokens';
 
 /**
  * The user table, one item per fact, keyed by `pk`:
- *   USER#<id>       the profile and the role        (userinfo; the authorizer reads the role)
+ *   USER#<id>       the profile, the role and the session version (userinfo; the authorizer reads
+ *                   role, name, avatar and version: profile-repository.ts)
  *   MOBILE#<mobile> uid, name, password hash and failed logins (login; makes mobiles unique)
  *   REVOKED#<jti>   a logged-out token, kept until it expires (TTL attribute expiresAt)
  *   FLUSH#authorizers  when the stage's authorizer cache was last flushed (session-repository.ts)
- *   COUNTER#user    the id allocator's counter
+ *   ADDRESSES#<uid> the user's address book, one item (address-repository.ts)
+ *   COUNTER#user    the id allocator's counter (COUNTER#address: address ids)
  */
 const credentialRecord = z.object({
   uid: z.number(),
@@ -24,10 +26,12 @@ const credentialRecord = z.object({
   failedLogins: z.number().default(0),
   /** Epoch milliseconds before which login is refused without checking the password. */
   lockedUntil: z.number().default(0),
+  /** A copy of the user's session version (profile-repository.ts), read with the hash login checks. */
+  sessionVersion: z.number().default(0),
 });
 export type Credential = z.infer<typeof credentialRecord>;
 
-const profileRecord = z.object({ id: z.number(), name: z.string(), gender: z.number(), mobile: z.string() });
+const profileRecord = z.object({ id: z.number(), name: z.string(), gender: z.number(), mobile: z.string(), avatar: z.string().optional() });
 /** Users registered before roles were stored have none: they are users. */
 const roleRecord = z.object({ role: z.enum(['user', 'admin']).default('user') });
 

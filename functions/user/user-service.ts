@@ -59,11 +59,11 @@ export async function login(
     await users.replacePasswordHash(credential.mobile, credential.passwordHash, await hashPassword(input.password));
   }
   const role = (await users.findRole(credential.uid)) ?? 'user';
-  const { token, exp } = await issueToken(tokens, { uid: credential.uid, role, name: credential.name });
+  const { token, exp } = await issueToken(tokens, { uid: credential.uid, role, name: credential.name, sv: credential.sessionVersion });
   return { accessToken: token, accessExpire: exp };
 }
 
-async function countFailure(users: UserStore, lockout: LoginLockout, credential: Credential, nowMs: number): Promise<void> {
+export async function countFailure(users: UserStore, lockout: LoginLockout, credential: Credential, nowMs: number): Promise<void> {
   const failures = await users.countLoginFailure(credential.mobile);
   if (failures < lockout.lockAfterFailures) return;
   const seconds = Math.min(lockout.backoffBaseSeconds * 2 ** (failures - lockout.lockAfterFailures), lockout.backoffMaxSeconds);
@@ -74,7 +74,7 @@ async function countFailure(users: UserStore, lockout: LoginLockout, credential:
 
 const wrongCredentials = () => unauthorized('INVALID_CREDENTIALS', 'mobile or password is wrong');
 
-function locked(untilMs: number, nowMs: number) {
+export function locked(untilMs: number, nowMs: number) {
   const seconds = Math.max(1, Math.ceil((untilMs - nowMs) / 1000));
   return tooManyRequests('TOO_MANY_ATTEMPTS', `too many wrong passwords for this account; retry in ${seconds} s`, seconds);
 }
@@ -82,5 +82,6 @@ function locked(untilMs: number, nowMs: number) {
 export async function userInfo(users: UserStore, caller: Caller): Promise<UserProfile> {
   const profile = await users.findProfile(caller.uid);
   if (!profile) throw notFound('USER_NOT_FOUND', 'user not found');
-  return profile;
+  const { avatar, ...rest } = profile;
+  return avatar ? { ...rest, avatar } : rest;
 }

@@ -19,6 +19,8 @@ export interface OrderServiceProps {
   participants: Omit<SagaParticipants, 'openOrder' | 'markAwaitingPayment' | 'cancelOrder'>;
   /** Services the order asks while pricing. */
   catalogBatchGet: ServiceFunction;
+  /** The user service's internal address lookup: create copies the order's address. */
+  addressLookup: ServiceFunction;
   couponQuote: ServiceFunction;
   /** The payment service's close, asked before an order is closed. */
   paymentCloseForOrder: ServiceFunction;
@@ -34,7 +36,7 @@ export class OrderService extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    { api, config, table, participants, catalogBatchGet, couponQuote, paymentCloseForOrder, events }: OrderServiceProps,
+    { api, config, table, participants, catalogBatchGet, couponQuote, paymentCloseForOrder, events, addressLookup }: OrderServiceProps,
   ) {
     super(scope, id);
 
@@ -80,10 +82,17 @@ export class OrderService extends Construct {
       },
     };
 
-    const create = fn('api/create', { environment: { ...apiEnv.environment, ORDER_CREATE_WAIT_MS: String(config.orderCreateWaitMs) } });
+    const create = fn('api/create', {
+      environment: {
+        ...apiEnv.environment,
+        ORDER_CREATE_WAIT_MS: String(config.orderCreateWaitMs),
+        USER_ADDRESS_FUNCTION: addressLookup.literalName,
+      },
+    });
     create.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem', 'BatchGetItem']);
     create.grantInvokeOf(catalogBatchGet);
     create.grantInvokeOf(couponQuote);
+    create.grantInvokeOf(addressLookup);
     stateMachine.grantStartExecution(create);
     api.route(create);
 

@@ -4,7 +4,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
-import { functionFactory } from './service-function';
+import { functionFactory, type ServiceFunction } from './service-function';
 
 export interface UserServiceProps {
   api: MallApi;
@@ -16,6 +16,9 @@ export interface UserServiceProps {
 
 /** Users, credentials and tokens: the user table, its endpoints and the API's JWT authorizer. */
 export class UserService extends Construct {
+  /** Internal: a user's address (or default address), for the order service to copy into an order. */
+  readonly addressLookup: ServiceFunction;
+
   constructor(scope: Construct, id: string, { api, config, table, signingSecret }: UserServiceProps) {
     super(scope, id);
 
@@ -68,11 +71,41 @@ export class UserService extends Construct {
       return change;
     });
 
+    // Profiles: a change the authorizer hands to routes (name, avatar) or checks (the session
+    // version a password change raises) flushes its cached decisions, throttled as logout's.
+    const flushThrottleEnv = { ...flushEnv, AUTHORIZER_FLUSH_INTERVAL_SECONDS: String(flushInterval) };
+    const profileUpdate = fn('api/profile-update', { environment: flushThrottleEnv, timeout: Duration.seconds(flushInterval + 10) });
+    profileUpdate.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    api.grantFlushAuthorizerCache(profileUpdate);
+    // Checks the old password and hashes the new one (scrypt, as login), counts wrong ones, signs the new token.
+    const passwordChange = fn('api/password-change', {
+      environment: { ...flushThrottleEnv, ...tokenEnv, ...lockoutEnv },
+      memorySize: 1024,
+      timeout: Duration.seconds(flushInterval + 15),
+    });
+    passwordChange.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    api.grantFlushAuthorizerCache(passwordChange);
+    signingSecret.grantRead(passwordChange);
+
+    // The address book: one item per user (functions/user/address-repository.ts).
+    const addressList = fn('api/address-list');
+    addressList.grantTable(table, ['GetItem']);
+    const addressAdd = fn('api/address-add');
+    addressAdd.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']); // UpdateItem also reserves ids
+    const addressChanges = ['api/address-update', 'api/address-set-default', 'api/address-remove'].map((entry) => {
+      const change = fn(entry);
+      change.grantTable(table, ['GetItem', 'UpdateItem']);
+      return change;
+    });
+    this.addressLookup = fn('internal/address');
+    this.addressLookup.grantTable(table, ['GetItem']);
+
     api.useAuthorizer(authorizer);
     api.route(register);
     api.route(login);
     api.route(userinfo);
     api.route(logout);
     for (const change of roleChanges) api.route(change);
+    for (const route of [profileUpdate, passwordChange, addressList, addressAdd, ...addressChanges]) api.route(route);
   }
 }

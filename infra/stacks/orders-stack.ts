@@ -6,6 +6,7 @@ import { OrderService } from '../constructs/order-service';
 import { PaymentService } from '../constructs/payment-service';
 import type { CatalogStack } from './catalog-stack';
 import type { DataStack } from './data-stack';
+import type { UsersStack } from './users-stack';
 
 /**
  * Orders and payments, and the order saga that joins them to the catalogue's steps. Payments
@@ -19,7 +20,7 @@ export class OrdersStack extends Stack {
     scope: Construct,
     id: string,
     config: StageConfig,
-    { api, data, catalog }: { api: MallApi; data: DataStack; catalog: CatalogStack },
+    { api, data, catalog, users }: { api: MallApi; data: DataStack; catalog: CatalogStack; users: UsersStack },
     props: StackProps,
   ) {
     super(scope, id, props);
@@ -33,6 +34,7 @@ export class OrdersStack extends Stack {
       paymentCloseForOrder: payments.closeForOrder,
       catalogBatchGet: products.batchGet,
       couponQuote: coupons.quote,
+      addressLookup: users.users.addressLookup,
       participants: {
         reserveStock: products.reserveStock,
         releaseStock: products.releaseStock,

@@ -11,10 +11,11 @@ import type { DataStack } from './data-stack';
  */
 export class UsersStack extends Stack {
   readonly api: MallApi;
+  readonly users: UserService;
 
   constructor(scope: Construct, id: string, config: StageConfig, data: DataStack, props: StackProps) {
     super(scope, id, props);
     this.api = new MallApi(this, 'Api', config);
-    new UserService(this, 'Users', { api: this.api, config, table: data.tables.users, signingSecret: data.jwtSigningSecret });
+    this.users = new UserService(this, 'Users', { api: this.api, config, table: data.tables.users, signingSecret: data.jwtSigningSecret });
   }
 }

@@ -137,6 +137,7 @@ function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
     uid: Number(context.uid),
     role: context.role === 'admin' ? 'admin' : 'user',
     name: String(context.name ?? ''),
+    avatar: String(context.avatar ?? ''),
     jti: String(context.jti),
     exp: Number(context.exp),
   };

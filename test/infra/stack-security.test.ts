@@ -95,7 +95,7 @@ describe('least privilege', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
-  it('lets only login and the authorizer read the signing secret', () => {
+  it('lets only login, password change (it signs the new token) and the authorizer read the signing secret', () => {
     const functionsByRole = roleOfFunction();
     const [[secretId] = []] = ofType('AWS::SecretsManager::Secret').filter(([id]) => id.startsWith('JwtSigningSecret'));
     const readers = new Set<string>();
@@ -108,10 +108,10 @@ describe('least privilege', () => {
         }
       }
     }
-    expect([...readers].sort()).toEqual(['Users/Authorizer', 'Users/Login']);
+    expect([...readers].sort()).toEqual(['Users/Authorizer', 'Users/Login', 'Users/PasswordChange']);
   });
 
-  it("lets logout and the admin role changes flush only their own stage's authorizer cache", () => {
+  it("lets logout, the admin role changes and the profile and password changes flush only their own stage's authorizer cache", () => {
     const functionsByRole = roleOfFunction();
     const flushers = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
       p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('apigateway:'))).map(
@@ -122,7 +122,13 @@ describe('least privilege', () => {
         },
       ),
     );
-    expect(flushers.flat().sort()).toEqual(['Users/GrantAdmin', 'Users/Logout', 'Users/RevokeAdmin']);
+    expect(flushers.flat().sort()).toEqual([
+      'Users/GrantAdmin',
+      'Users/Logout',
+      'Users/PasswordChange',
+      'Users/ProfileUpdate',
+      'Users/RevokeAdmin',
+    ]);
   });
 
   it('lets each service invoke only the functions it asks, and the saga only its participants', () => {
@@ -146,7 +152,7 @@ describe('least privilege', () => {
       'Carts/Add': ['Products/BatchGet'],
       'Carts/List': ['Products/BatchGet'],
       'Orders/Cancel': ['Payments/CloseForOrder'],
-      'Orders/Create': ['Coupons/Quote', 'Products/BatchGet'],
+      'Orders/Create': ['Coupons/Quote', 'Products/BatchGet', 'Users/Address'],
       'Orders/Saga': [
         'Carts/RemoveFromCart',
         'Coupons/RestoreCoupon',

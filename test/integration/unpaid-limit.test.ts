@@ -39,6 +39,7 @@ beforeAll(async () => {
     saga: { start: async () => {}, status: async () => 'SUCCEEDED', lastError: async () => undefined },
     payments: {} as OrderDeps['payments'],
     limits: { maxOpenPerUser: 10, maxUnitsPerProduct: 99, maxLines: 20, maxUnits: 200 },
+    addresses: { address: async () => null },
   };
 }, 120_000);
 

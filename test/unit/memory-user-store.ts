@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { ProfileChanges, ProfileStore } from '../../functions/user/profile-repository';
 import type { UserProfile } from '../../functions/user/schemas';
 import type { SessionStore } from '../../functions/user/session-repository';
 import type { Role, TokenSettings } from '../../functions/user/tokens';
@@ -6,7 +7,7 @@ import { type Credential, MobileTakenError, NotAdminError, UserNotFoundError, ty
 import { AppError } from '../../shared/errors';
 
 /** In-memory UserStore and SessionStore with the same contract as the DynamoDB ones (tested end to end). */
-export class MemoryUserStore implements UserStore, SessionStore {
+export class MemoryUserStore implements UserStore, SessionStore, ProfileStore {
   lastId = 0;
   profiles = new Map<number, UserProfile>();
   roles = new Map<number, Role>();
@@ -27,6 +28,7 @@ export class MemoryUserStore implements UserStore, SessionStore {
       passwordHash,
       failedLogins: 0,
       lockedUntil: 0,
+      sessionVersion: 0,
     });
   }
   async findCredential(mobile: string) {
@@ -38,6 +40,27 @@ export class MemoryUserStore implements UserStore, SessionStore {
   }
   async findRole(uid: number) {
     return this.roles.get(uid);
+  }
+  sessionVersions = new Map<number, number>();
+  async findSession(uid: number) {
+    const role = this.roles.get(uid);
+    if (!role) return undefined;
+    const { name = '', avatar = '' } = this.profiles.get(uid) ?? {};
+    return { role, name, avatar, sessionVersion: this.sessionVersions.get(uid) ?? 0 };
+  }
+  async updateProfile(uid: number, mobile: string, changes: ProfileChanges) {
+    const profile = this.profiles.get(uid);
+    if (!profile) return 'refused' as const;
+    this.profiles.set(uid, { ...profile, ...changes });
+    if (changes.name !== undefined) this.credentials.get(mobile)!.name = changes.name;
+    return 'done' as const;
+  }
+  async changePassword(uid: number, mobile: string, previous: string, next: string, nextVersion: number) {
+    const credential = this.credentials.get(mobile)!;
+    if (credential.passwordHash !== previous) return 'refused' as const;
+    Object.assign(credential, { passwordHash: next, sessionVersion: nextVersion });
+    this.sessionVersions.set(uid, nextVersion);
+    return 'done' as const;
   }
   async setRole(uid: number, role: Role, byAdmin?: number) {
     if (byAdmin !== undefined && this.roles.get(byAdmin) !== 'admin') throw new NotAdminError();

@@ -22,7 +22,7 @@ describe('access tokens', () => {
     const now = Math.floor(Date.now() / 1000);
     const { token, exp } = await issueToken(settings, { uid: 42, role: 'admin', name: 'Ann' }, now);
     expect(exp).toBe(now + 3600);
-    expect(await verifyToken(settings, token)).toEqual({ uid: 42, role: 'admin', name: 'Ann', jti: expect.any(String), exp });
+    expect(await verifyToken(settings, token)).toEqual({ uid: 42, role: 'admin', name: 'Ann', jti: expect.any(String), exp, sv: 0 });
   });
 
   it('gives every token its own id', async () => {

@@ -5,10 +5,10 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { logger, metrics, tracer } from '../../../shared/powertools';
-import { sessionStore, tokenSettings, userStore } from '../dependencies';
+import { profileStore, sessionStore, tokenSettings } from '../dependencies';
 import { authorize } from '../session-service';
 
-const users = userStore();
+const users = profileStore();
 const sessions = sessionStore();
 const tokens = tokenSettings();
 
@@ -34,7 +34,7 @@ export const handler = middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorize
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stageArn(event.methodArn) }],
       },
-      context: { uid: claims.uid, role: claims.role, name: claims.name, jti: claims.jti, exp: claims.exp },
+      context: { uid: claims.uid, role: claims.role, name: claims.name, avatar: claims.avatar, jti: claims.jti, exp: claims.exp },
     };
   });
 
