@@ -124,13 +124,33 @@ export class Barrier {
     };
   }
 
+  /** Whether another operation of the branch (written with `once`, e.g. inventory's confirm) has run. */
+  async ran(gid: string, branch: string, op: string): Promise<boolean> {
+    return (await this.read(gid, branch, op)) !== undefined;
+  }
+
+  /**
+   * A transaction item that holds only while the operation's barrier is (`present`) or is not
+   * there: a compensation that read whether it ran (`ran`) writes on that condition, so an
+   * operation arriving between the read and the write fails one of the two, never neither.
+   */
+  ranCheck(gid: string, branch: string, op: string, present: boolean): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: barrierKey(gid, branch, op),
+        ConditionExpression: present ? 'attribute_exists(pk)' : 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
   /** What the branch's action stored, if the action ran (not if a compensation blocked it). */
   async actionData<T>(gid: string, branch: string): Promise<T | undefined> {
     const action = await this.read(gid, branch, 'action');
     return action?.origin === 'action' ? (action.data as T) : undefined;
   }
 
-  private async read(gid: string, branch: string, op: 'action' | 'compensate') {
+  private async read(gid: string, branch: string, op: string) {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: barrierKey(gid, branch, op), ConsistentRead: true }));
     return out.Item as { origin: 'action' | 'compensation'; data?: unknown } | undefined;
   }

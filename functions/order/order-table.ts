@@ -75,6 +75,9 @@ const orderRecord = z.object({
   run: z.string().optional(),
   remark: z.string().optional(),
   hidden: z.boolean().optional(),
+  /** Refunds (h-refund): cents refunded so far (the payment service's Refunded), and when the last came. */
+  refundedAmount: z.number().optional(),
+  refundedAt: z.number().optional(),
   /** Unix milliseconds. */
   createdAt: z.number(),
   updatedAt: z.number(),

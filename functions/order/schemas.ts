@@ -91,6 +91,9 @@ export interface OrderView {
   coupon_id?: number;
   payment_id?: number;
   remark?: string;
+  /** Refunds (h-refund): see REFUND_STATES below. */
+  refund_state?: RefundState;
+  refunded_amount?: number;
   create_time: number;
   update_time: number;
   /** Pass as `cursor` to list the orders after this one. */
@@ -129,6 +132,8 @@ export const orderResponse = z.strictObject({
   coupon_id: id.optional(),
   payment_id: id.optional(),
   remark: z.string().optional(),
+  refund_state: z.enum(['pending', 'partial', 'refunded']).optional(), // refunds (h-refund)
+  refunded_amount: int.optional(), // refunds (h-refund)
   create_time: int,
   update_time: int,
   cursor: int,
@@ -171,3 +176,12 @@ export const stuckOrdersResponse = z.strictObject({
 
 /** go-zero-mall's list is a bare JSON array. */
 export const ordersResponse = z.array(orderResponse);
+
+// ---- Refunds (h-refund) ----
+
+/**
+ * Where the money of a cancelled paid order stands: `pending` until the payment service's
+ * Refunded arrives, `partial` or `refunded` after (order/detail's `refund_state`).
+ */
+export const REFUND_STATES = ['pending', 'partial', 'refunded'] as const;
+export type RefundState = (typeof REFUND_STATES)[number];

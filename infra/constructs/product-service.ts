@@ -90,7 +90,7 @@ export class ProductService extends Construct {
     events.subscribe(this, 'StockSold', paymentSucceeded, onPaymentSucceeded);
 
     const releaseStock = fn('saga/release-stock');
-    releaseStock.grantTable(table, ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem']);
+    releaseStock.grantTable(table, ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem', 'ConditionCheckItem']);
     this.releaseStock = releaseStock;
   }
 }
