@@ -26,7 +26,7 @@ export function toView(p: PaymentRecord): PaymentView {
     source: p.source,
     status: PAY_STATUS[state],
     state,
-    refunded_amount: refundedAmount,
+    ...(p.refundRequested ? { refunded_amount: refundedAmount } : {}),
   };
 }
 

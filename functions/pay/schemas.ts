@@ -50,8 +50,8 @@ export interface PaymentView {
   source: number;
   status: number;
   state: PaymentState;
-  /** Cents the provider has refunded. */
-  refunded_amount: number;
+  /** Cents the provider has refunded, once a refund was asked for. */
+  refunded_amount?: number;
   /** pay/detail only. */
   refunds?: RefundView[];
 }
@@ -70,7 +70,7 @@ export const paymentResponse = z.strictObject({
   source: z.number().int(),
   status: z.number().int(),
   state: z.enum(['awaiting', 'paid', 'closed', 'refund_needed', 'refunded']),
-  refunded_amount: z.number().int().min(0),
+  refunded_amount: z.number().int().min(0).optional(),
   refunds: z
     .array(
       z.strictObject({
