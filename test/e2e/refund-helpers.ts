@@ -21,7 +21,11 @@ export async function awaitingOrder() {
   const created = await post('/api/product/create', { name: 'Refundable', stock: 20, amount: 1500, status: 1, category }, admin);
   const pid = created.body.id as number;
   const coupon = await issueCoupon(user.id, { value: 300 });
-  const placed = await post('/api/order/create', { pid, num: 2, couponId: coupon }, bearer(user.token));
+  // A busy (cold) local cloud may answer 503: retried with the same Idempotency-Key, as a client would.
+  const key = { ...bearer(user.token), 'idempotency-key': `refund-${pid}` };
+  let placed = await post('/api/order/create', { pid, num: 2, couponId: coupon }, key);
+  for (let i = 0; i < 5 && placed.status === 503; i++) placed = await post('/api/order/create', { pid, num: 2, couponId: coupon }, key);
+  expect(placed.status, JSON.stringify(placed.body)).toBe(200);
   const order = await settledOrder(user.token, placed.body.id);
   expect(order).toMatchObject({ state: 'awaiting_payment', amount: 2700 });
   const callback = { id: order.payment_id, uid: user.id, oid: order.id, amount: order.amount, source: 1, status: 1 };
