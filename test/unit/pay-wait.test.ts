@@ -87,7 +87,7 @@ describe("go-zero-mall's status numbers", () => {
   it('orders: 0 placed and unpaid, 1 paid, 9 cancelled or invalid', () => {
     expect(STATUS).toEqual({ pending: 0, awaiting_payment: 0, paid: 1, cancelling: 9, cancelled: 9 });
   });
-  it("payments: 0 awaiting, 1 paid (the callback's paid), 2 paid but to be refunded, 9 closed", () => {
-    expect(PAY_STATUS).toEqual({ awaiting: 0, paid: 1, refund_needed: 2, closed: 9 });
+  it("payments: 0 awaiting, 1 paid (the callback's paid), 2 paid but to be refunded, 3 refunded, 9 closed", () => {
+    expect(PAY_STATUS).toEqual({ awaiting: 0, paid: 1, refund_needed: 2, refunded: 3, closed: 9 });
   });
 });
