@@ -23,6 +23,35 @@ export const paymentSucceeded = {
 
 export type PaymentSucceeded = z.infer<typeof paymentSucceeded.schema>;
 
+/** A refund reached the buyer: the provider confirmed it (functions/pay/refund-service.ts). */
+export const refunded = {
+  source: 'mall.pay',
+  detailType: 'Refunded',
+  version: 1,
+  schema: z.object({
+    version: z.literal(1),
+    /** The refund's idempotency id, derived from what asked for it (e.g. `order-12-close`). */
+    refundId: z.string().min(1).max(100),
+    paymentId: z.number().int().positive(),
+    orderId: z.number().int().positive(),
+    uid: z.number().int().positive(),
+    /** This refund, in cents. */
+    amount: z.number().int().positive(),
+    /** Everything refunded on the payment so far, this refund included (never more than it paid). */
+    refundedTotal: z.number().int().positive(),
+    /** What the payment was. */
+    paymentAmount: z.number().int().min(0),
+    /** Why: CANCELLED_BY_USER, LATE_PAYMENT, ... */
+    reason: z.string(),
+    /** The provider's reference of the refund. */
+    reference: z.string(),
+    /** Unix milliseconds. */
+    refundedAt: z.number().int(),
+  }),
+} as const;
+
+export type Refunded = z.infer<typeof refunded.schema>;
+
 export type Contract<S extends z.ZodType> = { source: string; detailType: string; schema: S };
 
 /** Reads a delivered event's detail, refusing one that does not match the contract. */

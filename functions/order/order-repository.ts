@@ -243,6 +243,24 @@ export class OrderRepository {
     });
   }
 
+  // ---- Refunds (h-refund) ----
+
+  /**
+   * Records how much of the order's payment has been refunded (`refundedTotal`, the payment's
+   * running sum). It only ever grows: a redelivered, replayed or out-of-order Refunded changes
+   * nothing (false).
+   */
+  recordRefund(id: number, refundedTotal: number, refundedAt: number): Promise<boolean> {
+    return this.updateIf({
+      Key: orderKey(id),
+      UpdateExpression: 'SET refundedAmount = :total, refundedAt = :at, updatedAt = :now',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(refundedAmount) OR refundedAmount < :total)',
+      ExpressionAttributeValues: { ':total': refundedTotal, ':at': refundedAt, ':now': Date.now() },
+    });
+  }
+
+  // ---- end of refunds ----
+
   /** A conditional update of an order; false if its condition did not hold. */
   private async updateIf(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
     try {

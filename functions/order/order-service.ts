@@ -13,6 +13,7 @@ import { checkItems, type OrderLimits, tooManyOpenOrders } from './order-limits'
 import type { OrderRepository } from './order-repository';
 import { type SagaRunner, sagaInputOf } from './order-saga-service';
 import { listKeyOf, type OrderRecord } from './order-table';
+import { refundFieldsOf } from './refund-view';
 import { type CreateRequest, type OrderState, type OrderView, STATUS } from './schemas';
 
 /** What the API's use cases need. */
@@ -51,6 +52,7 @@ export function toView(o: OrderRecord): OrderView {
     ...(o.paymentId ? { payment_id: o.paymentId } : {}),
     ...(o.remark ? { remark: o.remark } : {}),
     ...(o.address ? { address: o.address } : {}),
+    ...refundFieldsOf(o),
     create_time: seconds(o.createdAt),
     update_time: seconds(o.updatedAt),
     cursor: listKeyOf(o),
@@ -193,15 +195,20 @@ export async function listOrders(
   return (await deps.orders.listByUser(uid, input.cursor, input.ps)).map(toView);
 }
 
-/** The owner cancels before payment: the saga's compensations release stock and coupon and close the payment. */
+/** What the owner may cancel: unpaid, or paid and not yet shipped (a condition on the state itself). */
+const CANCELLABLE: OrderState[] = ['awaiting_payment', 'paid'];
+
+/**
+ * The owner cancels before shipping: the saga's compensations close the payment (a paid one is
+ * refunded), restore the coupon and release the stock (a confirmed sale is taken back).
+ */
 export async function cancelOrder(deps: OrderCancelDeps, caller: Caller, id: number, correlationId?: string) {
   const order = await visibleOrder(deps, caller, id);
   if (order.uid !== caller.uid) throw forbidden('NOT_YOUR_ORDER', 'only the owner may cancel an order');
   if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment', 1);
-  if (order.state === 'awaiting_payment' && (await deps.payments.closeForOrder(id)) === 'paid') {
-    throw conflict('ORDER_PAID', 'the order was paid meanwhile');
-  }
-  if (!(await deps.orders.transition(id, ['awaiting_payment'], 'cancelling', { run: `cancel-${id}`, reason: 'CANCELLED_BY_USER' }))) {
+  // Unpaid: the payment is closed first, so a success that comes later is refunded. Paid meanwhile: ClosePayment refunds it.
+  if (order.state === 'awaiting_payment') await deps.payments.closeForOrder(id);
+  if (!(await deps.orders.transition(id, CANCELLABLE, 'cancelling', { run: `cancel-${id}`, reason: 'CANCELLED_BY_USER' }))) {
     const now = await deps.orders.get(id);
     if (now?.state === 'cancelling' || now?.state === 'cancelled') return { id, state: now.state, status: STATUS[now.state] };
     throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${now?.state} cannot be cancelled`);

@@ -100,6 +100,9 @@ const orderRecord = z.object({
   receivedAt: z.number().optional(),
   receivedBy: z.enum(['buyer', 'auto']).optional(),
   completedAt: z.number().optional(),
+  /** Refunds (issue 12): cents refunded so far (the payment service's Refunded), and when the last came. */
+  refundedAmount: z.number().optional(),
+  refundedAt: z.number().optional(),
   /** Unix milliseconds. */
   createdAt: z.number(),
   updatedAt: z.number(),

@@ -13,3 +13,10 @@ export async function markPaid(
   if (order?.state === 'pending') throw new Error(`order ${orderId} is still pending; the event will be delivered again`);
   return 'not-payable';
 }
+
+/** Refunded: the order records how much of its payment is back. Idempotent (the sum only grows). */
+export async function recordRefund(orders: OrderRepository, orderId: number, refundedTotal: number, refundedAt: number) {
+  if (await orders.recordRefund(orderId, refundedTotal, refundedAt)) return 'recorded';
+  if (!(await orders.get(orderId))) throw new Error(`order ${orderId} not found; the event will be delivered again`);
+  return 'already-recorded';
+}

@@ -124,6 +124,9 @@ export interface OrderView extends FulfilmentView {
   remark?: string;
   /** The shipping address copied when the order was created (absent when the user had none). */
   address?: ShippingAddressCopy;
+  /** Refunds (issue 12): see REFUND_STATES below. */
+  refund_state?: RefundState;
+  refunded_amount?: number;
   create_time: number;
   update_time: number;
   /** Pass as `cursor` to list the orders after this one. */
@@ -175,6 +178,8 @@ export const orderResponse = z.strictObject({
   payment_id: id.optional(),
   remark: z.string().optional(),
   address: shippingAddressCopy.optional(),
+  refund_state: z.enum(['pending', 'partial', 'refunded']).optional(), // refunds (issue 12)
+  refunded_amount: int.optional(), // refunds (issue 12)
   create_time: int,
   update_time: int,
   cursor: int,
@@ -218,3 +223,12 @@ export const stuckOrdersResponse = z.strictObject({
 
 /** go-zero-mall's list is a bare JSON array. */
 export const ordersResponse = z.array(orderResponse);
+
+// ---- Refunds (issue 12) ----
+
+/**
+ * Where the money of a cancelled paid order stands: `pending` until the payment service's
+ * Refunded arrives, `partial` or `refunded` after (order/detail's `refund_state`).
+ */
+export const REFUND_STATES = ['pending', 'partial', 'refunded'] as const;
+export type RefundState = (typeof REFUND_STATES)[number];

@@ -9,13 +9,38 @@ import { pollWhile } from '../../shared/retry';
 import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { OrderLookup, OrderSummary } from '../order/client';
 import type { CloseOutcome, PaymentRecord, PaymentRepository } from './payment-repository';
-import { type CallbackRequest, PAY_STATUS, type PaymentState, type PaymentView, PROVIDER_PAID } from './schemas';
+import type { RefundRecord, RefundRepository } from './refund-repository';
+import { type RefundDeps, tryFinishRefund } from './refund-service';
+import { type CallbackRequest, PAY_STATUS, type PaymentState, type PaymentView, PROVIDER_PAID, type RefundView } from './schemas';
 
 const paymentNotFound = () => notFound('PAYMENT_NOT_FOUND', 'payment not found');
 
 export function toView(p: PaymentRecord): PaymentView {
-  const state: PaymentState = p.refundNeeded ? 'refund_needed' : p.status;
-  return { id: p.id, uid: p.uid, oid: p.oid, amount: p.amount, source: p.source, status: PAY_STATUS[state], state };
+  const refundedAmount = p.refunded ?? 0;
+  const state: PaymentState = refundedAmount > 0 && refundedAmount >= p.amount ? 'refunded' : p.refundNeeded ? 'refund_needed' : p.status;
+  return {
+    id: p.id,
+    uid: p.uid,
+    oid: p.oid,
+    amount: p.amount,
+    source: p.source,
+    status: PAY_STATUS[state],
+    state,
+    ...(p.refundRequested ? { refunded_amount: refundedAmount } : {}),
+  };
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+export function refundView(r: RefundRecord): RefundView {
+  return {
+    id: r.refundId,
+    amount: r.amount,
+    reason: r.reason,
+    state: r.state,
+    ...(r.reference ? { reference: r.reference } : {}),
+    create_time: seconds(r.createdAt),
+    ...(r.refundedAt ? { refund_time: seconds(r.refundedAt) } : {}),
+  };
 }
 
 /** A new payment record for an order, awaiting payment: it takes the order's id (one payment per order). */
@@ -68,10 +93,12 @@ export async function createPayment(
   return { id: payment.id };
 }
 
-export async function paymentDetail(repo: PaymentRepository, caller: Caller, id: number): Promise<PaymentView> {
+/** The payment, with its refunds (each with the provider's reference once it answered). */
+export async function paymentDetail(repo: PaymentRepository, refunds: RefundRepository, caller: Caller, id: number): Promise<PaymentView> {
   const payment = await repo.get(id);
   if (!payment || (payment.uid !== caller.uid && caller.role !== 'admin')) throw paymentNotFound();
-  return toView(payment);
+  const records = payment.refundRequested ? await refunds.forPayment(id) : [];
+  return { ...toView(payment), refunds: records.map(refundView) };
 }
 
 /**
@@ -149,8 +176,20 @@ export async function createPaymentStep(repo: PaymentRepository, barrier: Barrie
   throw new Error(`order ${input.orderId} already has another payment record`); // never expected
 }
 
-/** Compensation ClosePayment: empty if CreatePayment never ran. */
-export async function closePaymentStep(repo: PaymentRepository, barrier: Barrier, gid: string): Promise<StepOutcome> {
-  await repo.close(barrier, gid);
+/**
+ * Compensation ClosePayment: empty if CreatePayment never ran. A paid payment (a paid order
+ * cancelled, or paid while its order was being cancelled) is refunded: the refund is asked for
+ * with the compensation, then tried once; the relay retries it until the provider answers, so
+ * the other compensations never wait on the provider.
+ */
+export async function closePaymentStep(
+  repo: PaymentRepository,
+  barrier: Barrier,
+  gid: string,
+  input: SagaInput,
+  refundDeps: RefundDeps,
+): Promise<StepOutcome> {
+  const { refund } = await repo.close(barrier, gid, input.reason ?? 'ORDER_CANCELLED');
+  if (refund) await tryFinishRefund(refundDeps, refund.paymentId, refund.refundId);
   return success();
 }

@@ -1,21 +1,27 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { Barrier } from '../../shared/barrier';
+import type { Barrier, CompensationResult } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
 import { recordOf } from '../../shared/records';
+import { paymentKey } from './payment-table';
+import { refundRequestItems } from './refund-repository';
 
 /**
- * The payment table:
- *   PAY#<id> / PAY          a payment record (go-zero-mall's pay service). An order has at most
- *                           one payment, and it takes the order's id: the key itself keeps it
- *                           unique, with no lookup item and no id counter to write.
- *   BARRIER#<gid>#payment   the saga's barriers
- * A paid payment whose PaymentSucceeded is not yet on the bus carries outboxPk/outboxAt (the
- * sparse index ByOutbox, one partition: what the outbox relay republishes).
+ * Payment records (keys in payment-table.ts). A paid payment whose PaymentSucceeded is not yet
+ * on the bus carries outboxPk/outboxAt (the sparse index ByOutbox, partition OUTBOX: what the
+ * outbox relay republishes).
  */
 
 export type PayOutcome = 'paid' | 'already-paid' | 'refund-needed' | 'amount-mismatch';
 export type CloseOutcome = 'closed' | 'paid' | 'missing';
+export type RefundKey = { paymentId: number; refundId: string };
 
 const paymentRecord = z.object({
   id: z.number(),
@@ -31,11 +37,19 @@ const paymentRecord = z.object({
   refundNeeded: z.boolean().optional(),
   /** Set with the paid status, cleared once PaymentSucceeded is on the bus (an outbox flag). */
   eventPending: z.boolean().optional(),
+  /** Cents asked back so far (every refund record's amount), at most `amount`: refund-repository.ts. */
+  refundRequested: z.number().optional(),
+  /** Cents the provider confirmed refunded. */
+  refunded: z.number().optional(),
 });
 export type PaymentRecord = z.infer<typeof paymentRecord>;
 
-const paymentKey = (id: number) => ({ pk: `PAY#${id}`, sk: 'PAY' });
 const OUTBOX_PK = 'OUTBOX';
+
+/** The refund a compensation ClosePayment asks for: one per saga (order). */
+export const closeRefundId = (gid: string) => `${gid}-close`;
+/** The refund of a payment that succeeded after it was closed: one per payment. */
+export const latePayRefundId = (paymentId: number) => `late-pay-${paymentId}`;
 
 export class PaymentRepository {
   constructor(
@@ -52,34 +66,38 @@ export class PaymentRepository {
 
   /**
    * Closes the order's payment if the saga created one and it is still awaiting payment. One
-   * paid meanwhile (the order is being cancelled, so it was never marked paid) is not closed
-   * but flagged for refund, and the compensation is done: retrying it could never succeed.
+   * paid (the order was paid and is being cancelled, or was paid meanwhile and never marked
+   * so) is not closed: what is left of it to refund is asked back (refund `<gid>-close`, with
+   * the flag refund_needed) in the compensation's own transaction, and the compensation is
+   * done; the provider is called after it (refund-service.ts).
    */
-  async close(barrier: Barrier, gid: string) {
+  async close(barrier: Barrier, gid: string, reason: string): Promise<{ outcome: CompensationResult; refund?: RefundKey }> {
     const taken = await barrier.actionData<{ paymentId: number }>(gid, 'payment');
-    const paid = taken ? (await this.get(taken.paymentId))?.status === 'paid' : false;
+    const payment = taken ? await this.get(taken.paymentId) : undefined;
+    const refund = payment?.status === 'paid' ? { paymentId: payment.id, refundId: closeRefundId(gid) } : undefined;
     // Paid between this read and the write: the condition fails and the retried compensation sees it.
-    return barrier.compensate<{ paymentId: number }>(gid, 'payment', ({ paymentId }) => [
-      {
-        Update: {
-          TableName: this.table,
-          Key: paymentKey(paymentId),
-          ...(paid
-            ? {
-                UpdateExpression: 'SET refundNeeded = :yes, latePaidAt = if_not_exists(latePaidAt, paidAt)',
-                ConditionExpression: '#status = :paid',
-                ExpressionAttributeValues: { ':yes': true, ':paid': 'paid' },
-              }
-            : {
-                UpdateExpression: 'SET #status = :closed, closedAt = if_not_exists(closedAt, :now)',
-                // Already closed when the order was closed for non-payment before its cancel run.
-                ConditionExpression: '#status IN (:awaiting, :closed)',
-                ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
-              }),
-          ExpressionAttributeNames: { '#status': 'status' },
+    const outcome = await barrier.compensate<{ paymentId: number }>(gid, 'payment', ({ paymentId }) => {
+      if (payment?.status === 'paid') {
+        const left = payment.amount - (payment.refundRequested ?? 0);
+        return left > 0
+          ? refundRequestItems(this.table, payment, { refundId: closeRefundId(gid), amount: left, reason }, 'paid', true)
+          : [];
+      }
+      return [
+        {
+          Update: {
+            TableName: this.table,
+            Key: paymentKey(paymentId),
+            UpdateExpression: 'SET #status = :closed, closedAt = if_not_exists(closedAt, :now)',
+            // Already closed when the order was closed for non-payment before its cancel run.
+            ConditionExpression: '#status IN (:awaiting, :closed)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
+          },
         },
-      },
-    ]);
+      ];
+    });
+    return { outcome, ...(refund ? { refund } : {}) };
   }
 
   /** Creates the payment of an order that has none (the saga normally has made it), or returns the one it has. */
@@ -132,16 +150,22 @@ export class PaymentRepository {
     const current = await this.get(id);
     if (!current || current.amount !== amount) return 'amount-mismatch';
     if (current.status === 'paid') return 'already-paid';
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: paymentKey(id),
-        UpdateExpression: 'SET refundNeeded = :yes, latePaidAt = if_not_exists(latePaidAt, :now)',
-        ConditionExpression: '#status = :closed',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':yes': true, ':now': now, ':closed': 'closed' },
-      }),
-    );
+    // Closed: the money is flagged and asked back (refund `late-pay-<id>`) at once; a repeat finds it asked.
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: refundRequestItems(
+            this.table,
+            current,
+            { refundId: latePayRefundId(id), amount, reason: 'LATE_PAYMENT' },
+            'closed',
+            true,
+          ),
+        }),
+      );
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
     return 'refund-needed';
   }
 

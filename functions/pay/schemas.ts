@@ -18,13 +18,29 @@ export const callbackRequest = z.object({
 export type CallbackRequest = z.infer<typeof callbackRequest>;
 export const PROVIDER_PAID = 1;
 
-export type PaymentState = 'awaiting' | 'paid' | 'closed' | 'refund_needed';
+export type PaymentState = 'awaiting' | 'paid' | 'closed' | 'refund_needed' | 'refunded';
 /**
  * go-zero-mall's numeric status: 0 awaiting payment, 1 paid (the provider's PROVIDER_PAID, as
  * go-zero-mall stores the callback's status); ours: 2 paid after its order was closed (the money
- * must be refunded), 9 closed unpaid (like an invalid order).
+ * must be refunded, or paid and its order cancelled: being refunded), 3 refunded in full, 9
+ * closed unpaid (like an invalid order).
  */
-export const PAY_STATUS: Record<PaymentState, number> = { awaiting: 0, paid: PROVIDER_PAID, refund_needed: 2, closed: 9 };
+export const PAY_STATUS: Record<PaymentState, number> = { awaiting: 0, paid: PROVIDER_PAID, refund_needed: 2, refunded: 3, closed: 9 };
+
+/** A refund of the payment, as pay/detail shows it. */
+export interface RefundView {
+  /** The refund's idempotency id (e.g. order-12-close: the cancel of order 12; late-pay-7: payment 7 arrived after its order closed). */
+  id: string;
+  amount: number;
+  /** CANCELLED_BY_USER, LATE_PAYMENT, ... */
+  reason: string;
+  /** pending until the provider confirms it. */
+  state: 'pending' | 'succeeded';
+  /** The provider's reference. */
+  reference?: string;
+  create_time: number;
+  refund_time?: number;
+}
 
 export interface PaymentView {
   id: number;
@@ -34,6 +50,10 @@ export interface PaymentView {
   source: number;
   status: number;
   state: PaymentState;
+  /** Cents the provider has refunded, once a refund was asked for. */
+  refunded_amount?: number;
+  /** pay/detail only. */
+  refunds?: RefundView[];
 }
 
 /** Internal: the order service asks to close an order's payment before closing the order. */
@@ -49,5 +69,19 @@ export const paymentResponse = z.strictObject({
   amount: z.number().int(),
   source: z.number().int(),
   status: z.number().int(),
-  state: z.enum(['awaiting', 'paid', 'closed', 'refund_needed']),
+  state: z.enum(['awaiting', 'paid', 'closed', 'refund_needed', 'refunded']),
+  refunded_amount: z.number().int().min(0).optional(),
+  refunds: z
+    .array(
+      z.strictObject({
+        id: z.string(),
+        amount: z.number().int(),
+        reason: z.string(),
+        state: z.enum(['pending', 'succeeded']),
+        reference: z.string().optional(),
+        create_time: z.number().int(),
+        refund_time: z.number().int().optional(),
+      }),
+    )
+    .optional(),
 }) satisfies z.ZodType<PaymentView>;

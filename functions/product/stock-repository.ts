@@ -102,7 +102,10 @@ export class StockRepository {
    * transaction, and the saga's retry reads it again): stock never goes to a shard nobody reads.
    */
   release(barrier: Barrier, gid: string, shardCount: (pid: number) => number | undefined = () => undefined) {
-    return barrier.compensate<{ reservations: Reservation[] }>(gid, 'stock', ({ reservations }) => {
+    return barrier.compensate<{ reservations: Reservation[] }>(gid, 'stock', ({ reservations }, followedUp) => {
+      // A paid order cancelled after inventory confirmed the sale: the sale is taken back too. The
+      // compensation holds only if no confirm landed since the barrier was read (Barrier.compensate).
+      const unsell = followedUp('confirm') ? this.unsellItems(reservations) : [];
       const giveBack = new Map<string, Reservation>();
       for (const r of reservations) {
         const count = shardCount(r.pid);
@@ -110,16 +113,35 @@ export class StockRepository {
         const key = `${r.pid}#${shard}`;
         giveBack.set(key, { pid: r.pid, shard, num: (giveBack.get(key)?.num ?? 0) + r.num });
       }
-      return [...giveBack.values()].map((r) => ({
-        Update: {
-          TableName: this.table,
-          Key: shardKey(r.pid, r.shard),
-          UpdateExpression: 'ADD available :n',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':n': r.num },
-        },
-      }));
+      return [
+        ...[...giveBack.values()].map((r) => ({
+          Update: {
+            TableName: this.table,
+            Key: shardKey(r.pid, r.shard),
+            UpdateExpression: 'ADD available :n',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':n': r.num },
+          },
+        })),
+        ...unsell,
+      ];
     });
+  }
+
+  /** The reverse of confirmSale's count: each product's sales (and sales index key) less what the order bought. */
+  private unsellItems(reservations: Reservation[]): TransactItem[] {
+    const sold = new Map<number, number>();
+    for (const r of reservations) sold.set(r.pid, (sold.get(r.pid) ?? 0) + r.num);
+    return [...sold].map(([pid, num]) => ({
+      Update: {
+        TableName: this.table,
+        Key: productKey(pid),
+        UpdateExpression: 'SET sales = sales - :n, salesKey = salesKey - :key, updatedAt = updatedAt + :one',
+        // Products are never deleted (removal is a flag); the count it confirmed is there to take back.
+        ConditionExpression: 'sales >= :n',
+        ExpressionAttributeValues: { ':n': num, ':key': num * SHARE, ':one': 1 },
+      },
+    }));
   }
 
   /**

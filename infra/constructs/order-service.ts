@@ -4,7 +4,7 @@ import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { paymentSucceeded } from '../../shared/events';
+import { paymentSucceeded, refunded } from '../../shared/events';
 import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
@@ -172,6 +172,11 @@ export class OrderService extends Construct {
     const onPaymentSucceeded = fn('events/on-payment-succeeded');
     onPaymentSucceeded.grantTable(table, ['GetItem', 'UpdateItem']);
     events.subscribe(this, 'OrderPaid', paymentSucceeded, onPaymentSucceeded);
+
+    // Refunds (h-refund): the order records what of its payment is back.
+    const onRefunded = fn('events/on-refunded');
+    onRefunded.grantTable(table, ['GetItem', 'UpdateItem']);
+    events.subscribe(this, 'OrderRefunded', refunded, onRefunded);
 
     new eventbridge.Rule(this, 'SweepSchedule', {
       schedule: eventbridge.Schedule.rate(Duration.minutes(config.sweepEveryMinutes)),

@@ -18,6 +18,8 @@ export class PaymentService extends Construct {
   readonly closePayment: ServiceFunction;
   /** Internal: closes an order's payment unless it was paid (the order service asks it first). */
   readonly closeForOrder: ServiceFunction;
+  /** The sandbox payment provider (sandbox mode only), a function so the local cloud can make it fail. */
+  private readonly sandboxProvider?: ServiceFunction;
   private readonly fn: ReturnType<typeof functionFactory>;
   private readonly grant: (f: ServiceFunction, actions: string[], indexes?: string[]) => void;
 
@@ -35,8 +37,16 @@ export class PaymentService extends Construct {
     this.grant(createPayment, ['GetItem', 'PutItem']);
     this.createPayment = createPayment;
 
-    const closePayment = this.fn('saga/close-payment');
+    // The provider refunds go to (payment-provider.ts): the sandbox in sandbox mode, else none yet.
+    if (config.paymentSandbox) {
+      this.sandboxProvider = this.fn('provider/sandbox-refund');
+      this.grant(this.sandboxProvider, ['GetItem', 'PutItem']);
+    }
+
+    // ClosePayment refunds a paid payment: it asks for the refund, calls the provider and publishes Refunded.
+    const closePayment = this.fn('saga/close-payment', { environment: this.providerEnv() });
     this.grant(closePayment, ['GetItem', 'UpdateItem', 'PutItem']);
+    this.useProvider(closePayment);
     this.closePayment = closePayment;
 
     const closeForOrder = this.fn('internal/close-for-order');
@@ -65,12 +75,12 @@ export class PaymentService extends Construct {
     api.route(create);
 
     const detail = fn('api/detail');
-    grant(detail, ['GetItem']);
+    grant(detail, ['GetItem', 'Query']); // Query: the payment's refunds
     api.route(detail);
 
     const bus = { EVENT_BUS_NAME: events.bus.eventBusName };
     const callback = fn('api/callback', { environment: { ...bus, PAY_SANDBOX: String(config.paymentSandbox) } });
-    grant(callback, ['GetItem', 'UpdateItem']);
+    grant(callback, ['GetItem', 'UpdateItem', 'PutItem']);
     events.grantPublish(callback);
     api.route(callback);
     if (config.paymentSandbox)
@@ -81,24 +91,47 @@ export class PaymentService extends Construct {
 
     // The provider's HMAC key (data stack), shared with the provider out of band.
     const notify = fn('api/notify', { environment: { ...bus, PAY_CALLBACK_SECRET_ARN: providerKey.secretArn } });
-    grant(notify, ['GetItem', 'UpdateItem']);
+    grant(notify, ['GetItem', 'UpdateItem', 'PutItem']);
     events.grantPublish(notify);
     providerKey.grantRead(notify);
     api.route(notify);
   }
 
-  /** The outbox relay: every few minutes, PaymentSucceeded events that never reached the bus are published again. */
+  /**
+   * The outbox relay: every few minutes, PaymentSucceeded events that never reached the bus are
+   * published again, and unfinished refunds are tried again.
+   */
   addOutboxRelay(events: MallEvents): void {
     const { fn, grant, config } = this;
     const relay = fn('schedule/relay-events', {
-      environment: { EVENT_BUS_NAME: events.bus.eventBusName, OUTBOX_GRACE_SECONDS: String(config.outboxRelay.graceSeconds) },
+      environment: {
+        EVENT_BUS_NAME: events.bus.eventBusName,
+        OUTBOX_GRACE_SECONDS: String(config.outboxRelay.graceSeconds),
+        ...this.providerEnv(),
+      },
       timeout: Duration.seconds(60),
     });
     grant(relay, ['Query', 'GetItem', 'UpdateItem'], ['ByOutbox']);
     events.grantPublish(relay);
+    this.useProvider(relay);
+    // ClosePayment publishes Refunded; the bus is known only now.
+    this.closePayment.addEnvironment('EVENT_BUS_NAME', events.bus.eventBusName);
+    events.grantPublish(this.closePayment);
     new eventbridge.Rule(this, 'RelaySchedule', {
       schedule: eventbridge.Schedule.rate(Duration.minutes(config.outboxRelay.everyMinutes)),
       targets: [new targets.LambdaFunction(relay)],
     });
+  }
+
+  /** Which provider refunds go to (PAY_PROVIDER), read by payment-provider.ts. */
+  private providerEnv(): Record<string, string> {
+    return this.sandboxProvider
+      ? { PAY_PROVIDER: 'sandbox', SANDBOX_PROVIDER_FUNCTION: this.sandboxProvider.literalName }
+      : { PAY_PROVIDER: 'none' };
+  }
+
+  /** May call the provider: invoke the sandbox's function (a real provider's adapter would need its key instead). */
+  private useProvider(f: ServiceFunction): void {
+    if (this.sandboxProvider) f.grantInvokeOf(this.sandboxProvider);
   }
 }

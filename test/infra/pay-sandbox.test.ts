@@ -10,18 +10,26 @@ function sandboxOf(stage: string, env: Record<string, string>) {
     ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('PaymentsCallback'),
   )!;
   const warnings = stacks.flatMap((s) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('MALL_PAY_SANDBOX')));
-  return { sandbox: callback.Properties.Environment.Variables.PAY_SANDBOX, warnings };
+  const refunders = Object.entries<any>(merged.Resources)
+    .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && /^Payments(ClosePayment|RelayEvents)/.test(id))
+    .map(([, r]) => r.Properties.Environment.Variables.PAY_PROVIDER);
+  const provider = Object.keys(merged.Resources).some((id) => id.startsWith('PaymentsSandboxRefund'));
+  return { sandbox: callback.Properties.Environment.Variables.PAY_SANDBOX, warnings, refunders, provider };
 }
 
 // Sandbox payments let a user mark their own order paid: on only by an explicit setting.
 describe('sandbox payments', () => {
   it('are off by default, whatever the stage is called (local included)', () => {
-    for (const stage of ['local', 'prod']) expect(sandboxOf(stage, {})).toEqual({ sandbox: 'false', warnings: [] });
+    for (const stage of ['local', 'prod']) {
+      // Refunds have no provider then (until a real provider's adapter): no sandbox provider function either.
+      expect(sandboxOf(stage, {})).toEqual({ sandbox: 'false', warnings: [], refunders: ['none', 'none'], provider: false });
+    }
   });
 
   it('are on in a deployed stage only with MALL_PAY_SANDBOX=1, and synth warns', () => {
-    const { sandbox, warnings } = sandboxOf('dev', { MALL_PAY_SANDBOX: '1' });
+    const { sandbox, warnings, refunders, provider } = sandboxOf('dev', { MALL_PAY_SANDBOX: '1' });
     expect(sandbox).toBe('true');
+    expect({ refunders, provider }).toEqual({ refunders: ['sandbox', 'sandbox'], provider: true }); // refunds go to the sandbox provider
     expect(warnings).toHaveLength(1);
     expect(JSON.stringify(warnings[0]!.entry.data)).toMatch(/any logged-in user can mark their own order paid/);
   });

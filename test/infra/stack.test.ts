@@ -64,12 +64,19 @@ describe('events', () => {
     expect(consumers.sort()).toEqual(['Orders/OnPaymentSucceeded', 'Products/OnPaymentSucceeded']);
   });
 
-  it('lets only the payment callbacks and the payment outbox relay publish to the bus', () => {
+  it('delivers Refunded to the order service', () => {
+    const consumers = ofType('AWS::Events::Rule')
+      .filter(([, r]) => JSON.stringify(r.Properties.EventPattern ?? {}).includes('"Refunded"'))
+      .flatMap(([, r]) => r.Properties.Targets.map((t: any) => constructOf(refs(t.Arn)[0]!)));
+    expect(consumers).toEqual(['Orders/OnRefunded']);
+  });
+
+  it('lets only the payment callbacks, the payment outbox relay and ClosePayment (Refunded) publish to the bus', () => {
     const functionsByRole = roleOfFunction();
     const publishers = ofType('AWS::IAM::Policy')
       .filter(([, p]) => p.Properties.PolicyDocument.Statement.some((s: any) => [s.Action].flat().includes('events:PutEvents')))
       .flatMap(([, p]) => p.Properties.Roles.map((r: any) => constructOf(functionsByRole.get(r.Ref)!)));
-    expect(publishers.sort()).toEqual(['Payments/Callback', 'Payments/Notify', 'Payments/RelayEvents']);
+    expect(publishers.sort()).toEqual(['Payments/Callback', 'Payments/ClosePayment', 'Payments/Notify', 'Payments/RelayEvents']);
   });
 
   it('keeps the user-token payment callback (sandbox) off in AWS stages', () => {

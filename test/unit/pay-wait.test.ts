@@ -96,7 +96,7 @@ describe("go-zero-mall's status numbers", () => {
       completed: 50,
     });
   });
-  it("payments: 0 awaiting, 1 paid (the callback's paid), 2 paid but to be refunded, 9 closed", () => {
-    expect(PAY_STATUS).toEqual({ awaiting: 0, paid: 1, refund_needed: 2, closed: 9 });
+  it("payments: 0 awaiting, 1 paid (the callback's paid), 2 paid but to be refunded, 3 refunded, 9 closed", () => {
+    expect(PAY_STATUS).toEqual({ awaiting: 0, paid: 1, refund_needed: 2, refunded: 3, closed: 9 });
   });
 });

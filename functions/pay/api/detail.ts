@@ -1,8 +1,9 @@
 import { apiHandler, requireCaller } from '../../../shared/handlers/api';
-import { paymentRepository } from '../dependencies';
+import { paymentRepository, refundRepository } from '../dependencies';
 import { paymentDetail } from '../pay-service';
 import { detailRequest } from '../schemas';
 
 const repo = paymentRepository();
+const refunds = refundRepository();
 
-export const handler = apiHandler(detailRequest, ({ input, caller }) => paymentDetail(repo, requireCaller(caller), input.id));
+export const handler = apiHandler(detailRequest, ({ input, caller }) => paymentDetail(repo, refunds, requireCaller(caller), input.id));

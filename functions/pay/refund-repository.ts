@@ -1,0 +1,215 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { TransactItem } from '../../shared/barrier';
+import { conditionFailed } from '../../shared/conditions';
+import { recordOf } from '../../shared/records';
+import { paymentKey } from './payment-table';
+
+/**
+ * Refunds, in the payment table:
+ *   PAY#<id> / REFUND#<refundId>   a refund of the payment: pending until the provider answers,
+ *                                  then succeeded with its reference. While pending, or until
+ *                                  its Refunded event is on the bus, it carries outboxPk=REFUND /
+ *                                  outboxAt (the sparse index ByOutbox, partition REFUND: what
+ *                                  the relay retries).
+ * The payment item keeps the sums: `refundRequested` (every refund asked for: what the cap
+ * checks) and `refunded` (what the provider confirmed).
+ */
+export const REFUND_OUTBOX_PK = 'REFUND';
+
+const refundRecord = z.object({
+  refundId: z.string(),
+  paymentId: z.number(),
+  oid: z.number(),
+  uid: z.number(),
+  amount: z.number(),
+  reason: z.string(),
+  state: z.enum(['pending', 'succeeded']),
+  /** The provider's reference, once it answered. */
+  reference: z.string().optional(),
+  /** Unix milliseconds. */
+  createdAt: z.number(),
+  refundedAt: z.number().optional(),
+  /** Succeeded, its Refunded event not yet on the bus (an outbox flag). */
+  eventPending: z.boolean().optional(),
+});
+export type RefundRecord = z.infer<typeof refundRecord>;
+
+export const refundKey = (paymentId: number, refundId: string) => ({ pk: `PAY#${paymentId}`, sk: `REFUND#${refundId}` });
+
+/** What a new refund needs to know of its payment. */
+export interface RefundablePayment {
+  id: number;
+  uid: number;
+  oid: number;
+  amount: number;
+}
+
+/**
+ * The transaction items that ask for a refund of `amount`: the refund record (new: the refund
+ * id is the idempotency key) and, on the payment, the sum asked for so far, on condition that it
+ * stays within what was paid and that the payment is in `status`. Race-safe: two refunds of one
+ * payment at once both write the payment item, so one transaction fails and nothing is
+ * refunded twice or beyond the payment. `flag` marks the payment refund_needed as well.
+ */
+export function refundRequestItems(
+  table: string,
+  payment: RefundablePayment,
+  refund: { refundId: string; amount: number; reason: string },
+  status: 'paid' | 'closed',
+  flag: boolean,
+): TransactItem[] {
+  const now = Date.now();
+  const record: RefundRecord = {
+    refundId: refund.refundId,
+    paymentId: payment.id,
+    oid: payment.oid,
+    uid: payment.uid,
+    amount: refund.amount,
+    reason: refund.reason,
+    state: 'pending',
+    createdAt: now,
+  };
+  return [
+    {
+      Update: {
+        TableName: table,
+        Key: paymentKey(payment.id),
+        UpdateExpression: `${flag ? 'SET refundNeeded = :yes, latePaidAt = if_not_exists(latePaidAt, :now) ' : ''}ADD refundRequested :amount`,
+        ConditionExpression: '#status = :status AND (attribute_not_exists(refundRequested) OR refundRequested <= :limit)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':amount': refund.amount,
+          ':limit': payment.amount - refund.amount,
+          ...(flag ? { ':yes': true, ':now': now } : {}),
+        },
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: { ...refundKey(payment.id, refund.refundId), ...record, outboxPk: REFUND_OUTBOX_PK, outboxAt: now },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+export class RefundRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Asks for a refund (refundRequestItems); 'exists' if this refund id was asked for before, 'refused' if the cap or status refused it. */
+  async request(
+    payment: RefundablePayment,
+    refund: { refundId: string; amount: number; reason: string },
+    status: 'paid' | 'closed',
+    flag = false,
+  ): Promise<'requested' | 'exists' | 'refused'> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: refundRequestItems(this.table, payment, refund, status, flag) }));
+      return 'requested';
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+      return (await this.get(payment.id, refund.refundId)) ? 'exists' : 'refused';
+    }
+  }
+
+  /**
+   * The provider confirmed the refund: it is succeeded with the reference, its event pending, and
+   * the payment's refunded sum grows, in one transaction, once ('already' if it was before).
+   */
+  async complete(refund: RefundRecord, reference: string, now = Date.now()): Promise<'completed' | 'already'> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: refundKey(refund.paymentId, refund.refundId),
+                UpdateExpression: 'SET #state = :succeeded, #reference = :reference, refundedAt = :now, eventPending = :yes',
+                ConditionExpression: '#state = :pending',
+                ExpressionAttributeNames: { '#state': 'state', '#reference': 'reference' },
+                ExpressionAttributeValues: {
+                  ':succeeded': 'succeeded',
+                  ':pending': 'pending',
+                  ':reference': reference,
+                  ':now': now,
+                  ':yes': true,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: paymentKey(refund.paymentId),
+                UpdateExpression: 'ADD refunded :amount',
+                ExpressionAttributeValues: { ':amount': refund.amount },
+              },
+            },
+          ],
+        }),
+      );
+      return 'completed';
+    } catch (error) {
+      if (conditionFailed(error, 0)) return 'already';
+      throw error;
+    }
+  }
+
+  /** Its Refunded event is on the bus: the refund leaves the outbox. */
+  async eventPublished(refund: RefundRecord): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: refundKey(refund.paymentId, refund.refundId),
+        UpdateExpression: 'REMOVE eventPending, outboxPk, outboxAt',
+      }),
+    );
+  }
+
+  /** Refunds asked for before `before` (Unix ms) that are still pending, or whose event is: a page at a time. */
+  async *unfinished(before: number, pageSize = 100): AsyncIterable<Array<{ paymentId: number; refundId: string }>> {
+    const pages = paginateQuery(
+      { client: this.db, pageSize },
+      {
+        TableName: this.table,
+        IndexName: 'ByOutbox',
+        KeyConditionExpression: 'outboxPk = :refunds AND outboxAt < :before',
+        ExpressionAttributeValues: { ':refunds': REFUND_OUTBOX_PK, ':before': before },
+      },
+    );
+    for await (const page of pages) {
+      yield (page.Items ?? []).map((item) => ({ paymentId: Number(item.paymentId), refundId: String(item.refundId) }));
+    }
+  }
+
+  async get(paymentId: number, refundId: string): Promise<RefundRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: refundKey(paymentId, refundId), ConsistentRead: true }));
+    return out.Item ? recordOf(refundRecord, out.Item) : undefined;
+  }
+
+  /** The payment's refunds, oldest id first (a payment has a handful at most). */
+  async forPayment(paymentId: number): Promise<RefundRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :refund)',
+        ExpressionAttributeValues: { ':pk': `PAY#${paymentId}`, ':refund': 'REFUND#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((item) => recordOf(refundRecord, item));
+  }
+}
