@@ -93,12 +93,15 @@ export async function createPayment(
   return { id: payment.id };
 }
 
-/** The payment, with its refunds (each with the provider's reference once it answered). */
+/**
+ * The payment, with its refunds once one was asked for (each with the provider's reference once
+ * it answered); go-zero-mall's shape, unchanged, for a payment never refunded.
+ */
 export async function paymentDetail(repo: PaymentRepository, refunds: RefundRepository, caller: Caller, id: number): Promise<PaymentView> {
   const payment = await repo.get(id);
   if (!payment || (payment.uid !== caller.uid && caller.role !== 'admin')) throw paymentNotFound();
-  const records = payment.refundRequested ? await refunds.forPayment(id) : [];
-  return { ...toView(payment), refunds: records.map(refundView) };
+  if (!payment.refundRequested) return toView(payment);
+  return { ...toView(payment), refunds: (await refunds.forPayment(id)).map(refundView) };
 }
 
 /**
