@@ -1,38 +1,25 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressRepository } from '../../functions/user/address-repository';
 import { addAddress, listAddresses, removeAddress, setDefaultAddress } from '../../functions/user/address-service';
 import { DynamoProfileStore } from '../../functions/user/profile-repository';
 import { DynamoUserStore } from '../../functions/user/user-repository';
-import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { AppError } from '../../shared/errors';
+import { localTable } from './local-table';
 
 // The address book's and the profile's conditional writes against a real DynamoDB engine (the user table: pk only).
 const TABLE = 'Users';
-let dynamo: DynamoDbLocal;
+let local: Awaited<ReturnType<typeof localTable>>;
 let db: DynamoDBDocumentClient;
 let repo: AddressRepository;
 
 beforeAll(async () => {
-  dynamo = await DynamoDbLocal.start();
-  await dynamo.createTables([
-    {
-      logicalId: TABLE,
-      name: TABLE,
-      properties: {
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      },
-    },
-  ]);
-  db = DynamoDBDocumentClient.from(dynamo.client());
+  local = await localTable(TABLE, { pkOnly: true });
+  db = local.db;
   repo = new AddressRepository(db, TABLE);
 }, 90_000);
 
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.stop();
-});
+afterAll(() => local?.stop());
 
 const fields = { name: 'Ann', phone: '13900000001', province: 'P', city: 'C', district: 'D', detail: 'x' };
 const codeOf = (promise: Promise<unknown>) =>

@@ -1,34 +1,24 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setAdminRole } from '../../functions/user/admin-service';
 import { DynamoUserStore } from '../../functions/user/user-repository';
 import { LastAdminError, setRoleByMobile } from '../../infra/admin/admin-role';
-import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { AppError } from '../../shared/errors';
+import { localTable } from './local-table';
 
 // The operator's `npm run admin:revoke` against a real user table: it will not leave the shop
 // without an admin unless told to (--force).
 const TABLE = 'Users';
-let dynamo: DynamoDbLocal;
+let local: Awaited<ReturnType<typeof localTable>>;
 let db: DynamoDBDocumentClient;
 let users: DynamoUserStore;
 
 beforeAll(async () => {
-  dynamo = await DynamoDbLocal.start();
-  await dynamo.createTables([
-    {
-      logicalId: TABLE,
-      name: TABLE,
-      properties: {
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      },
-    },
-  ]);
-  db = DynamoDBDocumentClient.from(dynamo.client());
+  local = await localTable(TABLE, { pkOnly: true });
+  db = local.db;
   users = new DynamoUserStore(db, TABLE);
   for (const [id, mobile] of [
     [1, '13800000001'],
@@ -39,12 +29,9 @@ beforeAll(async () => {
   }
 }, 90_000);
 
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.stop();
-});
+afterAll(() => local?.stop());
 
-const target = () => ({ endpoint: dynamo.endpoint, table: TABLE });
+const target = () => ({ endpoint: local.dynamo.endpoint, table: TABLE });
 const cli = (...args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', 'tsx', path.join('infra', 'admin', 'admin-cli.ts'), ...args], {
     env: { ...process.env, MALL_STAGE: '' },
@@ -65,12 +52,12 @@ describe('admin:revoke', () => {
   it('refuses to revoke the last admin (exit 1, a clear message), and does it with --force, warning', async () => {
     expect(await users.findRole(1)).toBe('admin');
     await expect(setRoleByMobile('13800000001', 'user', target())).rejects.toThrow(LastAdminError);
-    const refused = await cli('--revoke', '--mobile', '13800000001', '--endpoint', dynamo.endpoint, '--table', TABLE);
+    const refused = await cli('--revoke', '--mobile', '13800000001', '--endpoint', local.dynamo.endpoint, '--table', TABLE);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/13800000001 is the last admin of Users: revoking leaves the shop with no admin.*--force/);
     expect(await users.findRole(1)).toBe('admin');
 
-    const forced = await cli('--revoke', '--force', '--mobile', '13800000001', '--endpoint', dynamo.endpoint, '--table', TABLE);
+    const forced = await cli('--revoke', '--force', '--mobile', '13800000001', '--endpoint', local.dynamo.endpoint, '--table', TABLE);
     expect(forced.code).toBe(0);
     expect(forced.stderr).toMatch(/WARNING: Users has no admin any more/);
     expect(await users.findRole(1)).toBe('user');

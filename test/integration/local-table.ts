@@ -1,22 +1,23 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbLocal } from '../../infra/local/dynamodb-local';
 
-/** DynamoDB Local (in memory) as the local cloud starts it, with one table keyed by pk and sk. */
-export async function localTable(table: string): Promise<{ dynamo: DynamoDbLocal; db: DynamoDBDocumentClient; stop(): Promise<void> }> {
+/**
+ * DynamoDB Local (in memory) as the local cloud starts it, with one table keyed by pk and sk, or
+ * by pk alone (`pkOnly`: the user table's shape).
+ */
+export async function localTable(
+  table: string,
+  { pkOnly = false } = {},
+): Promise<{ dynamo: DynamoDbLocal; db: DynamoDBDocumentClient; stop(): Promise<void> }> {
+  const keys = pkOnly ? ['pk'] : ['pk', 'sk'];
   const dynamo = await DynamoDbLocal.start();
   await dynamo.createTables([
     {
       logicalId: table,
       name: table,
       properties: {
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
+        KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i ? 'RANGE' : 'HASH' })),
+        AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       },
     },
   ]);
