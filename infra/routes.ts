@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import * as cart from '../functions/cart/schemas';
 import * as coupon from '../functions/coupon/schemas';
+import * as afterSale from '../functions/order/after-sale-schemas';
 import * as fulfilment from '../functions/order/fulfilment-schemas';
 import * as order from '../functions/order/schemas';
 import * as pay from '../functions/pay/schemas';
@@ -373,7 +374,7 @@ export const ROUTES: Route[] = [
     'POST /api/order/cancel': {
       handler: 'cancel',
       access: 'user',
-      summary: 'Cancel an order before payment',
+      summary: 'Cancel your own order before shipping (a paid one is refunded)',
       input: order.idRequest,
       response: order.orderStateResponse,
     },
@@ -423,9 +424,31 @@ export const ROUTES: Route[] = [
     'GET /api/order/admin/list': {
       handler: 'admin-list',
       access: 'admin',
-      summary: 'Orders in one state from payment on (paid, shipped, received, completed), oldest in that state first',
+      summary: 'Orders in one state from payment on (paid, shipped, received, after_sale, completed), oldest in that state first',
       input: fulfilment.ordersInStateRequest,
       response: fulfilment.orderPageResponse,
+    },
+    // After-sale (issue 12): a refund asked for after receipt, decided by an admin.
+    'POST /api/order/refund': {
+      handler: 'refund',
+      access: 'user',
+      summary: 'Ask for a refund of your own received order within the return window, with a reason (once per order)',
+      input: afterSale.refundRequest,
+      response: order.orderResponse,
+    },
+    'POST /api/order/refund/approve': {
+      handler: 'refund-approve',
+      access: 'admin',
+      summary: 'Approve a refund request: goods returned undoes the order like a cancel; goods kept refunds the amount only',
+      input: afterSale.approveRequest,
+      response: order.orderResponse,
+    },
+    'POST /api/order/refund/reject': {
+      handler: 'refund-reject',
+      access: 'admin',
+      summary: 'Reject a refund request with a note for the buyer',
+      input: afterSale.rejectRequest,
+      response: order.orderResponse,
     },
   }),
   ...group('pay', 'pay', {

@@ -8,12 +8,14 @@ import {
 } from '@aws-sdk/client-sfn';
 import { dynamo } from '../../shared/aws';
 import { Barrier } from '../../shared/barrier';
-import { requireEnv } from '../../shared/env';
+import { requireEnv, requireIntEnv } from '../../shared/env';
 import { tracer } from '../../shared/powertools';
 import { couponQuoteFunction } from '../coupon/client';
-import { paymentCloseFunction } from '../pay/client';
+import { paymentCloseFunction, paymentRefundFunction } from '../pay/client';
 import { catalogFunction } from '../product/client';
 import { addressBookFunction } from '../user/client';
+import { AfterSaleRepository } from './after-sale-repository';
+import type { AfterSaleApprovalDeps, AfterSaleDeps } from './after-sale-service';
 import { FulfilmentRepository } from './fulfilment-repository';
 import type { FulfilmentDeps } from './fulfilment-service';
 import { orderLimitsFromEnv } from './order-limits';
@@ -107,3 +109,13 @@ export function sweepDeps(): SweepDeps & Pick<FulfilmentDeps, 'fulfilment'> {
 
 // Fulfilment (issue 12): shipping, receipt, the lists by state.
 export const fulfilmentDeps = (): FulfilmentDeps => ({ orders: orderRepository(), fulfilment: new FulfilmentRepository(dynamo, table()) });
+
+// After-sale (issue 12): refund requests, and the admin's decisions.
+export const afterSaleDeps = (): AfterSaleDeps => ({ orders: orderRepository(), afterSale: new AfterSaleRepository(dynamo, table()) });
+/** The return window, for asking (RETURN_WINDOW_DAYS), in ms. */
+export const returnWindowMs = () => requireIntEnv('RETURN_WINDOW_DAYS') * 86_400_000;
+export const afterSaleApprovalDeps = (): AfterSaleApprovalDeps => ({
+  ...afterSaleDeps(),
+  refunds: paymentRefundFunction(requireEnv('PAY_REFUND_FUNCTION')),
+  saga: sagaRunner(),
+});

@@ -14,8 +14,8 @@ export interface FulfilmentDeps {
 
 const orderNotFound = () => notFound('ORDER_NOT_FOUND', 'order not found');
 const UNPAID: OrderState[] = ['pending', 'awaiting_payment'];
-const SHIPPED_ON: OrderState[] = ['shipped', 'received', 'completed'];
-const RECEIVED_ON: OrderState[] = ['received', 'completed'];
+const SHIPPED_ON: OrderState[] = ['shipped', 'received', 'after_sale', 'completed'];
+const RECEIVED_ON: OrderState[] = ['received', 'after_sale', 'completed'];
 
 /**
  * Admin: ships a paid order. Idempotent: the same carrier and tracking number again answer the

@@ -41,7 +41,10 @@ export function lastErrorIn(events: HistoryEvent[]): SagaError | undefined {
   return undefined;
 }
 
-/** The input of a saga run for the order: placing it (`create`) or cancelling it through the compensations (`cancel`). */
+/**
+ * The input of a saga run for the order: placing it (`create`) or cancelling it through the
+ * compensations (`cancel`). An approved return's run refunds the amount approved.
+ */
 export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'create', reason?: string, correlationId?: string): SagaInput {
   return {
     orderId: o.id,
@@ -54,6 +57,7 @@ export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'creat
     ...(o.flashSale ? { flashSale: true } : {}),
     action,
     ...(reason ? { reason } : {}),
+    ...(o.afterSale?.goodsReturned ? { refundAmount: o.afterSale.amount } : {}),
     ...(correlationId ? { correlationId } : {}),
   };
 }

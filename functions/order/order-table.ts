@@ -1,6 +1,7 @@
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { recordOf } from '../../shared/records';
+import { AFTER_SALE_STATES } from './after-sale-schemas';
 import { ORDER_STATES, type OrderState, shippingAddressCopy } from './schemas';
 
 /**
@@ -12,9 +13,9 @@ import { ORDER_STATES, type OrderState, shippingAddressCopy } from './schemas';
  *                                   non-final state but awaiting_payment has them); while
  *                                   awaiting payment, payPk/payDue (index ByPayDue: what the
  *                                   sweeper closes when unpaid too long); while paid, shipped,
- *                                   received or completed, statePk/stateKey (index ByState,
- *                                   sharded like ByOpen: the admin's list by state, and what
- *                                   the sweeper auto-receives and completes)
+ *                                   received, after_sale or completed, statePk/stateKey (index
+ *                                   ByState, sharded like ByOpen: the admin's list by state,
+ *                                   and what the sweeper auto-receives and completes)
  *                                             order-repository.ts, order-saga-repository.ts,
  *                                             overdue-order-repository.ts
  *   USER#<uid> / UNPAID             the ids of the user's unpaid orders (a number set `open`,
@@ -59,7 +60,7 @@ export const payPkOf = (id: number) => payDueShardPk(id % OPEN_SHARDS);
 
 // ---- Fulfilment (issue 12): the ByState index -----------------------------------------------
 /** The states on ByState: from payment on. Pending, awaiting payment and cancelling are on ByOpen/ByPayDue. */
-export const LISTED_STATES: readonly OrderState[] = ['paid', 'shipped', 'received', 'completed'];
+export const LISTED_STATES: readonly OrderState[] = ['paid', 'shipped', 'received', 'after_sale', 'completed'];
 export const stateShardPk = (state: OrderState, shard: number) => `STATE#${state}#${shard}`;
 /**
  * ByState's keys of an order that entered `state` at `at` (Unix ms), or undefined when that state
@@ -103,6 +104,18 @@ const orderRecord = z.object({
   /** Refunds (issue 12): cents refunded so far (the payment service's Refunded), and when the last came. */
   refundedAmount: z.number().optional(),
   refundedAt: z.number().optional(),
+  /** After-sale (issue 12): the buyer's refund request and the admin's decision (after-sale-repository.ts); times in Unix ms. */
+  afterSale: z
+    .object({
+      state: z.enum(AFTER_SALE_STATES),
+      reason: z.string(),
+      amount: z.number(),
+      goodsReturned: z.boolean().optional(),
+      note: z.string().optional(),
+      requestedAt: z.number(),
+      decidedAt: z.number().optional(),
+    })
+    .optional(),
   /** Unix milliseconds. */
   createdAt: z.number(),
   updatedAt: z.number(),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type AfterSaleView, afterSaleView } from './after-sale-schemas';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const num = z.number().int().min(1).max(999);
@@ -81,7 +82,10 @@ export const fulfilmentFields = {
 export type FulfilmentView = { [K in keyof typeof fulfilmentFields]?: z.infer<(typeof fulfilmentFields)[K]> };
 // ---- end of fulfilment -----------------------------------------------------------------------
 
-export const ORDER_STATES = ['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled', ...FULFILMENT_STATES] as const;
+/** A received order whose buyer asked for a refund (after-sale-schemas.ts): the admin decides; it is not completed meanwhile. */
+export const AFTER_SALE = 'after_sale';
+
+export const ORDER_STATES = ['pending', 'awaiting_payment', 'paid', 'cancelling', 'cancelled', ...FULFILMENT_STATES, AFTER_SALE] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /**
@@ -96,6 +100,8 @@ export const STATUS: Record<OrderState, number> = {
   cancelling: 9,
   cancelled: 9,
   ...FULFILMENT_STATUS,
+  // The goods were received (lebron's 50); `state` and `after_sale` tell the request apart.
+  after_sale: 50,
 };
 
 export interface OrderItem {
@@ -127,6 +133,8 @@ export interface OrderView extends FulfilmentView {
   /** Refunds (issue 12): see REFUND_STATES below. */
   refund_state?: RefundState;
   refunded_amount?: number;
+  /** After-sale (issue 12): the buyer's refund request and the admin's decision. */
+  after_sale?: AfterSaleView;
   create_time: number;
   update_time: number;
   /** Pass as `cursor` to list the orders after this one. */
@@ -180,6 +188,7 @@ export const orderResponse = z.strictObject({
   address: shippingAddressCopy.optional(),
   refund_state: z.enum(['pending', 'partial', 'refunded']).optional(), // refunds (issue 12)
   refunded_amount: int.optional(), // refunds (issue 12)
+  after_sale: afterSaleView.optional(), // after-sale (issue 12)
   create_time: int,
   update_time: int,
   cursor: int,

@@ -67,21 +67,25 @@ export class PaymentRepository {
   /**
    * Closes the order's payment if the saga created one and it is still awaiting payment. One
    * paid (the order was paid and is being cancelled, or was paid meanwhile and never marked
-   * so) is not closed: what is left of it to refund is asked back (refund `<gid>-close`, with
-   * the flag refund_needed) in the compensation's own transaction, and the compensation is
-   * done; the provider is called after it (refund-service.ts).
+   * so) is not closed: what is left of it to refund, or `refundAmount` if less (an approved
+   * return's), is asked back (refund `<gid>-close`, with the flag refund_needed) in the
+   * compensation's own transaction, and the compensation is done; the provider is called after
+   * it (refund-service.ts).
    */
-  async close(barrier: Barrier, gid: string, reason: string): Promise<{ outcome: CompensationResult; refund?: RefundKey }> {
+  async close(
+    barrier: Barrier,
+    gid: string,
+    reason: string,
+    refundAmount = Infinity,
+  ): Promise<{ outcome: CompensationResult; refund?: RefundKey }> {
     const taken = await barrier.actionData<{ paymentId: number }>(gid, 'payment');
     const payment = taken ? await this.get(taken.paymentId) : undefined;
     const refund = payment?.status === 'paid' ? { paymentId: payment.id, refundId: closeRefundId(gid) } : undefined;
     // Paid between this read and the write: the condition fails and the retried compensation sees it.
     const outcome = await barrier.compensate<{ paymentId: number }>(gid, 'payment', ({ paymentId }) => {
       if (payment?.status === 'paid') {
-        const left = payment.amount - (payment.refundRequested ?? 0);
-        return left > 0
-          ? refundRequestItems(this.table, payment, { refundId: closeRefundId(gid), amount: left, reason }, 'paid', true)
-          : [];
+        const amount = Math.min(payment.amount - (payment.refundRequested ?? 0), refundAmount);
+        return amount > 0 ? refundRequestItems(this.table, payment, { refundId: closeRefundId(gid), amount, reason }, 'paid', true) : [];
       }
       return [
         {

@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { publish } from '../../shared/event-bus';
 import { refunded } from '../../shared/events';
 import { logger, metrics } from '../../shared/powertools';
+import { RETRY, retry } from '../../shared/retry';
 import type { PaymentProvider } from './payment-provider';
 import type { PaymentRepository } from './payment-repository';
 import type { RefundRecord, RefundRepository } from './refund-repository';
@@ -66,6 +67,38 @@ export async function tryFinishRefund(deps: RefundDeps, paymentId: number, refun
     logger.warn('refund not finished; the relay will retry it', { paymentId, refundId, error: String(error) });
     return 'deferred';
   }
+}
+
+/** What refundForOrder did: asked for (now or before) `amount`, or nothing because the order's payment is not paid or is all asked back. */
+export type OrderRefund = { outcome: 'requested'; amount: number } | { outcome: 'not-paid' | 'nothing-left'; amount: 0 };
+
+/**
+ * Internal, for the order service's after-sale: asks for refund `refundId` of the order's
+ * payment, of `amount` or what is left of it if less, then tries it once (the relay finishes it
+ * otherwise). Idempotent by the refund id: asked again, it answers the refund already asked for.
+ * A refund of the same payment written between the read and the write refuses this one (the
+ * cap's condition): it reads again and retries.
+ */
+export async function refundForOrder(
+  deps: RefundDeps,
+  request: { orderId: number; refundId: string; amount: number; reason: string },
+): Promise<OrderRefund> {
+  const asked = await retry(
+    { attempts: 5, baseDelayMs: 20, exhausted: () => new Error(`refund ${request.refundId}: the payment kept changing`) },
+    async (): Promise<OrderRefund | typeof RETRY> => {
+      const payment = await deps.payments.forOrder(request.orderId);
+      if (payment?.status !== 'paid') return { outcome: 'not-paid', amount: 0 };
+      const existing = await deps.refunds.get(payment.id, request.refundId);
+      if (existing) return { outcome: 'requested', amount: existing.amount };
+      const amount = Math.min(request.amount, payment.amount - (payment.refundRequested ?? 0));
+      if (amount <= 0) return { outcome: 'nothing-left', amount: 0 };
+      const refund = { refundId: request.refundId, amount, reason: request.reason };
+      return (await deps.refunds.request(payment, refund, 'paid')) === 'refused' ? RETRY : { outcome: 'requested', amount };
+    },
+  );
+  // A payment takes its order's id.
+  if (asked.outcome === 'requested') await tryFinishRefund(deps, request.orderId, request.refundId);
+  return asked;
 }
 
 /**

@@ -59,6 +59,16 @@ export interface PaymentView {
 /** Internal: the order service asks to close an order's payment before closing the order. */
 export const closeForOrderRequest = z.object({ orderId: id });
 
+/** Internal: the order service's after-sale asks for a refund of an order's payment (refund-service.ts refundForOrder). */
+export const refundForOrderRequest = z.object({
+  orderId: id,
+  /** The refund's idempotency id, e.g. return-12. */
+  refundId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  amount: z.number().int().min(1),
+  /** A code, e.g. AFTER_SALE: it goes to the refund record, the Refunded event and the provider. */
+  reason: z.string().regex(/^[A-Z_]{1,40}$/),
+});
+
 // Replies (the 200 bodies): exactly these fields.
 
 export const createPaymentResponse = z.strictObject({ id });

@@ -24,6 +24,8 @@ export interface OrderServiceProps {
   couponQuote: ServiceFunction;
   /** The payment service's close, asked before an order is closed. */
   paymentCloseForOrder: ServiceFunction;
+  /** The payment service's refund of an order, asked when an after-sale refund is approved. */
+  paymentRefundForOrder: ServiceFunction;
   events: MallEvents;
 }
 
@@ -36,7 +38,18 @@ export class OrderService extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    { api, config, table, participants, catalogBatchGet, couponQuote, paymentCloseForOrder, events, addressLookup }: OrderServiceProps,
+    {
+      api,
+      config,
+      table,
+      participants,
+      catalogBatchGet,
+      couponQuote,
+      paymentCloseForOrder,
+      paymentRefundForOrder,
+      events,
+      addressLookup,
+    }: OrderServiceProps,
   ) {
     super(scope, id);
 
@@ -147,13 +160,34 @@ export class OrderService extends Construct {
     adminList.grantTable(table, ['Query'], ['ByState']);
     api.route(adminList);
 
+    // After-sale (issue 12): the buyer asks within the return window; an admin approves (a refund,
+    // or a return through the saga's cancel run) or rejects.
+    const returnWindow = { RETURN_WINDOW_DAYS: String(config.fulfilment.returnWindowDays) };
+    const refund = fn('api/refund', { environment: returnWindow });
+    refund.grantTable(table, ['GetItem', 'UpdateItem']);
+    api.route(refund);
+    const refundApprove = fn('api/refund-approve', {
+      environment: {
+        ORDER_SAGA_ARN: stateMachine.stateMachineArn,
+        ORDER_SAGA_TYPE: config.sagaWorkflow,
+        PAY_REFUND_FUNCTION: paymentRefundForOrder.literalName,
+      },
+    });
+    refundApprove.grantTable(table, ['GetItem', 'UpdateItem']);
+    refundApprove.grantInvokeOf(paymentRefundForOrder);
+    stateMachine.grantStartExecution(refundApprove);
+    api.route(refundApprove);
+    const refundReject = fn('api/refund-reject');
+    refundReject.grantTable(table, ['GetItem', 'UpdateItem']);
+    api.route(refundReject);
+
     const sweep = fn('schedule/sweep', {
       environment: {
         ...apiEnv.environment,
         OPEN_ORDER_BOUND_SECONDS: String(config.openOrderBoundSeconds),
         SWEEP_CONCURRENCY: String(config.sweep.concurrency),
         AUTO_RECEIVE_DAYS: String(config.fulfilment.autoReceiveDays),
-        RETURN_WINDOW_DAYS: String(config.fulfilment.returnWindowDays),
+        ...returnWindow,
       },
       timeout: Duration.seconds(config.sweep.timeoutSeconds),
     });

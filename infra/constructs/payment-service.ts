@@ -18,6 +18,8 @@ export class PaymentService extends Construct {
   readonly closePayment: ServiceFunction;
   /** Internal: closes an order's payment unless it was paid (the order service asks it first). */
   readonly closeForOrder: ServiceFunction;
+  /** Internal: refunds an order's payment (the order service's approved after-sale refunds). */
+  readonly refundForOrder: ServiceFunction;
   /** The sandbox payment provider (sandbox mode only), a function so the local cloud can make it fail. */
   private readonly sandboxProvider?: ServiceFunction;
   private readonly fn: ReturnType<typeof functionFactory>;
@@ -52,6 +54,12 @@ export class PaymentService extends Construct {
     const closeForOrder = this.fn('internal/close-for-order');
     this.grant(closeForOrder, ['GetItem', 'UpdateItem']);
     this.closeForOrder = closeForOrder;
+
+    // Asks for the refund, calls the provider and publishes Refunded, like ClosePayment.
+    const refundForOrder = this.fn('internal/refund-for-order', { environment: this.providerEnv() });
+    this.grant(refundForOrder, ['GetItem', 'UpdateItem', 'PutItem']);
+    this.useProvider(refundForOrder);
+    this.refundForOrder = refundForOrder;
   }
 
   /** The pay API; it asks the order service (`orderGet`) about the order being paid. */
@@ -114,9 +122,11 @@ export class PaymentService extends Construct {
     grant(relay, ['Query', 'GetItem', 'UpdateItem'], ['ByOutbox']);
     events.grantPublish(relay);
     this.useProvider(relay);
-    // ClosePayment publishes Refunded; the bus is known only now.
-    this.closePayment.addEnvironment('EVENT_BUS_NAME', events.bus.eventBusName);
-    events.grantPublish(this.closePayment);
+    // ClosePayment and the order's refund publish Refunded; the bus is known only now.
+    for (const f of [this.closePayment, this.refundForOrder]) {
+      f.addEnvironment('EVENT_BUS_NAME', events.bus.eventBusName);
+      events.grantPublish(f);
+    }
     new eventbridge.Rule(this, 'RelaySchedule', {
       schedule: eventbridge.Schedule.rate(Duration.minutes(config.outboxRelay.everyMinutes)),
       targets: [new targets.LambdaFunction(relay)],

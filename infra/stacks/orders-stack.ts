@@ -32,6 +32,7 @@ export class OrdersStack extends Stack {
       table: data.tables.orders,
       events: data.events,
       paymentCloseForOrder: payments.closeForOrder,
+      paymentRefundForOrder: payments.refundForOrder,
       catalogBatchGet: products.batchGet,
       couponQuote: coupons.quote,
       addressLookup: users.users.addressLookup,
