@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PaymentProvider, RefundRequest } from '../../functions/pay/payment-provider';
 import { PaymentRepository } from '../../functions/pay/payment-repository';
@@ -74,13 +74,13 @@ afterAll(() => tables?.stop());
 describe('pay:backfill-refunds', () => {
   it('--dry-run lists the old flagged payment and writes nothing', async () => {
     const { stdout } = await cli('--endpoint', tables.endpoint, '--dry-run');
+    expect(await refunds.forPayment(1)).toEqual([]);
+    expect((await payments.get(1))?.refundRequested).toBeUndefined();
+    expect(await onRefundOutbox()).toEqual(['late-pay-2']);
     expect(stdout).toContain('[backfill] would request refund late-pay-1 of 300 cents for payment 1');
     expect(stdout).toMatch(
       /mall-local-data-PaymentsTable0A1B2C \(dry run, nothing written\): scanned \d+ items, found 1 flagged payments without a refund, would request 1, skipped 0, failed 0/,
     );
-    expect(await refunds.forPayment(1)).toEqual([]);
-    expect((await payments.get(1))?.refundRequested).toBeUndefined();
-    expect(await onRefundOutbox()).toEqual(['late-pay-2']);
   });
 
   it('asks for the whole late-pay refund of exactly the old flagged payment, on the relay outbox', async () => {
@@ -108,13 +108,22 @@ describe('pay:backfill-refunds', () => {
     expect((await payments.get(1))?.refundRequested).toBe(300);
   });
 
-  it('racing a repeated markPaid of the same payment, the refund is asked for once', async () => {
+  it('a payment whose refund markPaid asks for after the scan saw it is skipped, not asked twice', async () => {
     await oldStyleFlagged(5, 400);
-    const [summary] = await Promise.all([
-      backfillTable(tables.db, TABLE, { pageSize: 1 }),
-      payments.markPaid(5, 400, 1), // the provider's callback repeated: it now asks for late-pay-5 itself
-    ]);
-    expect(summary.failed).toBe(0);
+    // The provider's callback repeated while the backfill runs: markPaid asks for late-pay-5 itself right after the scan page.
+    let raced = false;
+    const db = Object.create(tables.db) as typeof tables.db;
+    db.send = (async (command: Parameters<typeof tables.db.send>[0]) => {
+      const out = await tables.db.send(command);
+      if (command instanceof ScanCommand && !raced) {
+        raced = true;
+        expect(await payments.markPaid(5, 400, 1)).toBe('refund-needed');
+      }
+      return out;
+    }) as typeof tables.db.send;
+    const summary = await backfillTable(db, TABLE);
+    expect(raced).toBe(true);
+    expect(summary).toMatchObject({ found: 1, requested: 0, skipped: 1, failed: 0, refunds: [] });
     expect(await refunds.forPayment(5)).toEqual([expect.objectContaining({ refundId: 'late-pay-5', amount: 400, state: 'pending' })]);
     expect((await payments.get(5))?.refundRequested).toBe(400);
   });
