@@ -79,7 +79,7 @@ export async function backfillTable(
         summary.refunds.push({ paymentId: payment.id, refundId: refund.refundId, amount: refund.amount });
         continue;
       }
-      const outcome = await requestOnce(refunds, payment, refund);
+      const outcome = await requestRetrying(refunds, payment, refund);
       if (outcome === 'requested') {
         summary.requested++;
         summary.refunds.push({ paymentId: payment.id, refundId: refund.refundId, amount: refund.amount });
@@ -91,7 +91,7 @@ export async function backfillTable(
 }
 
 /** The refund asked for, retried while another write (markPaid's, say) holds the payment at that moment. */
-async function requestOnce(
+async function requestRetrying(
   refunds: RefundRepository,
   payment: RefundablePayment,
   refund: { refundId: string; amount: number; reason: string },
