@@ -1,7 +1,7 @@
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../../functions/user/tokens';
 import { DynamoUserStore } from '../../functions/user/user-repository';
+import { findTable, operatorClient } from './operator-dynamo';
 
 /**
  * The operator's way to make (or unmake) an admin: writes the role on the user's record in the
@@ -30,17 +30,9 @@ export async function setRoleByMobile(
   target: AdminRoleTarget = {},
   { force = false } = {},
 ): Promise<{ uid: number; table: string; lastAdmin: boolean }> {
-  const client = new DynamoDBClient(
-    target.endpoint
-      ? {
-          endpoint: target.endpoint,
-          region: process.env.AWS_REGION ?? 'us-east-1',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {},
-  );
+  const client = operatorClient(target.endpoint);
   try {
-    const table = target.table ?? (await userTable(client));
+    const table = target.table ?? (await findTable(client, 'UsersTable', 'user'));
     const users = new DynamoUserStore(DynamoDBDocumentClient.from(client), table);
     const credential = await users.findCredential(mobile);
     if (!credential) throw new Error(`no user with mobile ${mobile} in ${table}: register first`);
@@ -55,20 +47,4 @@ export async function setRoleByMobile(
   } finally {
     client.destroy();
   }
-}
-
-async function userTable(client: DynamoDBClient): Promise<string> {
-  const names: string[] = [];
-  let start: string | undefined;
-  do {
-    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
-    names.push(...(page.TableNames ?? []));
-    start = page.LastEvaluatedTableName;
-  } while (start);
-  const stage = process.env.MALL_STAGE;
-  const candidates = names.filter((name) => name.includes('UsersTable') && (!stage || names.length === 1 || name.includes(stage)));
-  if (candidates.length !== 1) {
-    throw new Error(`cannot tell the user table (found: ${candidates.join(', ') || 'none'}); name it with --table`);
-  }
-  return candidates[0]!;
 }

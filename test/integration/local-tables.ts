@@ -36,6 +36,7 @@ export async function localTables(...tables: ReturnType<typeof tableSpec>[]) {
   const db = DynamoDBDocumentClient.from(dynamo.client());
   return {
     db,
+    endpoint: dynamo.endpoint,
     stop: async () => {
       db.destroy();
       await dynamo.stop();
