@@ -165,6 +165,7 @@ describe('least privilege', () => {
         'Products/ReleaseStock',
         'Products/ReserveStock',
       ],
+      'Orders/RefundApprove': ['Payments/RefundForOrder'],
       'Orders/Sweep': ['Payments/CloseForOrder'],
       'Payments/Create': ['Orders/Get'],
     });

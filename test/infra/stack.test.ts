@@ -32,7 +32,7 @@ describe('functions', () => {
     }
     expect(
       methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin'),
-    ).toHaveLength(16); // 11, category create/update/remove, order ship and admin/list (issue 12)
+    ).toHaveLength(18); // 11, category create/update/remove, order ship, admin/list, refund/approve and refund/reject (issue 12)
   });
 
   it('grant no role by mobile (MALL_ADMIN_MOBILES is set, and ignored), and give login its backoff settings', () => {
@@ -71,12 +71,18 @@ describe('events', () => {
     expect(consumers).toEqual(['Orders/OnRefunded']);
   });
 
-  it('lets only the payment callbacks, the payment outbox relay and ClosePayment (Refunded) publish to the bus', () => {
+  it("lets only the payment callbacks, the payment outbox relay, ClosePayment and the order's refund (Refunded) publish to the bus", () => {
     const functionsByRole = roleOfFunction();
     const publishers = ofType('AWS::IAM::Policy')
       .filter(([, p]) => p.Properties.PolicyDocument.Statement.some((s: any) => [s.Action].flat().includes('events:PutEvents')))
       .flatMap(([, p]) => p.Properties.Roles.map((r: any) => constructOf(functionsByRole.get(r.Ref)!)));
-    expect(publishers.sort()).toEqual(['Payments/Callback', 'Payments/ClosePayment', 'Payments/Notify', 'Payments/RelayEvents']);
+    expect(publishers.sort()).toEqual([
+      'Payments/Callback',
+      'Payments/ClosePayment',
+      'Payments/Notify',
+      'Payments/RefundForOrder',
+      'Payments/RelayEvents',
+    ]);
   });
 
   it('keeps the user-token payment callback (sandbox) off in AWS stages', () => {

@@ -94,6 +94,7 @@ describe("go-zero-mall's status numbers", () => {
       shipped: 40,
       received: 50,
       completed: 50,
+      after_sale: 50,
     });
   });
   it("payments: 0 awaiting, 1 paid (the callback's paid), 2 paid but to be refunded, 3 refunded, 9 closed", () => {
