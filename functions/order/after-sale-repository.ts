@@ -1,6 +1,5 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionFailed } from '../../shared/conditions';
-import { type OrderRecord, openKeys, orderKey, stateKeysOf, toOrderRecord } from './order-table';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type OrderRecord, openKeys, stateKeysOf, updateOrderIf } from './order-table';
 
 type AfterSale = NonNullable<OrderRecord['afterSale']>;
 
@@ -98,23 +97,12 @@ export class AfterSaleRepository {
       values[`:d${i}`] = value;
       assignments.push(`#afterSale.#d${i} = :d${i}`);
     });
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: orderKey(id),
-          UpdateExpression: `SET ${assignments.join(', ')}${change.remove ? ` REMOVE ${change.remove.join(', ')}` : ''}`,
-          ConditionExpression: change.when.condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toOrderRecord(out.Attributes!);
-    } catch (error) {
-      if (conditionFailed(error)) return undefined;
-      throw error;
-    }
+    return updateOrderIf(this.db, this.table, id, {
+      UpdateExpression: `SET ${assignments.join(', ')}${change.remove ? ` REMOVE ${change.remove.join(', ')}` : ''}`,
+      ConditionExpression: change.when.condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
   }
 }
 

@@ -1,6 +1,5 @@
-import { type DynamoDBDocumentClient, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionFailed } from '../../shared/conditions';
-import { listKeyOf, OPEN_SHARDS, type OrderRecord, orderKey, stateKeysOf, stateShardPk, toOrderRecord, userPkOf } from './order-table';
+import { type DynamoDBDocumentClient, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { listKeyOf, OPEN_SHARDS, type OrderRecord, stateKeysOf, stateShardPk, toOrderRecord, updateOrderIf, userPkOf } from './order-table';
 import type { OrderState } from './schemas';
 
 /** Queries of a user's orders with a state filter, per page (each reads up to 100 of their orders). */
@@ -50,25 +49,14 @@ export class FulfilmentRepository {
       values[':uid'] = step.uid;
       condition += ' AND #uid = :uid';
     }
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: orderKey(id),
-          UpdateExpression: `SET #state = :to, ${Object.keys(fields)
-            .map((_, i) => `#f${i} = :v${i}`)
-            .join(', ')}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toOrderRecord(out.Attributes!);
-    } catch (error) {
-      if (conditionFailed(error)) return undefined;
-      throw error;
-    }
+    return updateOrderIf(this.db, this.table, id, {
+      UpdateExpression: `SET #state = :to, ${Object.keys(fields)
+        .map((_, i) => `#f${i} = :v${i}`)
+        .join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
-import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, type NativeAttributeValue, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { conditionFailed } from '../../shared/conditions';
 import { recordOf } from '../../shared/records';
 import { AFTER_SALE_STATES } from './after-sale-schemas';
 import { ORDER_STATES, type OrderState, shippingAddressCopy } from './schemas';
@@ -124,3 +125,19 @@ export type OrderRecord = z.infer<typeof orderRecord>;
 
 /** An order item as its record: index keys and saga stamps are left out. */
 export const toOrderRecord = (item: Record<string, NativeAttributeValue>): OrderRecord => recordOf(orderRecord, item);
+
+/** A conditional update of order `id` (Key, TableName and ReturnValues are added): the order as now stored, or undefined if the condition did not hold. */
+export async function updateOrderIf(
+  db: DynamoDBDocumentClient,
+  table: string,
+  id: number,
+  update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key' | 'ReturnValues'>,
+): Promise<OrderRecord | undefined> {
+  try {
+    const out = await db.send(new UpdateCommand({ ...update, TableName: table, Key: orderKey(id), ReturnValues: 'ALL_NEW' }));
+    return toOrderRecord(out.Attributes!);
+  } catch (error) {
+    if (conditionFailed(error)) return undefined;
+    throw error;
+  }
+}
