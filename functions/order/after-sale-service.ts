@@ -24,10 +24,11 @@ const AFTER_SALE_REASON = 'AFTER_SALE';
 const orderNotFound = () => notFound('ORDER_NOT_FOUND', 'order not found');
 
 /**
- * The buyer asks for a refund of their own received order, within the return window, with a
- * reason (the window: `returnWindowMs`, MALL_RETURN_WINDOW_DAYS): the order is `after_sale` until an admin decides. `amount` defaults to what was paid
- * and not yet refunded, and may not exceed it. One request per order: a second is 409
- * AFTER_SALE_EXISTS, whatever became of the first.
+ * The buyer asks for a refund of their own received order, within the return window
+ * (`returnWindowMs` after receipt: MALL_RETURN_WINDOW_DAYS), with a reason: the order is
+ * `after_sale` until an admin decides. `amount` defaults to what was paid and not yet refunded,
+ * and may not exceed it. One request per order: a second is 409 AFTER_SALE_EXISTS, whatever
+ * became of the first.
  */
 export async function requestRefund(
   deps: AfterSaleDeps,
@@ -92,12 +93,14 @@ export async function approveRefund(deps: AfterSaleApprovalDeps, input: { id: nu
     return toView(order);
   }
   if (order.state !== 'after_sale') return toView(order);
-  await deps.refunds.refundOrder({
-    orderId: order.id,
-    refundId: afterSaleRefundId(order.id),
-    amount: decided.amount,
-    reason: AFTER_SALE_REASON,
-  });
+  // Nothing to refund (a fully discounted order): the decision alone.
+  if (decided.amount > 0)
+    await deps.refunds.refundOrder({
+      orderId: order.id,
+      refundId: afterSaleRefundId(order.id),
+      amount: decided.amount,
+      reason: AFTER_SALE_REASON,
+    });
   return toView((await deps.afterSale.settled(order, now)) ?? (await orderWithRequest(deps, input.id)));
 }
 

@@ -5,6 +5,7 @@ import { type AfterSaleApprovalDeps, approveRefund, rejectRefund, requestRefund 
 import { FulfilmentRepository } from '../../functions/order/fulfilment-repository';
 import { OrderRepository } from '../../functions/order/order-repository';
 import { sagaInputOf } from '../../functions/order/order-saga-service';
+import type { OrderRecord } from '../../functions/order/order-table';
 import type { Caller } from '../../shared/caller';
 import { localTables, tableSpec } from './local-tables';
 import { awaitingOrderItem, putItems } from './order-items';
@@ -28,12 +29,12 @@ const buyer = (uid: number): Caller => ({ uid, role: 'user', name: 'b', jti: 'j'
 let nextId = 50_000;
 
 /** Received orders of `uid`, received at `receivedAt`. */
-async function receivedOrders(uid: number, count: number, receivedAt: number) {
+async function receivedOrders(uid: number, count: number, receivedAt: number, fields: Partial<OrderRecord> = {}) {
   const ids = Array.from({ length: count }, () => nextId++);
   await putItems(
     db,
     TABLE,
-    ids.map((id) => awaitingOrderItem(id, uid, receivedAt - 3 * DAY, receivedAt, { paidAt: receivedAt - 2 * DAY })),
+    ids.map((id) => awaitingOrderItem(id, uid, receivedAt - 3 * DAY, receivedAt, { paidAt: receivedAt - 2 * DAY, ...fields })),
   );
   const orders = new OrderRepository(db, TABLE);
   const fulfilment = new FulfilmentRepository(db, TABLE);
@@ -149,6 +150,17 @@ describe('after-sale', () => {
       after_sale: { state: 'approved' },
     });
     expect(refunds).toEqual([{ orderId: id, refundId: `return-${id}`, amount: 100, reason: 'AFTER_SALE' }]);
+  });
+
+  it('an order nothing was paid on (fully discounted): asked and approved with nothing to refund', async () => {
+    const [id] = await receivedOrders(14, 1, Date.now() - DAY, { amount: 0, discount: 100 });
+    const { d, refunds } = deps();
+    expect(await requestRefund(d, WINDOW, buyer(14), { id: id!, reason: 'broken' })).toMatchObject({ after_sale: { amount: 0 } });
+    expect(await approveRefund(d, { id: id!, goods_returned: false })).toMatchObject({
+      state: 'received',
+      after_sale: { state: 'approved' },
+    });
+    expect(refunds).toEqual([]);
   });
 
   it('a return approved: the order is cancelling with reason RETURNED, and its run (also as the sweeper restarts it) refunds the amount approved', async () => {
