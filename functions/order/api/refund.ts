@@ -4,7 +4,7 @@ import { requestRefund } from '../after-sale-service';
 import { afterSaleDeps, returnWindowMs } from '../dependencies';
 
 const deps = afterSaleDeps();
-const window = returnWindowMs();
+const returnWindow = returnWindowMs();
 
 /** The buyer asks for a refund of their own received order, within the return window. */
-export const handler = apiHandler(refundRequest, ({ input, caller }) => requestRefund(deps, window, requireCaller(caller), input));
+export const handler = apiHandler(refundRequest, ({ input, caller }) => requestRefund(deps, returnWindow, requireCaller(caller), input));
