@@ -40,7 +40,8 @@ const COMPENSATION_RETRY: sfn.RetryProps = { ...ACTION_RETRY, maxDelay: Duration
  * -> CreatePayment -> MarkAwaitingPayment (-> RemoveFromCart). A participant's business
  * refusal is a returned FAILURE, routed by a Choice to the compensations, never retried; only
  * thrown (transient) errors are retried. On any refusal every compensation runs, in reverse
- * order: a compensation whose action never ran is empty (the barrier), so none is skipped.
+ * order: a compensation whose action never ran is empty (the barrier), so none is skipped. Only
+ * OpenOrder's refusal (the order is no longer pending) ends the run without compensating.
  * Input `action: "cancel"` runs only the compensations (user cancel, repairs).
  * Written in JSONPath without Assign, so the local cloud runs it with aws-local-stepfunctions.
  */
@@ -104,8 +105,12 @@ export class OrderSaga extends Construct {
         .when(succeeded('stock'), createPayment)
         .otherwise(refused('stock', 'ReserveStock')),
     );
+    // An order no longer pending belongs to whichever run moved it: another run of this saga (an
+    // Express workflow runs every StartExecution of a name, so a replayed create can start a
+    // second one) or the sweeper's repair. This run ends without compensating: compensating
+    // would undo the other run's live order.
     const openOrder = action('OpenOrder', steps.openOrder, 'order').next(
-      new sfn.Choice(this, 'OrderOpened').when(succeeded('order'), reserveStock).otherwise(refused('order', 'OpenOrder')),
+      new sfn.Choice(this, 'OrderOpened').when(succeeded('order'), reserveStock).otherwise(new sfn.Succeed(this, 'NotPending')),
     );
     const cancelRequested = new sfn.Pass(this, 'CancelRequested', { parameters: { 'reason.$': '$.reason' }, resultPath: '$.failure' }).next(
       closePayment,

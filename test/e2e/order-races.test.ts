@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, post, registerAndLogin, settledOrder } from './client';
-import { awsEndpoint, endRun, fireSchedule, injectFaults, invokeDirectly, redeliverRuns, sagaRuns } from './local-cloud';
+import { awsEndpoint, endRun, fireSchedule, injectFaults, invokeDirectly, redeliverRuns, sagaRuns, stepFunctions } from './local-cloud';
 import { couponOf, createProduct, issueCoupon, order, signIn, statusTally, stockOf } from './order-helpers';
 
 // Orders over real HTTP (races, and the saga's guarantees under failure); see order-helpers.ts.
@@ -79,6 +79,30 @@ describe.skipIf(!awsEndpoint)("DTM guarantees under failure (needs the local clo
       state: 'awaiting_payment',
       payment_id: settled.payment_id,
     });
+  });
+
+  it("a late second run of a placed order's saga (an Express create replayed) ends without undoing the order", async () => {
+    const user = await registerAndLogin();
+    const pid = await createProduct({ stock: 10 });
+    const created = await order(user.token, { pid, num: 2 });
+    const placed = await settledOrder(user.token, created.id);
+    expect(placed).toMatchObject({ state: 'awaiting_payment' });
+    // The same input again, as a replayed StartExecution of an Express workflow runs it (a new name here, so Standard runs it too).
+    const [first] = await sagaRuns(`order-${created.id}`);
+    const [arn, aws, states, region, account, , machine] = first!.executionArn.split(':');
+    const stateMachineArn = [arn, aws, states, region, account, 'stateMachine', machine].join(':');
+    const input = { orderId: created.id, uid: user.id, items: [{ pid, num: 2, price: placed.items[0].price }], total: placed.total };
+    const name = `order-${created.id}-again`;
+    const run = { ...input, amount: placed.amount, fromCart: false, action: 'create' }; // as sagaInputOf writes it
+    await stepFunctions('StartExecution', { stateMachineArn, name, input: JSON.stringify(run) });
+    const deadline = Date.now() + 30_000;
+    while ((await sagaRuns(name)).some((r) => r.status === 'RUNNING') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await sagaRuns(name)).map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(await post('/api/order/detail', { id: created.id }, bearer(user.token))).toMatchObject({
+      body: { state: 'awaiting_payment', payment_id: placed.payment_id },
+    });
+    expect(await stockOf(pid)).toBe(8);
   });
 
   it('a compensation failing transiently is retried until it succeeds', async () => {
