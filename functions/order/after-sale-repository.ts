@@ -14,7 +14,7 @@ export const returnRun = (id: number) => `cancel-${id}`;
  * make exactly one move; the loser reads the order and answers from it.
  *   received --request--> after_sale (afterSale requested)
  *   after_sale --reject--> received (rejected; the return window still counts from receipt)
- *   after_sale --approve, goods kept--> after_sale (approved) --refund asked--> received
+ *   after_sale --approve, goods kept--> after_sale (approved; on ByOpen) --refund asked--> received
  *   after_sale --approve, goods returned--> cancelling (approved; the cancel run) --> cancelled
  */
 export class AfterSaleRepository {
@@ -44,10 +44,14 @@ export class AfterSaleRepository {
     });
   }
 
-  /** The admin approves a refund of goods the buyer keeps: the order stays in after-sale until the refund is asked for (settled). */
+  /**
+   * The admin approves a refund of goods the buyer keeps: the order stays in after-sale until the
+   * refund is asked for (settled), on ByOpen meanwhile, so the sweeper finishes an approval that
+   * stopped here.
+   */
   approveRefund(id: number, now: number): Promise<OrderRecord | undefined> {
     return this.update(id, {
-      set: { updatedAt: now },
+      set: { updatedAt: now, ...openKeys({ id, createdAt: now }) },
       decision: { state: 'approved', goodsReturned: false, decidedAt: now },
       when: inAfterSale('requested'),
     });
@@ -57,6 +61,7 @@ export class AfterSaleRepository {
   settled(order: OrderRecord, now: number): Promise<OrderRecord | undefined> {
     return this.update(order.id, {
       set: { state: 'received', updatedAt: now, ...stateKeysOf(order.id, 'received', order.receivedAt!) },
+      remove: ['openPk', 'openKey'],
       when: inAfterSale('approved'),
     });
   }

@@ -70,7 +70,8 @@ async function orderWithRequest(deps: AfterSaleDeps, id: number) {
  * coupon back) and ends `cancelled` with reason RETURNED. Goods kept: the payment service
  * refunds the amount (refund `return-<id>`) and the order is `received` again, completed when
  * the window ends. Idempotent: the same decision again carries out what an interrupted one left
- * (the run is started again, the refund asked again: both by name). Another decision is 409.
+ * (the run is started again, the refund asked again: both by name), as the sweeper does after
+ * its bound. Another decision is 409.
  */
 export async function approveRefund(deps: AfterSaleApprovalDeps, input: { id: number; goods_returned: boolean }, correlationId?: string) {
   const now = Date.now();
@@ -93,15 +94,28 @@ export async function approveRefund(deps: AfterSaleApprovalDeps, input: { id: nu
     return toView(order);
   }
   if (order.state !== 'after_sale') return toView(order);
+  return toView((await finishRefund(deps, order, now)) ?? (await orderWithRequest(deps, input.id)));
+}
+
+/**
+ * An approved refund of goods the buyer keeps is carried out: the payment service asks for it
+ * (by name, so never twice) and the order is `received` again. Also the sweeper's, for an
+ * approval that stopped after its first write. Undefined if the order had already moved on.
+ */
+export async function finishRefund(
+  deps: Pick<AfterSaleApprovalDeps, 'afterSale' | 'refunds'>,
+  order: OrderRecord & { afterSale: NonNullable<OrderRecord['afterSale']> },
+  now: number,
+) {
   // Nothing to refund (a fully discounted order): the decision alone.
-  if (decided.amount > 0)
+  if (order.afterSale.amount > 0)
     await deps.refunds.refundOrder({
       orderId: order.id,
       refundId: afterSaleRefundId(order.id),
-      amount: decided.amount,
+      amount: order.afterSale.amount,
       reason: AFTER_SALE_REASON,
     });
-  return toView((await deps.afterSale.settled(order, now)) ?? (await orderWithRequest(deps, input.id)));
+  return deps.afterSale.settled(order, now);
 }
 
 /** The return's cancel run; if it cannot start now, the sweeper starts it (the order is cancelling, on ByOpen). */

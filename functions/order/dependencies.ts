@@ -99,6 +99,8 @@ export const overdueOrderRepository = () => new OverdueOrderRepository(dynamo, t
 
 export function sweepDeps(): SweepDeps & Pick<FulfilmentDeps, 'fulfilment'> {
   return {
+    afterSale: new AfterSaleRepository(dynamo, table()),
+    refunds: paymentRefundFunction(requireEnv('PAY_REFUND_FUNCTION')),
     fulfilment: new FulfilmentRepository(dynamo, table()),
     orders: orderRepository(),
     overdue: overdueOrderRepository(),

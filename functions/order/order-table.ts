@@ -9,9 +9,9 @@ import { ORDER_STATES, type OrderState, shippingAddressCopy } from './schemas';
  * The order table: every item keyed by (pk, sk).
  *   ORDER#<id> / ORDER              an order. While visible it carries userPk/listKey (index
  *                                   ByUser: a user's orders, newest first); while pending or
- *                                   cancelling, openPk/openKey (index ByOpen, spread over
- *                                   OPEN_SHARDS partitions: what the sweeper checks; every
- *                                   non-final state but awaiting_payment has them); while
+ *                                   cancelling, or in after_sale with an approved refund not
+ *                                   yet asked for, openPk/openKey (index ByOpen, spread over
+ *                                   OPEN_SHARDS partitions: what the sweeper finishes); while
  *                                   awaiting payment, payPk/payDue (index ByPayDue: what the
  *                                   sweeper closes when unpaid too long); while paid, shipped,
  *                                   received, after_sale or completed, statePk/stateKey (index
@@ -37,7 +37,10 @@ export const counterKey = { pk: 'COUNTER#order', sk: 'COUNTER' };
 
 /** The ByUser sort key, newest first: Unix microseconds whose sub-millisecond digits come from the id. */
 export const listKeyOf = (o: { createdAt: number; id: number }) => o.createdAt * 1000 + (o.id % 1000);
-/** The partitions of the sharded sparse indexes: ByOpen (pending or cancelling) and ByPayDue (awaiting payment). */
+/**
+ * The partitions of the sharded sparse indexes: ByOpen (pending or cancelling, or in after-sale
+ * with an approved refund not yet asked for) and ByPayDue (awaiting payment).
+ */
 export const openShardPk = (shard: number) => `OPEN#${shard}`;
 export const payDueShardPk = (shard: number) => `PAYDUE#${shard}`;
 /**

@@ -1,5 +1,7 @@
 import { logger } from '../../shared/powertools';
-import type { PaymentCloser } from '../pay/client';
+import type { PaymentCloser, PaymentRefunder } from '../pay/client';
+import type { AfterSaleRepository } from './after-sale-repository';
+import { finishRefund } from './after-sale-service';
 import type { OrderRepository } from './order-repository';
 import { type SagaError, type SagaRunner, sagaInputOf } from './order-saga-service';
 import type { OrderRecord } from './order-table';
@@ -11,6 +13,9 @@ export interface SweepDeps {
   overdue: OverdueOrderRepository;
   saga: SagaRunner;
   payments: PaymentCloser;
+  /** For an approved after-sale refund whose approval stopped before the refund was asked for. */
+  afterSale: AfterSaleRepository;
+  refunds: PaymentRefunder;
 }
 
 /** How the sweeper paces itself. */
@@ -68,7 +73,8 @@ export async function sweepShards(
  * No order stays pending or cancelling forever: one still there `boundMs` after it entered that
  * state, whose execution is not running (it failed, timed out, was aborted, or never started),
  * is driven to cancelled through the saga's compensations, which are idempotent. One whose saga
- * is still running is looked at again `boundMs` later.
+ * is still running is looked at again `boundMs` later. An order in after-sale on ByOpen has an
+ * approved refund not yet asked for (its approval stopped midway): it is finished (`repaired`).
  */
 export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now = Date.now(), stopAt = Infinity) {
   const { checked, acted, skipped, failed } = await sweepShards(
@@ -77,6 +83,10 @@ export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now 
     limits.concurrency,
     stopAt,
     async (order) => {
+      if (order.state === 'after_sale') {
+        const approved = order as Parameters<typeof finishRefund>[1];
+        return approved.afterSale?.state === 'approved' && (await finishRefund(deps, approved, now)) ? 'acted' : 'moved';
+      }
       if ((await deps.saga.status(runOf(order))) === 'RUNNING') {
         return (await deps.overdue.lookAgainAt(order, now)) ? 'skipped' : 'moved';
       }

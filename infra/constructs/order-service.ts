@@ -188,11 +188,13 @@ export class OrderService extends Construct {
         SWEEP_CONCURRENCY: String(config.sweep.concurrency),
         AUTO_RECEIVE_DAYS: String(config.fulfilment.autoReceiveDays),
         ...returnWindow,
+        PAY_REFUND_FUNCTION: paymentRefundForOrder.literalName,
       },
       timeout: Duration.seconds(config.sweep.timeoutSeconds),
     });
     sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue', 'ByState']);
     sweep.grantInvokeOf(paymentCloseForOrder);
+    sweep.grantInvokeOf(paymentRefundForOrder); // finishes an after-sale approval that stopped midway
     stateMachine.grantStartExecution(sweep);
     grantOnExecutions(
       sweep,

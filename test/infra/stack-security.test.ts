@@ -166,7 +166,7 @@ describe('least privilege', () => {
         'Products/ReserveStock',
       ],
       'Orders/RefundApprove': ['Payments/RefundForOrder'],
-      'Orders/Sweep': ['Payments/CloseForOrder'],
+      'Orders/Sweep': ['Payments/CloseForOrder', 'Payments/RefundForOrder'],
       'Payments/Create': ['Orders/Get'],
     });
   });

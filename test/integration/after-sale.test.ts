@@ -6,6 +6,8 @@ import { FulfilmentRepository } from '../../functions/order/fulfilment-repositor
 import { OrderRepository } from '../../functions/order/order-repository';
 import { sagaInputOf } from '../../functions/order/order-saga-service';
 import type { OrderRecord } from '../../functions/order/order-table';
+import { OverdueOrderRepository } from '../../functions/order/overdue-order-repository';
+import { type SweepDeps, sweepOpenOrders } from '../../functions/order/sweep-service';
 import type { Caller } from '../../shared/caller';
 import { localTables, tableSpec } from './local-tables';
 import { awaitingOrderItem, putItems } from './order-items';
@@ -20,7 +22,12 @@ const DAY = 86_400_000;
 const WINDOW = 7 * DAY;
 
 beforeAll(async () => {
-  tables = await localTables(tableSpec(TABLE, [['ByState', 'statePk', 'stateKey']]));
+  tables = await localTables(
+    tableSpec(TABLE, [
+      ['ByState', 'statePk', 'stateKey'],
+      ['ByOpen', 'openPk', 'openKey'],
+    ]),
+  );
   db = tables.db;
 }, 120_000);
 afterAll(() => tables?.stop());
@@ -150,6 +157,28 @@ describe('after-sale', () => {
       after_sale: { state: 'approved' },
     });
     expect(refunds).toEqual([{ orderId: id, refundId: `return-${id}`, amount: 100, reason: 'AFTER_SALE' }]);
+  });
+
+  it('an approval that stopped after its first write is finished by the sweeper once its bound has passed', async () => {
+    const [id] = await receivedOrders(15, 1, Date.now() - DAY);
+    const { d, refunds } = deps();
+    await requestRefund(d, WINDOW, buyer(15), { id: id!, reason: 'broken' });
+    const approvedAt = Date.now();
+    await d.afterSale.approveRefund(id!, approvedAt); // the approval's first write; then the function stopped
+    const sweep: SweepDeps = {
+      ...d,
+      overdue: new OverdueOrderRepository(db, TABLE),
+      payments: { closeForOrder: () => Promise.reject(new Error('no payment is closed here')) },
+      saga: { ...d.saga, status: () => Promise.reject(new Error('an order in after-sale has no saga run to ask about')) },
+    };
+    const limits = { boundMs: 600_000, concurrency: 2 };
+    expect(await sweepOpenOrders(sweep, limits, approvedAt + 1_000)).toMatchObject({ checked: 0 }); // within the bound
+    expect(refunds).toEqual([]);
+    expect(await sweepOpenOrders(sweep, limits, approvedAt + 700_000)).toMatchObject({ repaired: 1, repairFailed: 0 });
+    expect(refunds).toEqual([{ orderId: id, refundId: `return-${id}`, amount: 100, reason: 'AFTER_SALE' }]);
+    expect(await d.orders.get(id!)).toMatchObject({ state: 'received', afterSale: { state: 'approved' } });
+    // Settled: off ByOpen, so the next run has nothing to do.
+    expect(await sweepOpenOrders(sweep, limits, approvedAt + 1_400_000)).toMatchObject({ checked: 0 });
   });
 
   it('an order nothing was paid on (fully discounted): asked and approved with nothing to refund', async () => {

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AfterSaleRepository } from '../../functions/order/after-sale-repository';
 import { OrderRepository } from '../../functions/order/order-repository';
 import { orderKey } from '../../functions/order/order-table';
 import { OverdueOrderRepository } from '../../functions/order/overdue-order-repository';
@@ -27,6 +28,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => tables?.stop());
+
+/** The sweeper's after-sale deps, for tests with no order in after-sale: a refund asked for is a failure. */
+const noAfterSale = () => ({
+  afterSale: new AfterSaleRepository(db, TABLE),
+  refunds: { refundOrder: () => Promise.reject(new Error('no after-sale refund is expected here')) },
+});
 
 /** Orders awaiting payment since long ago, `payDue` from `due` on, one ms apart. */
 async function unpaidOrders(firstId: number, count: number, due: number) {
@@ -56,6 +63,7 @@ describe('the sweeper finds every order that is not final', () => {
         lastError: async () => undefined,
       },
       payments: { closeForOrder: async () => 'closed' },
+      ...noAfterSale(),
     };
     const limits = { boundMs: 600_000, concurrency: 4 };
     expect(await sweepOpenOrders(deps, limits, now)).toMatchObject({ checked: 0 }); // within the bound
@@ -91,6 +99,7 @@ describe('the sweeper closes a backlog of unpaid orders', () => {
           return paid.has(id) ? 'paid' : 'closed';
         },
       },
+      ...noAfterSale(),
     };
     const limits = { boundMs: 600_000, concurrency: 4 };
     const began = Date.now();
