@@ -243,7 +243,7 @@ export class OrderRepository {
     });
   }
 
-  // ---- Refunds (h-refund) ----
+  // ---- Refunds (issue 12) ----
 
   /**
    * Records how much of the order's payment has been refunded (`refundedTotal`, the payment's

@@ -209,7 +209,7 @@ export class OrderService extends Construct {
     onPaymentSucceeded.grantTable(table, ['GetItem', 'UpdateItem']);
     events.subscribe(this, 'OrderPaid', paymentSucceeded, onPaymentSucceeded);
 
-    // Refunds (h-refund): the order records what of its payment is back.
+    // Refunds (issue 12): the order records what of its payment is back.
     const onRefunded = fn('events/on-refunded');
     onRefunded.grantTable(table, ['GetItem', 'UpdateItem']);
     events.subscribe(this, 'OrderRefunded', refunded, onRefunded);
