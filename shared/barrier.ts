@@ -12,6 +12,13 @@ import { RETRY, retry } from './retry';
  *     and does nothing else (empty compensation), and that barrier blocks the action if it
  *     arrives late (no hanging).
  * One item per branch, not one per operation: a transaction item costs two write units.
+ *
+ * How long a barrier is kept: an action's barrier is what its compensation reads (which stock
+ * shards were taken, which payment was made), and a buyer may cancel a paid order, or an admin
+ * approve a return, at any age. So an action barrier has no TTL while its compensation may still
+ * come: it gets one (KEEP_SECONDS) only when it is compensated, the branch then being final. A
+ * barrier that only makes a step idempotent (an action nothing compensates, a compensation's
+ * own, CancelOrder's) expires KEEP_SECONDS after it was written, far longer than any saga retries.
  */
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -28,16 +35,29 @@ export type CompensationResult = 'compensated' | 'empty' | 'already-done';
 
 const barrierKey = (gid: string, branch: string, op: string) => ({ pk: `BARRIER#${gid}#${branch}`, sk: op });
 
-/** Barriers are kept 30 days (TTL attribute `expiresAt`), far longer than any saga retries. */
+/** How long a final barrier is kept (TTL attribute `expiresAt`): 30 days, far longer than any saga retries. */
 const KEEP_SECONDS = 30 * 24 * 3600;
-const stamp = () => ({ at: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + KEEP_SECONDS });
+const expiry = () => Math.floor(Date.now() / 1000) + KEEP_SECONDS;
 
-/** A barrier item to put, on condition that it is new. */
-function newBarrier(table: string, gid: string, branch: string, op: string, extra: Record<string, unknown> = {}): TransactItem {
+/**
+ * Whether an action's barrier waits for a compensation (`until-compensated`: no TTL until then)
+ * or only makes the step idempotent (`for-retries`: nothing compensates it).
+ */
+export type BarrierLifetime = 'until-compensated' | 'for-retries';
+
+/** A barrier item to put, on condition that it is new; `expires` gives it its TTL. */
+function newBarrier(
+  table: string,
+  gid: string,
+  branch: string,
+  op: string,
+  extra: Record<string, unknown>,
+  expires: boolean,
+): TransactItem {
   return {
     Put: {
       TableName: table,
-      Item: { ...barrierKey(gid, branch, op), ...extra, ...stamp() },
+      Item: { ...barrierKey(gid, branch, op), ...extra, at: Date.now(), ...(expires ? { expiresAt: expiry() } : {}) },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -54,13 +74,16 @@ export class Barrier {
    * which keeps `data` for repeated deliveries and for the compensation (e.g. which stock
    * shards were taken).
    */
-  async action<T extends Record<string, unknown>>(gid: string, branch: string, data: T, items: TransactItem[]): Promise<ActionResult<T>> {
+  async action<T extends Record<string, unknown>>(
+    gid: string,
+    branch: string,
+    data: T,
+    items: TransactItem[],
+    lifetime: BarrierLifetime = 'until-compensated',
+  ): Promise<ActionResult<T>> {
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [newBarrier(this.table, gid, branch, 'action', { origin: 'action', data }), ...items],
-        }),
-      );
+      const barrier = newBarrier(this.table, gid, branch, 'action', { origin: 'action', data }, lifetime === 'for-retries');
+      await this.db.send(new TransactWriteCommand({ TransactItems: [barrier, ...items] }));
       return { status: 'done', data };
     } catch (error) {
       const failed = failedCondition(error);
@@ -80,22 +103,32 @@ export class Barrier {
    * action changed is gone (then only the compensation's mark is written). `followedUp(op)` says
    * whether a follow-up (inventory's confirm) had run when the barrier was read; the
    * compensation holds only if none ran since, so it can undo the follow-up too, exactly when it ran.
+   *
+   * `withoutBarrier` is for a branch whose action may have run although its barrier is not there
+   * (it predates the barriers' lifetime rule, or was deleted by hand): it looks at the business
+   * records and returns the items that undo what they show was done, written with the
+   * compensation's barrier (then 'compensated'), or none (then 'empty'); it throws when the
+   * records show the action ran but not what to undo, so the compensation fails loudly (retried,
+   * alarmed, the order listed as stuck) instead of succeeding empty.
    */
   async compensate<T>(
     gid: string,
     branch: string,
     undo: (actionData: T, followedUp: (op: string) => boolean) => TransactItem[] | Promise<TransactItem[]>,
+    withoutBarrier: () => TransactItem[] | Promise<TransactItem[]> = () => [],
   ): Promise<CompensationResult> {
     // Each pass ends, or lost a race to a concurrent barrier write that the next pass will see.
     const policy = { attempts: 5, baseDelayMs: 10, exhausted: () => new Error(`compensation of ${gid}/${branch} kept racing its action`) };
     return retry(policy, async (): Promise<CompensationResult | typeof RETRY> => {
       const action = await this.read(gid, branch, 'action');
       if (!action) {
-        // The action never ran: record it as done-by-compensation so it is blocked if it comes late.
-        const blocked = await this.write([
-          newBarrier(this.table, gid, branch, 'action', { origin: 'compensation', compensatedAt: Date.now() }),
-        ]);
-        return blocked === 'ok' ? 'empty' : RETRY; // the action (or another compensation) got there first: look again
+        // Record the action as done-by-compensation so it is blocked if it comes late.
+        const fromRecords = await withoutBarrier();
+        const barrier = newBarrier(this.table, gid, branch, 'action', { origin: 'compensation', compensatedAt: Date.now() }, true);
+        const blocked = await this.write([barrier, ...fromRecords]);
+        if (blocked === 'ok') return fromRecords.length ? 'compensated' : 'empty';
+        if (blocked.failedItem === 0) return RETRY; // the action (or another compensation) got there first: look again
+        throw new Error(`compensation of ${gid}/${branch} from its business records was refused by item ${blocked.failedItem}`);
       }
       if (action.origin === 'compensation' || action.compensatedAt !== undefined) return 'already-done';
       const followedUp = (op: string) => action[`${op}At`] !== undefined;
@@ -113,7 +146,7 @@ export class Barrier {
    * `items` failed (nothing was written).
    */
   async once(gid: string, branch: string, op: string, items: TransactItem[]): Promise<'done' | 'already-done' | 'refused'> {
-    const written = await this.write([newBarrier(this.table, gid, branch, op), ...items]);
+    const written = await this.write([newBarrier(this.table, gid, branch, op, {}, true), ...items]);
     if (written === 'ok') return 'done';
     return written.failedItem === 0 ? 'already-done' : 'refused';
   }
@@ -154,7 +187,8 @@ export class Barrier {
       Update: {
         TableName: this.table,
         Key: barrierKey(gid, branch, 'action'),
-        UpdateExpression: compensation ? 'SET #mark = :now' : 'SET #mark = :now ADD followUps :one',
+        // Compensated, the branch is final: from now on its barrier only blocks late deliveries.
+        UpdateExpression: compensation ? 'SET #mark = :now, expiresAt = :expiry' : 'SET #mark = :now ADD followUps :one',
         ConditionExpression: compensation
           ? `${stands} AND ${compensation.followUpsSeen ? 'followUps = :seen' : 'attribute_not_exists(followUps)'}`
           : stands,
@@ -162,7 +196,9 @@ export class Barrier {
         ExpressionAttributeValues: {
           ':now': Date.now(),
           ':action': 'action',
-          ...(compensation ? (compensation.followUpsSeen ? { ':seen': compensation.followUpsSeen } : {}) : { ':one': 1 }),
+          ...(compensation
+            ? { ':expiry': expiry(), ...(compensation.followUpsSeen ? { ':seen': compensation.followUpsSeen } : {}) }
+            : { ':one': 1 }),
         },
       },
     };

@@ -22,6 +22,11 @@ export const sagaInput = z.object({
   action: z.enum(['create', 'cancel']).default('create'),
   /** Why a cancel run cancels. */
   reason: z.string().optional(),
+  /**
+   * A cancel run of an order every action of which ran (it got as far as awaiting payment): a
+   * compensation that finds no barrier must not pass as empty (Barrier.compensate's withoutBarrier).
+   */
+  placed: z.boolean().optional(),
   /** A cancel run refunds at most this many cents of a paid payment (an approved return's amount); all that is left without it. */
   refundAmount: z.number().int().min(0).optional(),
   /** The API request that started it, for logs and traces across the saga. */

@@ -136,23 +136,30 @@ export class CartRepository {
     const policy = { ...CHECKOUT_POLICY, exhausted: () => new Error(`cart of ${uid} kept changing during checkout`) };
     await retry(policy, async () => {
       const present = (await this.lines(uid)).map((l) => l.productId).filter((pid) => productIds.includes(pid));
-      const result = await barrier.action(gid, 'cart', { removed: present }, [
-        ...present.map((pid) => ({
-          Delete: { TableName: this.table, Key: itemKey(uid, pid), ConditionExpression: 'attribute_exists(pk)' },
-        })),
-        ...(present.length
-          ? [
-              {
-                Update: {
-                  TableName: this.table,
-                  Key: metaKey(uid),
-                  UpdateExpression: 'ADD size :minus',
-                  ExpressionAttributeValues: { ':minus': -present.length },
+      const result = await barrier.action(
+        gid,
+        'cart',
+        { removed: present },
+        [
+          ...present.map((pid) => ({
+            Delete: { TableName: this.table, Key: itemKey(uid, pid), ConditionExpression: 'attribute_exists(pk)' },
+          })),
+          ...(present.length
+            ? [
+                {
+                  Update: {
+                    TableName: this.table,
+                    Key: metaKey(uid),
+                    UpdateExpression: 'ADD size :minus',
+                    ExpressionAttributeValues: { ':minus': -present.length },
+                  },
                 },
-              },
-            ]
-          : []),
-      ]);
+              ]
+            : []),
+        ],
+        // Nothing compensates a checkout (an order's lines stay out of the cart): its barrier is only for retries.
+        'for-retries',
+      );
       return result.status === 'refused' ? RETRY : undefined; // otherwise done now, done before, or cancelled
     });
   }

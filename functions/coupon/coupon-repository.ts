@@ -110,15 +110,17 @@ export class CouponRepository {
   /**
    * Makes the coupon usable again, if this order's saga had used it. A coupon that is gone has
    * nothing to give back: the compensation then succeeds empty, rather than fail on every retry.
+   * Without the barrier, the coupon's own record says whether this order used it.
    */
-  restore(barrier: Barrier, gid: string, order: { uid: number; orderId: number }) {
-    return barrier.compensate<{ couponId: number }>(gid, 'coupon', async ({ couponId }) => {
-      if (!(await this.get(order.uid, couponId))) return [];
+  restore(barrier: Barrier, gid: string, order: { uid: number; orderId: number; couponId?: number }) {
+    const giveBack = async (couponId: number | undefined) => {
+      const coupon = couponId === undefined ? undefined : await this.get(order.uid, couponId);
+      if (!coupon || coupon.orderId !== order.orderId) return [];
       return [
         {
           Update: {
             TableName: this.table,
-            Key: couponKey(order.uid, couponId),
+            Key: couponKey(order.uid, coupon.id),
             UpdateExpression: 'SET #state = :unused REMOVE orderId, usedAt',
             ConditionExpression: 'orderId = :order',
             ExpressionAttributeNames: { '#state': 'state' },
@@ -126,6 +128,12 @@ export class CouponRepository {
           },
         },
       ];
-    });
+    };
+    return barrier.compensate<{ couponId: number }>(
+      gid,
+      'coupon',
+      ({ couponId }) => giveBack(couponId),
+      () => giveBack(order.couponId),
+    );
   }
 }

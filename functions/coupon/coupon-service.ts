@@ -35,6 +35,6 @@ export async function useCoupon(repo: CouponRepository, barrier: Barrier, gid: s
 
 /** Compensation RestoreCoupon: empty if UseCoupon never ran. */
 export async function restoreCoupon(repo: CouponRepository, barrier: Barrier, gid: string, input: SagaInput): Promise<StepOutcome> {
-  await repo.restore(barrier, gid, { uid: input.uid, orderId: input.orderId });
+  await repo.restore(barrier, gid, { uid: input.uid, orderId: input.orderId, couponId: input.couponId });
   return success();
 }

@@ -57,6 +57,8 @@ export function sagaInputOf(o: OrderRecord, action: 'create' | 'cancel' = 'creat
     ...(o.flashSale ? { flashSale: true } : {}),
     action,
     ...(reason ? { reason } : {}),
+    // MarkAwaitingPayment, the last action, gives the order its payment id.
+    ...(action === 'cancel' && o.paymentId !== undefined ? { placed: true } : {}),
     ...(o.afterSale?.goodsReturned ? { refundAmount: o.afterSale.amount } : {}),
     ...(correlationId ? { correlationId } : {}),
   };

@@ -192,7 +192,7 @@ export async function closePaymentStep(
   input: SagaInput,
   refundDeps: RefundDeps,
 ): Promise<StepOutcome> {
-  const { refund } = await repo.close(barrier, gid, input.reason ?? 'ORDER_CANCELLED', input.refundAmount);
+  const { refund } = await repo.close(barrier, gid, input.orderId, input.reason ?? 'ORDER_CANCELLED', input.refundAmount);
   if (refund) await tryFinishRefund(refundDeps, refund.paymentId, refund.refundId);
   return success();
 }

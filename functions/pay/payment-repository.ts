@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { Barrier, CompensationResult } from '../../shared/barrier';
+import type { Barrier, CompensationResult, TransactItem } from '../../shared/barrier';
 import { conditionFailed } from '../../shared/conditions';
 import { recordOf } from '../../shared/records';
 import { paymentKey } from './payment-table';
@@ -65,25 +65,27 @@ export class PaymentRepository {
   }
 
   /**
-   * Closes the order's payment if the saga created one and it is still awaiting payment. One
-   * paid (the order was paid and is being cancelled, or was paid meanwhile and never marked
-   * so) is not closed: what is left of it to refund, or `refundAmount` if less (an approved
-   * return's), is asked back (refund `<gid>-close`, with the flag refund_needed) in the
-   * compensation's own transaction, and the compensation is done; the provider is called after
-   * it (refund-service.ts).
+   * Closes the order's payment if it is still awaiting payment. One paid (the order was paid and
+   * is being cancelled, or was paid meanwhile and never marked so) is not closed: what is left of
+   * it to refund, or `refundAmount` if less (an approved return's), is asked back (refund
+   * `<gid>-close`, with the flag refund_needed) in the compensation's own transaction, and the
+   * compensation is done; the provider is called after it (refund-service.ts). The payment is
+   * found by the order's id, the barrier or not: a payment that exists is always closed or
+   * refunded, whatever became of its barrier.
    */
   async close(
     barrier: Barrier,
     gid: string,
+    orderId: number,
     reason: string,
     refundAmount = Infinity,
   ): Promise<{ outcome: CompensationResult; refund?: RefundKey }> {
-    const taken = await barrier.actionData<{ paymentId: number }>(gid, 'payment');
-    const payment = taken ? await this.get(taken.paymentId) : undefined;
+    const payment = await this.forOrder(orderId);
     const refund = payment?.status === 'paid' ? { paymentId: payment.id, refundId: closeRefundId(gid) } : undefined;
     // Paid between this read and the write: the condition fails and the retried compensation sees it.
-    const outcome = await barrier.compensate<{ paymentId: number }>(gid, 'payment', ({ paymentId }) => {
-      if (payment?.status === 'paid') {
+    const undo = (): TransactItem[] => {
+      if (!payment) return [];
+      if (payment.status === 'paid') {
         const amount = Math.min(payment.amount - (payment.refundRequested ?? 0), refundAmount);
         return amount > 0 ? refundRequestItems(this.table, payment, { refundId: closeRefundId(gid), amount, reason }, 'paid', true) : [];
       }
@@ -91,7 +93,7 @@ export class PaymentRepository {
         {
           Update: {
             TableName: this.table,
-            Key: paymentKey(paymentId),
+            Key: paymentKey(payment.id),
             UpdateExpression: 'SET #status = :closed, closedAt = if_not_exists(closedAt, :now)',
             // Already closed when the order was closed for non-payment before its cancel run.
             ConditionExpression: '#status IN (:awaiting, :closed)',
@@ -100,7 +102,8 @@ export class PaymentRepository {
           },
         },
       ];
-    });
+    };
+    const outcome = await barrier.compensate(gid, 'payment', undo, undo);
     return { outcome, ...(refund ? { refund } : {}) };
   }
 

@@ -98,12 +98,12 @@ export function planFromShards(
  * Gives the order's reservation back. A shard removed since (the product's stock_shards was
  * lowered) gets nothing back: its share goes to a shard that still exists, read here.
  */
-export async function releaseStock(repo: Catalog, barrier: Barrier, gid: string): Promise<StepOutcome> {
+export async function releaseStock(repo: Catalog, barrier: Barrier, gid: string, placed = false): Promise<StepOutcome> {
   const reserved = await barrier.actionData<{ reservations: Reservation[] }>(gid, 'stock');
   const pids = [...new Set((reserved?.reservations ?? []).map((r) => r.pid))];
   const products = pids.length ? await repo.products.getProducts(pids, true) : [];
   const shardCounts = new Map(products.map((p) => [p.id, p.stockShards]));
-  await repo.stock.release(barrier, gid, (pid) => shardCounts.get(pid));
+  await repo.stock.release(barrier, gid, (pid) => shardCounts.get(pid), placed);
   return success();
 }
 

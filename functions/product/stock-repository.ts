@@ -100,32 +100,42 @@ export class StockRepository {
    * product's current number of shards: what came from a shard removed since goes to shard
    * (shard mod count) instead. Each shard must exist (a count lowered meanwhile refuses the
    * transaction, and the saga's retry reads it again): stock never goes to a shard nobody reads.
+   * Which shards were taken is only on the barrier: for an order known to have reserved
+   * (`reserved`) whose barrier is not there, the release fails loudly rather than pass as empty.
    */
-  release(barrier: Barrier, gid: string, shardCount: (pid: number) => number | undefined = () => undefined) {
-    return barrier.compensate<{ reservations: Reservation[] }>(gid, 'stock', ({ reservations }, followedUp) => {
-      // A paid order cancelled after inventory confirmed the sale: the sale is taken back too. The
-      // compensation holds only if no confirm landed since the barrier was read (Barrier.compensate).
-      const unsell = followedUp('confirm') ? this.unsellItems(reservations) : [];
-      const giveBack = new Map<string, Reservation>();
-      for (const r of reservations) {
-        const count = shardCount(r.pid);
-        const shard = count && r.shard >= count ? r.shard % count : r.shard;
-        const key = `${r.pid}#${shard}`;
-        giveBack.set(key, { pid: r.pid, shard, num: (giveBack.get(key)?.num ?? 0) + r.num });
-      }
-      return [
-        ...[...giveBack.values()].map((r) => ({
-          Update: {
-            TableName: this.table,
-            Key: shardKey(r.pid, r.shard),
-            UpdateExpression: 'ADD available :n',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':n': r.num },
-          },
-        })),
-        ...unsell,
-      ];
-    });
+  release(barrier: Barrier, gid: string, shardCount: (pid: number) => number | undefined = () => undefined, reserved = false) {
+    return barrier.compensate<{ reservations: Reservation[] }>(
+      gid,
+      'stock',
+      ({ reservations }, followedUp) => {
+        // A paid order cancelled after inventory confirmed the sale: the sale is taken back too. The
+        // compensation holds only if no confirm landed since the barrier was read (Barrier.compensate).
+        const unsell = followedUp('confirm') ? this.unsellItems(reservations) : [];
+        const giveBack = new Map<string, Reservation>();
+        for (const r of reservations) {
+          const count = shardCount(r.pid);
+          const shard = count && r.shard >= count ? r.shard % count : r.shard;
+          const key = `${r.pid}#${shard}`;
+          giveBack.set(key, { pid: r.pid, shard, num: (giveBack.get(key)?.num ?? 0) + r.num });
+        }
+        return [
+          ...[...giveBack.values()].map((r) => ({
+            Update: {
+              TableName: this.table,
+              Key: shardKey(r.pid, r.shard),
+              UpdateExpression: 'ADD available :n',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':n': r.num },
+            },
+          })),
+          ...unsell,
+        ];
+      },
+      () => {
+        if (reserved) throw new Error(`${gid} reserved stock but its barrier is missing: give the stock back by hand`);
+        return [];
+      },
+    );
   }
 
   /** The reverse of confirmSale's count: each product's sales (and sales index key) less what the order bought. */

@@ -1,13 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { asAdmin, bearer, get, post, registerAndLogin, settledOrder } from './client';
 import { awsEndpoint, eventsSettled, runTtl } from './local-cloud';
+import { admin, couponOf, signIn } from './order-helpers';
+import { orderOf, paidOrder, paymentOf, productOf } from './refund-helpers';
 
 const DAY = 86_400_000;
 
 /**
  * DynamoDB deletes every item whose TTL attribute (`expiresAt`, epoch seconds) has passed. The
  * local cloud does the same; here its clock is moved past every transient record's lifetime
- * (barriers 30 days, revocations and idempotency keys a day) and nothing a shop must keep may go.
+ * (a final barrier 30 days, revocations and idempotency keys a day) and nothing a shop must keep may go.
  */
 describe.skipIf(!awsEndpoint)('DynamoDB TTL', () => {
   it('deletes barriers, revoked tokens and idempotency keys, and never a business record', async () => {
@@ -54,6 +56,8 @@ describe.skipIf(!awsEndpoint)('DynamoDB TTL', () => {
     expect(barriers.sort()).toEqual(
       ['coupon|action', 'order|compensate', 'payment|action', 'stock|action'].map((k) => `BARRIER#order-${cancelled.body.id}#${k}`),
     );
+    // The paid order may still be cancelled or returned: its barriers are kept.
+    expect(deleted.filter((key) => key.startsWith(`BARRIER#order-${paidOrder.id}#`))).toEqual([]);
 
     // Everything a shop keeps is still there, the expired and the used coupon included.
     const token = (await post('/api/user/login', { mobile: user.mobile, password: user.password })).body.accessToken as string;
@@ -77,5 +81,41 @@ describe.skipIf(!awsEndpoint)('DynamoDB TTL', () => {
     // A day less a minute: the revocation (kept until the token expires) is not due yet.
     await runTtl(new Date(Date.now() + DAY - 60_000));
     expect((await post('/api/user/userinfo', {}, bearer(user.token))).status).toBe(401);
+  });
+});
+
+/**
+ * A paid order can be cancelled before shipping, and a received one returned, at any age: what
+ * the compensations need (the barriers) is still there 31 days on, and the buyer gets every cent.
+ */
+describe.skipIf(!awsEndpoint)('compensations after a month', () => {
+  beforeAll(signIn);
+  const monthLater = () => runTtl(new Date(Date.now() + 31 * DAY));
+
+  async function expectUndone(o: Awaited<ReturnType<typeof paidOrder>>, reason: string) {
+    expect(await settledOrder(o.user.token, o.order.id)).toMatchObject({ state: 'cancelled', reason });
+    await eventsSettled();
+    expect(await orderOf(o.user.token, o.order.id)).toMatchObject({ refund_state: 'refunded', refunded_amount: 2700 });
+    expect(await paymentOf(o.user.token, o.paymentId)).toMatchObject({ state: 'refunded', refunded_amount: 2700 });
+    expect(await productOf(o.pid)).toMatchObject({ stock: 20, sales: 0 });
+    expect((await couponOf(o.user.token, o.coupon)).state).toBe('unused');
+  }
+
+  it('a paid order cancelled 31 days on: refunded in full, stock, sale and coupon back', async () => {
+    const o = await paidOrder();
+    await monthLater();
+    expect((await post('/api/order/cancel', { id: o.order.id }, bearer(o.user.token))).status).toBe(200);
+    await expectUndone(o, 'CANCELLED_BY_USER');
+  });
+
+  it('a return approved 31 days on: refunded in full, stock, sale and coupon back', async () => {
+    const o = await paidOrder();
+    const id = o.order.id as number;
+    expect((await post('/api/order/ship', { id, carrier: 'SF Express', tracking_no: `TTL-${id}` }, admin)).status).toBe(200);
+    expect((await post('/api/order/receive', { id }, bearer(o.user.token))).status).toBe(200);
+    expect((await post('/api/order/refund', { id, reason: 'broken' }, bearer(o.user.token))).status).toBe(200);
+    await monthLater();
+    expect((await post('/api/order/refund/approve', { id, goods_returned: true }, admin)).status).toBe(200);
+    await expectUndone(o, 'RETURNED');
   });
 });

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Barrier } from '../../shared/barrier';
 import { localTable } from './local-table';
@@ -135,5 +135,43 @@ describe('Barrier', () => {
     expect(outcome).toBe('compensated');
     expect(seen).toEqual([false, true]); // the first write was refused, and the second pass saw the confirm
     expect(await acct.balance()).toBe(100);
+  });
+
+  it('keeps an action barrier with no TTL until it is compensated, then gives it one; a barrier for retries gets one at once', async () => {
+    const acct = await account('ttl-a', 100);
+    const expiry = async (gid: string, branch: string) =>
+      (await db.send(new GetCommand({ TableName: TABLE, Key: { pk: `BARRIER#${gid}#${branch}`, sk: 'action' }, ConsistentRead: true })))
+        .Item!.expiresAt as number | undefined;
+    await barrier.action('ttl-g1', 'pay', {}, [acct.take(10)]);
+    // A paid order may be cancelled at any age: the barrier its compensation reads must not expire meanwhile.
+    expect(await expiry('ttl-g1', 'pay')).toBeUndefined();
+    await barrier.compensate('ttl-g1', 'pay', () => [acct.give(10)]);
+    const now = Math.floor(Date.now() / 1000);
+    expect(await expiry('ttl-g1', 'pay')).toBeGreaterThan(now + 29 * 86_400);
+    await barrier.action('ttl-g1', 'cart', {}, [], 'for-retries');
+    expect(await expiry('ttl-g1', 'cart')).toBeGreaterThan(now + 29 * 86_400);
+    // An empty compensation's barrier only blocks a late action: it expires too.
+    await barrier.compensate('ttl-g2', 'pay', () => [acct.give(99)]);
+    expect(await expiry('ttl-g2', 'pay')).toBeGreaterThan(now + 29 * 86_400);
+    expect(await acct.balance()).toBe(100);
+  });
+
+  it('compensates from the business records when the action barrier is gone, once, and fails loudly when they cannot tell', async () => {
+    const acct = await account('lost-a', 100);
+    await barrier.action('lost-g1', 'pay', {}, [acct.take(40)]);
+    await db.send(new DeleteCommand({ TableName: TABLE, Key: { pk: 'BARRIER#lost-g1#pay', sk: 'action' } }));
+    const fromRecords = () => [acct.give(40)];
+    expect(await barrier.compensate('lost-g1', 'pay', () => [acct.give(40)], fromRecords)).toBe('compensated');
+    expect(await barrier.compensate('lost-g1', 'pay', () => [acct.give(40)], fromRecords)).toBe('already-done');
+    expect(await acct.balance()).toBe(100);
+    // The late action is blocked by the compensation's barrier, as after an empty compensation.
+    expect(await barrier.action('lost-g1', 'pay', {}, [acct.take(40)])).toEqual({ status: 'blocked' });
+
+    const unknowable = () => {
+      throw new Error('the records say it ran, not what to undo');
+    };
+    await expect(barrier.compensate('lost-g2', 'pay', () => [], unknowable)).rejects.toThrow('not what to undo');
+    // Nothing was written: the next delivery fails the same way until someone looks.
+    await expect(barrier.compensate('lost-g2', 'pay', () => [], unknowable)).rejects.toThrow('not what to undo');
   });
 });

@@ -1,3 +1,4 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentRepository } from '../../functions/pay/payment-repository';
 import { RefundRepository } from '../../functions/pay/refund-repository';
@@ -23,17 +24,36 @@ describe('ClosePayment', () => {
   it('closes an awaiting payment; one paid meanwhile is flagged and its refund asked for, and the compensation completes', async () => {
     const payment = (id: number) => ({ id, uid: 1, oid: id, amount: 100, source: 0, status: 'awaiting' as const, createdAt: Date.now() });
     await payments.create(barrier, 'order-1', payment(1));
-    expect(await payments.close(barrier, 'order-1', 'CANCELLED_BY_USER')).toEqual({ outcome: 'compensated' });
+    expect(await payments.close(barrier, 'order-1', 1, 'CANCELLED_BY_USER')).toEqual({ outcome: 'compensated' });
     expect(await payments.get(1)).toMatchObject({ status: 'closed' });
 
     await payments.create(barrier, 'order-2', payment(2));
     expect(await payments.markPaid(2, 100, 1)).toBe('paid'); // paid while its order's saga is being cancelled
     const refund = { paymentId: 2, refundId: 'order-2-close' };
-    expect(await payments.close(barrier, 'order-2', 'CANCELLED_BY_USER')).toEqual({ outcome: 'compensated', refund });
+    expect(await payments.close(barrier, 'order-2', 2, 'CANCELLED_BY_USER')).toEqual({ outcome: 'compensated', refund });
     expect(await payments.get(2)).toMatchObject({ status: 'paid', refundNeeded: true, refundRequested: 100 });
     expect(await refunds.get(2, 'order-2-close')).toMatchObject({ amount: 100, state: 'pending', reason: 'CANCELLED_BY_USER' });
-    expect(await payments.close(barrier, 'order-2', 'CANCELLED_BY_USER')).toEqual({ outcome: 'already-done', refund });
+    expect(await payments.close(barrier, 'order-2', 2, 'CANCELLED_BY_USER')).toEqual({ outcome: 'already-done', refund });
     expect(await refunds.forPayment(2)).toHaveLength(1);
+  });
+
+  it('refunds a paid payment whose barrier is gone (found by the order id), and closes an awaiting one', async () => {
+    const payment = (id: number) => ({ id, uid: 1, oid: id, amount: 100, source: 0, status: 'awaiting' as const, createdAt: Date.now() });
+    const forget = (gid: string) =>
+      tables.db.send(new DeleteCommand({ TableName: 'Payments', Key: { pk: `BARRIER#${gid}#payment`, sk: 'action' } }));
+    await payments.create(barrier, 'order-3', payment(3));
+    expect(await payments.markPaid(3, 100, 1)).toBe('paid');
+    await forget('order-3');
+    const refund = { paymentId: 3, refundId: 'order-3-close' };
+    expect(await payments.close(barrier, 'order-3', 3, 'CANCELLED_BY_USER')).toEqual({ outcome: 'compensated', refund });
+    expect(await refunds.get(3, 'order-3-close')).toMatchObject({ amount: 100, state: 'pending' });
+    expect(await payments.close(barrier, 'order-3', 3, 'CANCELLED_BY_USER')).toEqual({ outcome: 'already-done', refund });
+    expect(await refunds.forPayment(3)).toHaveLength(1);
+
+    await payments.create(barrier, 'order-4', payment(4));
+    await forget('order-4');
+    expect(await payments.close(barrier, 'order-4', 4, 'PAYMENT_TIMEOUT')).toEqual({ outcome: 'compensated' });
+    expect(await payments.get(4)).toMatchObject({ status: 'closed' });
   });
 });
 

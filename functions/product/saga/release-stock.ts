@@ -7,4 +7,4 @@ const repo = catalog();
 const barrier = catalogBarrier();
 
 /** Compensation ReleaseStock: gives back what ReserveStock took; empty if it never ran. */
-export const handler = sagaStep('ReleaseStock', (input) => releaseStock(repo, barrier, gidOf(input)), { compensation: true });
+export const handler = sagaStep('ReleaseStock', (input) => releaseStock(repo, barrier, gidOf(input), input.placed), { compensation: true });
