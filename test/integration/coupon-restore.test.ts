@@ -41,4 +41,16 @@ describe('RestoreCoupon', () => {
     expect(await coupons.restore(barrier, `g${coupon.id}`, order(coupon.id))).toBe('already-done');
     expect(await coupons.get(7, coupon.id)).toBeUndefined();
   });
+
+  it("gives the coupon back without its barrier, as the coupon's record names the order; another order's use is left alone", async () => {
+    const coupon = await issue();
+    const gid = `g${coupon.id}`;
+    expect((await coupons.use(barrier, gid, order(coupon.id))).status).toBe('done');
+    await db.send(new DeleteCommand({ TableName: TABLE, Key: { pk: `BARRIER#${gid}#coupon`, sk: 'action' } }));
+    expect(await coupons.restore(barrier, 'g-other', { ...order(coupon.id), orderId: 1 })).toBe('empty');
+    expect((await coupons.get(7, coupon.id))?.state).toBe('used');
+    expect(await coupons.restore(barrier, gid, order(coupon.id))).toBe('compensated');
+    expect(await coupons.restore(barrier, gid, order(coupon.id))).toBe('already-done');
+    expect((await coupons.get(7, coupon.id))?.state).toBe('unused');
+  });
 });
