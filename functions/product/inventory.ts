@@ -6,7 +6,7 @@ import { RETRY, retry } from '../../shared/retry';
 import { failure, type StepOutcome, success } from '../../shared/saga';
 import type { Catalog } from './product-service';
 import { ON_SALE } from './schemas';
-import { MAX_RESERVED_SHARDS, type Reservation } from './stock-repository';
+import { maxReservedShards, type Reservation } from './stock-repository';
 
 /**
  * Inventory's saga steps (seed 004's Sell): reserve stock for an order, or release it. Stock
@@ -51,10 +51,11 @@ export async function reserveStock(
 }
 
 /**
- * Which shards to take each product's stock from, in at most MAX_RESERVED_SHARDS shard writes
- * (DynamoDB's 100 items per transaction, less the barrier): each product from a random shard on
- * (spreading hot products' writes), or, when that needs too many writes, from its fullest shards.
- * A business failure when the stock is not there, or so spread that no one transaction can take it.
+ * Which shards to take each product's stock from, in at most maxReservedShards shard writes (so
+ * that its release, which also takes back each product's sales, still fits one transaction):
+ * each product from a random shard on (spreading hot products' writes), or, when that needs too
+ * many writes, from its fullest shards. A business failure when the stock is not there, or so
+ * spread that no plan within that bound can take it.
  */
 export function planReservation(
   wanted: Map<number, number>,
@@ -63,9 +64,10 @@ export function planReservation(
   const plan = (order: 'random' | 'fullest') => [...wanted].map(([pid, num]) => planFromShards(pid, shards.get(pid) ?? [], num, order));
   const spread = plan('random');
   if (spread.some((taken) => !taken)) return 'INSUFFICIENT_STOCK';
+  // Fullest first takes the fewest shards a product can give: if even that is too many, nothing fits.
   for (const candidate of [spread, plan('fullest')]) {
     const writes = candidate.flatMap((taken) => taken!);
-    if (writes.length <= MAX_RESERVED_SHARDS) return writes;
+    if (writes.length <= maxReservedShards(wanted.size)) return writes;
   }
   return 'STOCK_TOO_SPREAD';
 }

@@ -39,7 +39,8 @@ const images = z.array(httpsImage).max(9);
 /** The long description shown on the product's page (plain text). */
 const detail = z.string().trim().max(5000);
 /** How many items the stock is spread over; more shards let a hot product take more orders per second. */
-const stockShards = z.number().int().min(1).max(16);
+export const MAX_STOCK_SHARDS = 16;
+const stockShards = z.number().int().min(1).max(MAX_STOCK_SHARDS);
 
 export const createProductRequest = z.object({
   name,

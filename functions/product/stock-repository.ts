@@ -11,8 +11,20 @@ export interface Reservation {
   num: number;
 }
 
-/** DynamoDB's limit of items in one transaction, less the saga barrier the reservation writes with them. */
-export const MAX_RESERVED_SHARDS = 100 - 1;
+/** DynamoDB's limit of items in one transaction. */
+const TRANSACTION_ITEMS = 100;
+
+/**
+ * The most shard writes a reservation of `products` distinct products may take, so that each
+ * transaction on it fits in one, now and later: reserve writes the barrier and the shards;
+ * confirmSale the barrier's mark and each product's sales; release the mark, a give-back per
+ * shard taken (a lowered shard count merges give-backs, never splits them) and, once confirmed,
+ * each product's sales again. The release is the largest: 1 + shards + products <= 100.
+ * Sizes stay far from DynamoDB's 400 KB per item and 4 MB per transaction: the barrier keeps
+ * fewer than 100 reservations of three numbers (a few KB); a product item, its fields bounded in
+ * schemas.ts, is under 40 KB, and a transaction holds at most 49 (each product takes a shard).
+ */
+export const maxReservedShards = (products: number) => TRANSACTION_ITEMS - 1 - products;
 
 const shardRecord = z.object({ pk: z.string(), productId: z.number(), available: z.number() });
 
