@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { productKey, SHARE } from '../../functions/product/catalog-table';
 import { CategoryRepository } from '../../functions/product/category-repository';
@@ -71,8 +71,8 @@ async function salesOf(ids: number[]) {
 }
 const shardsOf = async (ids: number[]) => repo.stock.shards(await repo.products.getProducts(ids, true), true);
 
-describe('the largest stock reservation the order limits allow', () => {
-  it('is reserved, confirmed and released in full, each in one transaction', async () => {
+describe('releasing stock', () => {
+  it('the largest reservation the order limits allow is reserved, confirmed and released in full, each in one transaction', async () => {
     // As many products as an order has lines, 16 shards each: shard 0 holds 2 units, the others 1.
     // From a random start at shard 1 the order takes 99 shard writes (its release: 120 items);
     // fullest first, one fewer per product: 79 = 100 - 1 - 20, the most whose release fits.
@@ -101,5 +101,17 @@ describe('the largest stock reservation the order limits allow', () => {
     // The release wrote the barrier's mark, 79 shards and 20 products: 100 items.
     const reserved = await barrier.actionData<{ reservations: Reservation[] }>(gid, 'stock');
     expect(reserved?.reservations).toHaveLength(writes);
+  });
+
+  it('fails loudly when a placed order reserved but its barrier is gone: only the barrier says which shards', async () => {
+    await product(2001, 10, 0);
+    const gid = 'order-forgotten';
+    expect(await reserveStock(repo, barrier, gid, [{ pid: 2001, num: 3 }])).toEqual({ outcome: 'SUCCESS' });
+    await db.send(new DeleteCommand({ TableName: TABLE, Key: { pk: `BARRIER#${gid}#stock`, sk: 'action' } }));
+    await expect(releaseStock(repo, barrier, gid, true)).rejects.toThrow('barrier is missing');
+    // Nothing was written, so a delivery after someone gave the stock back by hand can still pass.
+    expect(await barrier.actionData(gid, 'stock')).toBeUndefined();
+    // A run that never got as far as reserving is empty, as before.
+    expect(await releaseStock(repo, barrier, 'order-never-reserved', false)).toEqual({ outcome: 'SUCCESS' });
   });
 });
