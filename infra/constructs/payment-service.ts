@@ -115,6 +115,9 @@ export class PaymentService extends Construct {
       environment: {
         EVENT_BUS_NAME: events.bus.eventBusName,
         OUTBOX_GRACE_SECONDS: String(config.outboxRelay.graceSeconds),
+        REFUND_MAX_ATTEMPTS: String(config.refundRetry.maxAttempts),
+        REFUND_RETRY_BASE_SECONDS: String(config.refundRetry.baseDelaySeconds),
+        REFUND_RETRY_MAX_SECONDS: String(config.refundRetry.maxDelaySeconds),
         ...this.providerEnv(),
       },
       timeout: Duration.seconds(60),
