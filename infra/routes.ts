@@ -481,6 +481,21 @@ export const ROUTES: Route[] = [
       response: pay.paymentResponse,
       publicBecause: 'the payment provider calls it; the body is HMAC-signed',
     },
+    // Refunds the relay gave up on after the retry bound (alarm RefundFlagged): still owed.
+    'GET /api/pay/refunds/flagged': {
+      handler: 'refunds-flagged',
+      access: 'admin',
+      summary: 'Refunds flagged for an operator: they kept failing and are no longer retried (still owed), oldest first',
+      input: pay.flaggedRefundsRequest,
+      response: pay.flaggedRefundsResponse,
+    },
+    'POST /api/pay/refunds/requeue': {
+      handler: 'refund-requeue',
+      access: 'admin',
+      summary: "Re-queue a flagged refund once its cause is fixed: the relay's next run tries it again, with a fresh count",
+      input: pay.requeueRefundRequest,
+      response: pay.requeueRefundResponse,
+    },
   }),
 ];
 

@@ -103,6 +103,14 @@ export class PaymentService extends Construct {
     events.grantPublish(notify);
     providerKey.grantRead(notify);
     api.route(notify);
+
+    // Admin: refunds flagged after the retry bound, and their re-queue (refund-service.ts).
+    const flagged = fn('api/refunds-flagged');
+    grant(flagged, ['Query'], ['ByOutbox']);
+    api.route(flagged);
+    const requeue = fn('api/refund-requeue');
+    grant(requeue, ['GetItem', 'UpdateItem']);
+    api.route(requeue);
   }
 
   /**

@@ -58,6 +58,6 @@ export function watchRefunds(dashboard: cloudwatch.Dashboard, alarm: AlarmMaker,
     threshold: 0,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,
-    alarmDescription: `A refund failed ${config.refundRetry.maxAttempts} times and is no longer retried: an operator must look (GET /api/pay/refunds/flagged) and re-queue it`,
+    alarmDescription: `A refund failed ${config.refundRetry.maxAttempts} times and is no longer retried: an operator must look (GET /api/pay/refunds/flagged) and, once the cause is fixed, re-queue it (POST /api/pay/refunds/requeue)`,
   });
 }
