@@ -122,6 +122,16 @@ export interface StageConfig {
   fulfilment: { autoReceiveDays: number; returnWindowDays: number };
 }
 
+/**
+ * The provider refunds go to (PAY_PROVIDER on every function that refunds, or refuses what
+ * would need a refund): the sandbox in sandbox mode, none elsewhere until a real provider's
+ * adapter exists. With none, a refund could only wait: the order service refuses to cancel a
+ * paid order or approve a refund (409 REFUNDS_UNAVAILABLE).
+ */
+export type RefundProvider = 'sandbox' | 'none';
+export const refundProviderOf = (config: Pick<StageConfig, 'paymentSandbox'>): RefundProvider =>
+  config.paymentSandbox ? 'sandbox' : 'none';
+
 /** pay/create's wait stays well under its function's 10 s timeout (and API Gateway's 29 s). */
 const MAX_WAIT_MS = 5000;
 

@@ -374,7 +374,8 @@ export const ROUTES: Route[] = [
     'POST /api/order/cancel': {
       handler: 'cancel',
       access: 'user',
-      summary: 'Cancel your own order before shipping (a paid one is refunded)',
+      summary:
+        'Cancel your own order before shipping (a paid one is refunded; 409 REFUNDS_UNAVAILABLE where no payment provider can refund)',
       input: order.idRequest,
       response: order.orderStateResponse,
     },
@@ -439,7 +440,8 @@ export const ROUTES: Route[] = [
     'POST /api/order/refund/approve': {
       handler: 'refund-approve',
       access: 'admin',
-      summary: 'Approve a refund request: goods returned undoes the order like a cancel; goods kept refunds the amount only',
+      summary:
+        'Approve a refund request: goods returned undoes the order like a cancel; goods kept refunds the amount only (409 REFUNDS_UNAVAILABLE where no payment provider can refund)',
       input: afterSale.approveRequest,
       response: order.orderResponse,
     },

@@ -4,7 +4,7 @@ import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
+import { refundProviderOf, type StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
 import { functionFactory, type ServiceFunction } from './service-function';
@@ -40,7 +40,7 @@ export class PaymentService extends Construct {
     this.createPayment = createPayment;
 
     // The provider refunds go to (payment-provider.ts): the sandbox in sandbox mode, else none yet.
-    if (config.paymentSandbox) {
+    if (refundProviderOf(config) === 'sandbox') {
       this.sandboxProvider = this.fn('provider/sandbox-refund');
       this.grant(this.sandboxProvider, ['GetItem', 'PutItem']);
     }
