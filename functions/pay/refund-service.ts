@@ -131,7 +131,7 @@ export function refundRetryFromEnv(): RefundRetry {
  * reports the age of the oldest unfinished refund (OldestPendingRefundAgeSeconds, alarmed), so
  * that money owed for too long is seen whatever the reason, a stage without a provider included.
  */
-export async function relayRefunds(deps: RefundDeps, graceMs: number, retry: RefundRetry, now = Date.now(), stopAt = Infinity) {
+export async function relayRefunds(deps: RefundDeps, graceMs: number, policy: RefundRetry, now = Date.now(), stopAt = Infinity) {
   const oldestAt = await deps.refunds.oldestUnfinishedAt();
   const oldestRefundAgeSeconds = oldestAt === undefined ? 0 : Math.max(0, Math.floor((now - oldestAt) / 1000));
   metrics.addMetric('OldestPendingRefundAgeSeconds', MetricUnit.Seconds, oldestRefundAgeSeconds);
@@ -143,7 +143,7 @@ export async function relayRefunds(deps: RefundDeps, graceMs: number, retry: Ref
         if ((await finishRefund(deps, refund.paymentId, refund.refundId)) === 'refunded') result.refundsFinished++;
       } catch (error) {
         result.refundsFailed++;
-        if (await recordRelayFailure(deps, retry, refund, String(error), now)) result.refundsFlagged++;
+        if (await recordRelayFailure(deps, policy, refund, String(error), now)) result.refundsFlagged++;
       }
     }
   }
@@ -151,10 +151,10 @@ export async function relayRefunds(deps: RefundDeps, graceMs: number, retry: Ref
 }
 
 /** Records a failed run on the refund: its next try, or past the bound its flag. True if it was flagged now. */
-async function recordRelayFailure(deps: RefundDeps, retry: RefundRetry, refund: UnfinishedRefund, error: string, now: number) {
+async function recordRelayFailure(deps: RefundDeps, policy: RefundRetry, refund: UnfinishedRefund, error: string, now: number) {
   const attempts = refund.attempts + 1;
-  const flag = attempts >= retry.maxAttempts;
-  const nextTryAt = now + Math.min(retry.baseDelayMs * 2 ** (attempts - 1), retry.maxDelayMs);
+  const flag = attempts >= policy.maxAttempts;
+  const nextTryAt = now + Math.min(policy.baseDelayMs * 2 ** (attempts - 1), policy.maxDelayMs);
   const recorded = await deps.refunds.recordFailure(refund, { attempts, nextTryAt, error, flag }, now);
   const where = { paymentId: refund.paymentId, refundId: refund.refundId, attempts, error };
   if (!(recorded && flag)) {
@@ -194,5 +194,5 @@ export async function flaggedRefunds(refunds: RefundRepository) {
 export async function requeueRefund(refunds: RefundRepository, paymentId: number, refundId: string) {
   if (await refunds.requeue(paymentId, refundId)) return { payment_id: paymentId, refund_id: refundId, state: 'requeued' as const };
   if (!(await refunds.get(paymentId, refundId))) throw notFound('REFUND_NOT_FOUND', 'refund not found');
-  throw conflict('REFUND_NOT_FLAGGED', 'only a flagged refund can be re-queued; the relay is still retrying this one');
+  throw conflict('REFUND_NOT_FLAGGED', 'only a flagged refund can be re-queued; this one is finished, or the relay is still retrying it');
 }
