@@ -77,6 +77,14 @@ export interface StageConfig {
    */
   outboxRelay: { everyMinutes: number; graceSeconds: number };
   /**
+   * Refunds the relay fails to finish: the n-th failure waits `baseDelaySeconds` * 2^(n-1) (at
+   * most `maxDelaySeconds`) before the next try, and after `maxAttempts` the refund is flagged for
+   * an operator (alarm RefundFlagged; GET /api/pay/refunds/flagged) and no longer tried until
+   * re-queued. An alarm also fires when the oldest unfinished refund, flagged or not, is older
+   * than `alarmAgeSeconds`: money owed too long.
+   */
+  refundRetry: { maxAttempts: number; baseDelaySeconds: number; maxDelaySeconds: number; alarmAgeSeconds: number };
+  /**
    * What one account may hold (the order API refuses more): unpaid orders at once, units of one
    * product and lines and units per order; and the shorter payment window of a flash sale's
    * orders (at most paymentTimeoutMinutes).
@@ -114,6 +122,16 @@ export interface StageConfig {
   fulfilment: { autoReceiveDays: number; returnWindowDays: number };
 }
 
+/**
+ * The provider refunds go to (PAY_PROVIDER on every function that refunds, or refuses what
+ * would need a refund): the sandbox in sandbox mode, none elsewhere until a real provider's
+ * adapter exists. With none, a refund could only wait: the order service refuses to cancel a
+ * paid order or approve a refund (409 REFUNDS_UNAVAILABLE).
+ */
+export type RefundProvider = 'sandbox' | 'none';
+export const refundProviderOf = (config: Pick<StageConfig, 'paymentSandbox'>): RefundProvider =>
+  config.paymentSandbox ? 'sandbox' : 'none';
+
 /** pay/create's wait stays well under its function's 10 s timeout (and API Gateway's 29 s). */
 const MAX_WAIT_MS = 5000;
 
@@ -136,6 +154,8 @@ const base: Omit<StageConfig, 'stage'> = {
   orderCreateWaitMs: 2000,
   paymentSandbox: false,
   outboxRelay: { everyMinutes: 1, graceSeconds: 60 },
+  // 1+2+4+...+64 minutes: about two hours of tries before an operator is asked.
+  refundRetry: { maxAttempts: 8, baseDelaySeconds: 60, maxDelaySeconds: 3600, alarmAgeSeconds: 3600 },
   orderLimits: { maxOpenPerUser: 10, maxUnitsPerProduct: 99, maxLines: 20, maxUnits: 200, flashSalePaymentMinutes: 5 },
   eventArchiveDays: 30,
   alarmEmails: [],

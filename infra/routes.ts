@@ -374,7 +374,8 @@ export const ROUTES: Route[] = [
     'POST /api/order/cancel': {
       handler: 'cancel',
       access: 'user',
-      summary: 'Cancel your own order before shipping (a paid one is refunded)',
+      summary:
+        'Cancel your own order before shipping (a paid one is refunded; 409 REFUNDS_UNAVAILABLE where no payment provider can refund)',
       input: order.idRequest,
       response: order.orderStateResponse,
     },
@@ -439,7 +440,8 @@ export const ROUTES: Route[] = [
     'POST /api/order/refund/approve': {
       handler: 'refund-approve',
       access: 'admin',
-      summary: 'Approve a refund request: goods returned undoes the order like a cancel; goods kept refunds the amount only',
+      summary:
+        'Approve a refund request: goods returned undoes the order like a cancel; goods kept refunds the amount only (409 REFUNDS_UNAVAILABLE where no payment provider can refund)',
       input: afterSale.approveRequest,
       response: order.orderResponse,
     },
@@ -480,6 +482,21 @@ export const ROUTES: Route[] = [
       input: pay.callbackRequest,
       response: pay.paymentResponse,
       publicBecause: 'the payment provider calls it; the body is HMAC-signed',
+    },
+    // Refunds the relay gave up on after the retry bound (alarm RefundFlagged): still owed.
+    'GET /api/pay/refunds/flagged': {
+      handler: 'refunds-flagged',
+      access: 'admin',
+      summary: 'Refunds flagged for an operator: they kept failing and are no longer retried (still owed), oldest first',
+      input: pay.flaggedRefundsRequest,
+      response: pay.flaggedRefundsResponse,
+    },
+    'POST /api/pay/refunds/requeue': {
+      handler: 'refund-requeue',
+      access: 'admin',
+      summary: "Re-queue a flagged refund once its cause is fixed: the relay's next run tries it again, with a fresh count",
+      input: pay.requeueRefundRequest,
+      response: pay.requeueRefundResponse,
     },
   }),
 ];

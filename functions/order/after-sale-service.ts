@@ -1,7 +1,7 @@
 import type { Caller } from '../../shared/caller';
 import { badRequest, conflict, notFound } from '../../shared/errors';
 import { logger } from '../../shared/powertools';
-import type { PaymentRefunder } from '../pay/client';
+import { type PaymentRefunder, refundsUnavailable } from '../pay/client';
 import { type AfterSaleRepository, RETURNED, returnRun } from './after-sale-repository';
 import type { OrderRepository } from './order-repository';
 import { type SagaRunner, sagaInputOf } from './order-saga-service';
@@ -13,8 +13,8 @@ export interface AfterSaleDeps {
   orders: OrderRepository;
   afterSale: AfterSaleRepository;
 }
-/** What approving needs as well: the payment service's refunds, and the saga for returns. */
-export type AfterSaleApprovalDeps = AfterSaleDeps & { refunds: PaymentRefunder; saga: SagaRunner };
+/** What approving needs as well: the payment service's refunds (and whether it can make them), and the saga for returns. */
+export type AfterSaleApprovalDeps = AfterSaleDeps & { refunds: PaymentRefunder; refundsAvailable: boolean; saga: SagaRunner };
 
 /** The refund id of an approved refund of goods the buyer keeps: one per order. */
 export const afterSaleRefundId = (orderId: number) => `return-${orderId}`;
@@ -76,6 +76,9 @@ async function orderWithRequest(deps: AfterSaleDeps, id: number) {
 export async function approveRefund(deps: AfterSaleApprovalDeps, input: { id: number; goods_returned: boolean }, correlationId?: string) {
   const now = Date.now();
   let order = await orderWithRequest(deps, input.id);
+  // Either approval refunds the amount; without a provider it would wait forever: the request
+  // stays to be decided once refunds can be made.
+  if (order.afterSale.state === 'requested' && order.afterSale.amount > 0 && !deps.refundsAvailable) throw refundsUnavailable();
   if (order.afterSale.state === 'requested') {
     const moved = input.goods_returned
       ? await deps.afterSale.approveReturn(order.id, now)

@@ -11,7 +11,7 @@ import { Barrier } from '../../shared/barrier';
 import { requireEnv, requireIntEnv } from '../../shared/env';
 import { tracer } from '../../shared/powertools';
 import { couponQuoteFunction } from '../coupon/client';
-import { paymentCloseFunction, paymentRefundFunction } from '../pay/client';
+import { paymentCloseFunction, paymentRefundFunction, refundsAvailableFromEnv } from '../pay/client';
 import { catalogFunction } from '../product/client';
 import { addressBookFunction } from '../user/client';
 import { AfterSaleRepository } from './after-sale-repository';
@@ -79,7 +79,7 @@ export const orderReadDeps = (): OrderReadDeps => ({ orders: orderRepository() }
 
 /** For cancelling: the table, the payment service and the saga (no catalog or coupon client). */
 export function orderCancelDeps(): OrderCancelDeps {
-  return { orders: orderRepository(), saga: sagaRunner(), payments: paymentCloser() };
+  return { orders: orderRepository(), saga: sagaRunner(), payments: paymentCloser(), refundsAvailable: refundsAvailableFromEnv() };
 }
 
 /** For creating: everything. */
@@ -119,5 +119,6 @@ export const returnWindowMs = () => requireIntEnv('RETURN_WINDOW_DAYS') * 86_400
 export const afterSaleApprovalDeps = (): AfterSaleApprovalDeps => ({
   ...afterSaleDeps(),
   refunds: paymentRefundFunction(requireEnv('PAY_REFUND_FUNCTION')),
+  refundsAvailable: refundsAvailableFromEnv(),
   saga: sagaRunner(),
 });

@@ -4,7 +4,7 @@ import { badRequest, conflict, forbidden, notFound, serviceBusy } from '../../sh
 import { logger } from '../../shared/powertools';
 import { pollWhile, RETRY, retry } from '../../shared/retry';
 import type { CouponQuotes } from '../coupon/client';
-import type { PaymentCloser } from '../pay/client';
+import { type PaymentCloser, refundsUnavailable } from '../pay/client';
 import type { Catalog } from '../product/client';
 import type { AddressBookClient } from '../user/client';
 import type { OrderSummary } from './client';
@@ -30,8 +30,8 @@ export interface OrderDeps {
 
 /** What reading and managing an order needs: its table only, so those functions carry no other client. */
 export type OrderReadDeps = Pick<OrderDeps, 'orders'>;
-/** What cancelling needs: the table, the payment service and the saga. */
-export type OrderCancelDeps = Pick<OrderDeps, 'orders' | 'payments' | 'saga'>;
+/** What cancelling needs: the table, the payment service, the saga, and whether the payment service can refund. */
+export type OrderCancelDeps = Pick<OrderDeps, 'orders' | 'payments' | 'saga'> & { refundsAvailable: boolean };
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const orderNotFound = () => notFound('ORDER_NOT_FOUND', 'order not found');
@@ -206,8 +206,12 @@ export async function cancelOrder(deps: OrderCancelDeps, caller: Caller, id: num
   const order = await visibleOrder(deps, caller, id);
   if (order.uid !== caller.uid) throw forbidden('NOT_YOUR_ORDER', 'only the owner may cancel an order');
   if (order.state === 'pending') throw conflict('ORDER_PENDING', 'the order is still being placed; try again in a moment', 1);
+  // A paid order's cancel is a refund; without a provider it would wait forever, so the money
+  // stays with the order instead and the buyer is told, before anything is written.
+  if (order.state === 'paid' && !deps.refundsAvailable) throw refundsUnavailable();
   // Unpaid: the payment is closed first, so a success that comes later is refunded. Paid meanwhile: ClosePayment refunds it.
-  if (order.state === 'awaiting_payment') await deps.payments.closeForOrder(id);
+  if (order.state === 'awaiting_payment' && (await deps.payments.closeForOrder(id)) === 'paid' && !deps.refundsAvailable)
+    throw refundsUnavailable();
   if (!(await deps.orders.transition(id, CANCELLABLE, 'cancelling', { run: `cancel-${id}`, reason: 'CANCELLED_BY_USER' }))) {
     const now = await deps.orders.get(id);
     if (now?.state === 'cancelling' || now?.state === 'cancelled') return { id, state: now.state, status: STATUS[now.state] };

@@ -1,3 +1,5 @@
+import { requireEnv } from '../../shared/env';
+import { conflict } from '../../shared/errors';
 import { invokeFunction } from '../../shared/invoke';
 import type { CloseOutcome } from './payment-repository';
 import type { OrderRefund } from './refund-service';
@@ -19,3 +21,17 @@ export interface PaymentRefunder {
 export function paymentRefundFunction(functionName: string): PaymentRefunder {
   return { refundOrder: (request) => invokeFunction<OrderRefund>(functionName, request) };
 }
+
+/**
+ * Whether the payment service can refund: PAY_PROVIDER, set on the order functions from the
+ * same stage setting as on the payment service's (infra/config.ts refundProviderOf). With none, a
+ * refund would only wait on the relay until an operator steps in.
+ */
+export const refundsAvailableFromEnv = (): boolean => requireEnv('PAY_PROVIDER') !== 'none';
+
+/** What needs a refund is refused, before anything is written, where refunds cannot be made. */
+export const refundsUnavailable = () =>
+  conflict(
+    'REFUNDS_UNAVAILABLE',
+    'refunds are not available here (no payment provider is configured), so a paid order cannot be cancelled or refunded now; contact support',
+  );

@@ -6,8 +6,9 @@ import { invokeFunction } from '../../shared/invoke';
  * (provider/sandbox-refund.ts). Contract:
  *   - `refund` is idempotent by `refundId`: the same id again must not move money twice, and
  *     answers the same reference (a provider's own idempotency key, or its out_refund_no);
- *   - it answers only once the provider has accepted the refund; any error is transient, and the
- *     mall calls again with the same id until it answers (the refund stays pending meanwhile).
+ *   - it answers only once the provider has accepted the refund; any error is taken as transient,
+ *     and the mall calls again with the same id, backing off, until it answers or the retry bound
+ *     flags the refund for an operator (the refund stays pending meanwhile: refund-service.ts).
  */
 export interface PaymentProvider {
   refund(request: RefundRequest): Promise<{ reference: string }>;
@@ -25,7 +26,11 @@ export function sandboxProvider(functionName: string): PaymentProvider {
   return { refund: (request) => invokeFunction<{ reference: string }>(functionName, request) };
 }
 
-/** No provider configured (a stage without sandbox and before a real adapter): refunds stay pending and are retried. */
+/**
+ * No provider configured (a stage without sandbox and before a real adapter): the order service
+ * refuses what would need a refund; one that comes anyway (a payment after its order closed)
+ * stays pending, is retried, then flagged, and alarms.
+ */
 export const noProvider: PaymentProvider = {
   refund: () => Promise.reject(new Error('no payment provider is configured for refunds (PAY_PROVIDER)')),
 };

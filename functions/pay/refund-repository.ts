@@ -18,7 +18,12 @@ import { paymentKey } from './payment-table';
  *                                  then succeeded with its reference. While pending, or until
  *                                  its Refunded event is on the bus, it carries outboxPk=REFUND /
  *                                  outboxAt (the sparse index ByOutbox, partition REFUND: what
- *                                  the relay retries).
+ *                                  the relay retries). A refund the relay failed to finish
+ *                                  carries `attempts` and `nextTryAt` (it is skipped until
+ *                                  then, so it holds up none behind it) and, past the bound,
+ *                                  `flaggedAt`: it stays pending, and on the index (the money
+ *                                  is still owed, and the oldest-refund alarm still counts it),
+ *                                  but the relay leaves it to an operator.
  * The payment item keeps the sums: `refundRequested` (every refund asked for: what the cap
  * checks) and `refunded` (what the provider confirmed).
  */
@@ -39,8 +44,24 @@ const refundRecord = z.object({
   refundedAt: z.number().optional(),
   /** Succeeded, its Refunded event not yet on the bus (an outbox flag). */
   eventPending: z.boolean().optional(),
+  /** Relay runs that failed to finish it, since it was asked for or last re-queued. */
+  attempts: z.number().optional(),
+  /** Unix ms: the relay leaves it alone until then (backoff). */
+  nextTryAt: z.number().optional(),
+  /** The latest failure, for the operator. */
+  lastError: z.string().optional(),
+  /** Unix ms: failed too often; the relay no longer tries it until an operator re-queues it. */
+  flaggedAt: z.number().optional(),
 });
 export type RefundRecord = z.infer<typeof refundRecord>;
+
+/** A refund the relay is to try, as its index lists it. */
+export interface UnfinishedRefund {
+  paymentId: number;
+  refundId: string;
+  /** Failed relay runs so far. */
+  attempts: number;
+}
 
 export const refundKey = (paymentId: number, refundId: string) => ({ pk: `PAY#${paymentId}`, sk: `REFUND#${refundId}` });
 
@@ -179,19 +200,110 @@ export class RefundRepository {
     );
   }
 
-  /** Refunds asked for before `before` (Unix ms) that are still pending, or whose event is: a page at a time. */
-  async *unfinished(before: number, pageSize = 100): AsyncIterable<Array<{ paymentId: number; refundId: string }>> {
+  /**
+   * Refunds asked for before `before` (Unix ms) that are still pending, or whose event is, and
+   * that the relay should try at `due`: not flagged, and past their backoff. A page at a time.
+   */
+  async *unfinished(before: number, due = Number.MAX_SAFE_INTEGER, pageSize = 100): AsyncIterable<UnfinishedRefund[]> {
     const pages = paginateQuery(
       { client: this.db, pageSize },
       {
         TableName: this.table,
         IndexName: 'ByOutbox',
         KeyConditionExpression: 'outboxPk = :refunds AND outboxAt < :before',
-        ExpressionAttributeValues: { ':refunds': REFUND_OUTBOX_PK, ':before': before },
+        FilterExpression: 'attribute_not_exists(flaggedAt) AND (attribute_not_exists(nextTryAt) OR nextTryAt <= :due)',
+        ExpressionAttributeValues: { ':refunds': REFUND_OUTBOX_PK, ':before': before, ':due': due },
       },
     );
     for await (const page of pages) {
-      yield (page.Items ?? []).map((item) => ({ paymentId: Number(item.paymentId), refundId: String(item.refundId) }));
+      yield (page.Items ?? []).map((item) => ({
+        paymentId: Number(item.paymentId),
+        refundId: String(item.refundId),
+        attempts: Number(item.attempts ?? 0),
+      }));
+    }
+  }
+
+  /** When the oldest refund still on the outbox (pending, flagged or not, or its event unpublished) was asked for; undefined if none is. */
+  async oldestUnfinishedAt(): Promise<number | undefined> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'ByOutbox',
+        KeyConditionExpression: 'outboxPk = :refunds',
+        ExpressionAttributeValues: { ':refunds': REFUND_OUTBOX_PK },
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? Number(item.outboxAt) : undefined;
+  }
+
+  /**
+   * The relay failed to finish the refund (its `attempts`-th failure): it is tried again at
+   * `nextTryAt`, or with `flag`, not again until re-queued. Only if no other run recorded this
+   * attempt meanwhile (false then) and the refund is still on the outbox.
+   */
+  async recordFailure(
+    refund: UnfinishedRefund,
+    failure: { attempts: number; nextTryAt: number; error: string; flag: boolean },
+    now = Date.now(),
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: refundKey(refund.paymentId, refund.refundId),
+          UpdateExpression: `SET attempts = :attempts, nextTryAt = :next, lastError = :error${failure.flag ? ', flaggedAt = :now' : ''}`,
+          ConditionExpression: `attribute_exists(outboxPk) AND ${refund.attempts ? 'attempts = :before' : 'attribute_not_exists(attempts)'}`,
+          ExpressionAttributeValues: {
+            ':attempts': failure.attempts,
+            ':next': failure.nextTryAt,
+            ':error': failure.error.slice(0, 500),
+            ...(refund.attempts ? { ':before': refund.attempts } : {}),
+            ...(failure.flag ? { ':now': now } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The refunds flagged for an operator, oldest first (a handful: each is an alarm). */
+  async flagged(): Promise<RefundRecord[]> {
+    const found: RefundRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.db, pageSize: 100 },
+      {
+        TableName: this.table,
+        IndexName: 'ByOutbox',
+        KeyConditionExpression: 'outboxPk = :refunds',
+        FilterExpression: 'attribute_exists(flaggedAt)',
+        ExpressionAttributeValues: { ':refunds': REFUND_OUTBOX_PK },
+      },
+    );
+    for await (const page of pages) found.push(...(page.Items ?? []).map((item) => recordOf(refundRecord, item)));
+    return found;
+  }
+
+  /** An operator re-queues a flagged refund: the relay tries it at its next run, with a fresh count of attempts. False if it was not flagged. */
+  async requeue(paymentId: number, refundId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: refundKey(paymentId, refundId),
+          UpdateExpression: 'REMOVE flaggedAt, nextTryAt, attempts',
+          ConditionExpression: 'attribute_exists(flaggedAt)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
     }
   }
 

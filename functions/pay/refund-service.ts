@@ -1,11 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { requireIntEnv } from '../../shared/env';
+import { conflict, notFound } from '../../shared/errors';
 import { publish } from '../../shared/event-bus';
 import { refunded } from '../../shared/events';
 import { logger, metrics } from '../../shared/powertools';
 import { RETRY, retry } from '../../shared/retry';
 import type { PaymentProvider } from './payment-provider';
 import type { PaymentRepository } from './payment-repository';
-import type { RefundRecord, RefundRepository } from './refund-repository';
+import type { RefundRecord, RefundRepository, UnfinishedRefund } from './refund-repository';
 
 /** What carrying a refund through needs: its records, the provider and the bus. */
 export interface RefundDeps {
@@ -102,23 +104,95 @@ export async function refundForOrder(
 }
 
 /**
- * The relay's half for refunds: every refund asked for more than `graceMs` ago (so an inline try
- * is not raced) and not finished (provider not answered, or Refunded not on the bus) is tried
- * again, until the provider answers. A refund that fails stays for the next run.
+ * How the relay retries a refund that fails (StageConfig.refundRetry): after the n-th failed run
+ * it waits `baseDelayMs` * 2^(n-1), at most `maxDelayMs`, and after `maxAttempts` it flags the
+ * refund for an operator instead.
  */
-export async function relayRefunds(deps: RefundDeps, graceMs: number, now = Date.now(), stopAt = Infinity) {
-  let refundsFinished = 0;
-  let refundsFailed = 0;
-  for await (const page of deps.refunds.unfinished(now - graceMs)) {
-    for (const { paymentId, refundId } of page) {
-      if (Date.now() >= stopAt) return { refundsFinished, refundsFailed };
+export interface RefundRetry {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export function refundRetryFromEnv(): RefundRetry {
+  return {
+    maxAttempts: requireIntEnv('REFUND_MAX_ATTEMPTS'),
+    baseDelayMs: requireIntEnv('REFUND_RETRY_BASE_SECONDS') * 1000,
+    maxDelayMs: requireIntEnv('REFUND_RETRY_MAX_SECONDS') * 1000,
+  };
+}
+
+/**
+ * The relay's half for refunds: every refund asked for more than `graceMs` ago (so an inline try
+ * is not raced), not finished (provider not answered, or Refunded not on the bus) and due is
+ * tried again. One that fails waits longer each time, so that a refund the provider keeps
+ * refusing does not take every run's time from those behind it, and after the bound is flagged
+ * (RefundFlagged, alarmed): still pending, listed for an operator, no longer tried. Each run
+ * reports the age of the oldest unfinished refund (OldestPendingRefundAgeSeconds, alarmed), so
+ * that money owed for too long is seen whatever the reason, a stage without a provider included.
+ */
+export async function relayRefunds(deps: RefundDeps, graceMs: number, policy: RefundRetry, now = Date.now(), stopAt = Infinity) {
+  const oldestAt = await deps.refunds.oldestUnfinishedAt();
+  const oldestRefundAgeSeconds = oldestAt === undefined ? 0 : Math.max(0, Math.floor((now - oldestAt) / 1000));
+  metrics.addMetric('OldestPendingRefundAgeSeconds', MetricUnit.Seconds, oldestRefundAgeSeconds);
+  const result = { refundsFinished: 0, refundsFailed: 0, refundsFlagged: 0, oldestRefundAgeSeconds };
+  for await (const page of deps.refunds.unfinished(now - graceMs, now)) {
+    for (const refund of page) {
+      if (Date.now() >= stopAt) return result;
       try {
-        if ((await finishRefund(deps, paymentId, refundId)) === 'refunded') refundsFinished++;
+        if ((await finishRefund(deps, refund.paymentId, refund.refundId)) === 'refunded') result.refundsFinished++;
       } catch (error) {
-        refundsFailed++;
-        logger.warn('refund still not finished', { paymentId, refundId, error: String(error) });
+        result.refundsFailed++;
+        if (await recordRelayFailure(deps, policy, refund, String(error), now)) result.refundsFlagged++;
       }
     }
   }
-  return { refundsFinished, refundsFailed };
+  return result;
+}
+
+/** Records a failed run on the refund: its next try, or past the bound its flag. True if it was flagged now. */
+async function recordRelayFailure(deps: RefundDeps, policy: RefundRetry, refund: UnfinishedRefund, error: string, now: number) {
+  const attempts = refund.attempts + 1;
+  const flag = attempts >= policy.maxAttempts;
+  const nextTryAt = now + Math.min(policy.baseDelayMs * 2 ** (attempts - 1), policy.maxDelayMs);
+  const recorded = await deps.refunds.recordFailure(refund, { attempts, nextTryAt, error, flag }, now);
+  const where = { paymentId: refund.paymentId, refundId: refund.refundId, attempts, error };
+  if (!(recorded && flag)) {
+    logger.warn('refund still not finished', { ...where, nextTryAt });
+    return false;
+  }
+  metrics.addMetric('RefundFlagged', MetricUnit.Count, 1);
+  logger.error('refund flagged for an operator: it kept failing and is no longer retried (GET /api/pay/refunds/flagged)', where);
+  return true;
+}
+
+/** Admin: the refunds flagged for an operator, oldest first, with why they fail. */
+export async function flaggedRefunds(refunds: RefundRepository) {
+  const flagged = await refunds.flagged();
+  return {
+    refunds: flagged.map((r) => ({
+      payment_id: r.paymentId,
+      refund_id: r.refundId,
+      oid: r.oid,
+      uid: r.uid,
+      amount: r.amount,
+      reason: r.reason,
+      state: r.state,
+      attempts: r.attempts ?? 0,
+      ...(r.lastError ? { last_error: r.lastError } : {}),
+      create_time: Math.floor(r.createdAt / 1000),
+      flag_time: Math.floor(r.flaggedAt! / 1000),
+    })),
+  };
+}
+
+/**
+ * Admin: a flagged refund is tried again by the relay's next run, with a fresh count of attempts
+ * (once its cause is fixed: a provider configured, an account topped up). 404 if there is no
+ * such refund, 409 if it is not flagged.
+ */
+export async function requeueRefund(refunds: RefundRepository, paymentId: number, refundId: string) {
+  if (await refunds.requeue(paymentId, refundId)) return { payment_id: paymentId, refund_id: refundId, state: 'requeued' as const };
+  if (!(await refunds.get(paymentId, refundId))) throw notFound('REFUND_NOT_FOUND', 'refund not found');
+  throw conflict('REFUND_NOT_FLAGGED', 'only a flagged refund can be re-queued; this one is finished, or the relay is still retrying it');
 }

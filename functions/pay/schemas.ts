@@ -95,3 +95,35 @@ export const paymentResponse = z.strictObject({
     )
     .optional(),
 }) satisfies z.ZodType<PaymentView>;
+
+/** The refund id as refunds are asked for: e.g. order-12-close, late-pay-7, return-12. */
+const refundId = z.string().regex(/^[a-z0-9-]{1,64}$/);
+
+/** GET /api/pay/refunds/flagged (admin): no input. */
+export const flaggedRefundsRequest = z.object({});
+
+/** Refunds the relay gave up on after the retry bound, oldest first: still owed (pending, or its Refunded event not yet published). */
+export const flaggedRefundsResponse = z.strictObject({
+  refunds: z.array(
+    z.strictObject({
+      payment_id: id,
+      refund_id: z.string(),
+      oid: id,
+      uid: id,
+      amount: z.number().int(),
+      reason: z.string(),
+      state: z.enum(['pending', 'succeeded']),
+      /** Relay runs that failed. */
+      attempts: z.number().int(),
+      /** The latest failure. */
+      last_error: z.string().optional(),
+      /** Unix seconds. */
+      create_time: z.number().int(),
+      flag_time: z.number().int(),
+    }),
+  ),
+});
+
+/** POST /api/pay/refunds/requeue (admin): a flagged refund, to be tried again by the relay. */
+export const requeueRefundRequest = z.object({ payment_id: id, refund_id: refundId });
+export const requeueRefundResponse = z.strictObject({ payment_id: id, refund_id: z.string(), state: z.literal('requeued') });

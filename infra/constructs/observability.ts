@@ -12,6 +12,7 @@ import type { StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
 import { OrderSaga, sagaNameOf } from './order-saga';
+import { watchRefunds } from './refund-watch';
 import { METRICS_NAMESPACE, ServiceFunction } from './service-function';
 
 /** The business metrics the functions emit (Powertools, embedded metric format), by service. */
@@ -259,6 +260,7 @@ export class Observability extends Construct {
         alarmDescription: `DynamoDB throttled requests on ${table.node.path}`,
       });
     }
+    watchRefunds(this.dashboard, alarm, config);
 
     const logGroups = functions.map((f) => logs.LogGroup.fromLogGroupName(this, `${f.literalName}Logs`, `/aws/lambda/${f.literalName}`));
     new logs.QueryDefinition(this, 'ColdStarts', {

@@ -5,7 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { paymentSucceeded, refunded } from '../../shared/events';
-import type { StageConfig } from '../config';
+import { refundProviderOf, type StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
 import { OrderSaga, type SagaParticipants, sagaNameOf } from './order-saga';
@@ -117,7 +117,9 @@ export class OrderService extends Construct {
     list.grantTable(table, ['Query'], ['ByUser']);
     api.route(list);
 
-    const cancel = fn('api/cancel', apiEnv);
+    // Whether a paid order can be refunded at all (PAY_PROVIDER, as the payment service's).
+    const refunds = { PAY_PROVIDER: refundProviderOf(config) };
+    const cancel = fn('api/cancel', { environment: { ...apiEnv.environment, ...refunds } });
     cancel.grantTable(table, ['GetItem', 'UpdateItem']);
     stateMachine.grantStartExecution(cancel);
     cancel.grantInvokeOf(paymentCloseForOrder);
@@ -171,6 +173,7 @@ export class OrderService extends Construct {
         ORDER_SAGA_ARN: stateMachine.stateMachineArn,
         ORDER_SAGA_TYPE: config.sagaWorkflow,
         PAY_REFUND_FUNCTION: paymentRefundForOrder.literalName,
+        ...refunds,
       },
     });
     refundApprove.grantTable(table, ['GetItem', 'UpdateItem']);

@@ -4,7 +4,7 @@ import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
+import { refundProviderOf, type StageConfig } from '../config';
 import type { MallApi } from './mall-api';
 import type { MallEvents } from './mall-events';
 import { functionFactory, type ServiceFunction } from './service-function';
@@ -40,7 +40,7 @@ export class PaymentService extends Construct {
     this.createPayment = createPayment;
 
     // The provider refunds go to (payment-provider.ts): the sandbox in sandbox mode, else none yet.
-    if (config.paymentSandbox) {
+    if (refundProviderOf(config) === 'sandbox') {
       this.sandboxProvider = this.fn('provider/sandbox-refund');
       this.grant(this.sandboxProvider, ['GetItem', 'PutItem']);
     }
@@ -103,6 +103,14 @@ export class PaymentService extends Construct {
     events.grantPublish(notify);
     providerKey.grantRead(notify);
     api.route(notify);
+
+    // Admin: refunds flagged after the retry bound, and their re-queue (refund-service.ts).
+    const flagged = fn('api/refunds-flagged');
+    grant(flagged, ['Query'], ['ByOutbox']);
+    api.route(flagged);
+    const requeue = fn('api/refund-requeue');
+    grant(requeue, ['GetItem', 'UpdateItem']);
+    api.route(requeue);
   }
 
   /**
@@ -115,6 +123,9 @@ export class PaymentService extends Construct {
       environment: {
         EVENT_BUS_NAME: events.bus.eventBusName,
         OUTBOX_GRACE_SECONDS: String(config.outboxRelay.graceSeconds),
+        REFUND_MAX_ATTEMPTS: String(config.refundRetry.maxAttempts),
+        REFUND_RETRY_BASE_SECONDS: String(config.refundRetry.baseDelaySeconds),
+        REFUND_RETRY_MAX_SECONDS: String(config.refundRetry.maxDelaySeconds),
         ...this.providerEnv(),
       },
       timeout: Duration.seconds(60),

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, post, registerAndLogin, settledOrder } from './client';
+import { bearer, get, post, registerAndLogin, settledOrder } from './client';
 import { awsEndpoint, eventsSettled, fireSchedule, injectFaults } from './local-cloud';
-import { couponOf, signIn } from './order-helpers';
+import { admin, couponOf, signIn } from './order-helpers';
 import { awaitingOrder, orderOf, paidOrder, paymentOf, productOf, refundedEvents } from './refund-helpers';
 
 const MINUTE = 60_000;
@@ -110,5 +110,21 @@ describe.skipIf(!awsEndpoint)('refunds: a paid order cancelled before shipping',
     await eventsSettled();
     expect((await paymentOf(user.token, paymentId)).refunds).toHaveLength(1);
     expect(await refundedEvents(order.id)).toHaveLength(1);
+  });
+
+  it("the operator's routes for refunds flagged after the retry bound: admin only; one not flagged is not re-queued", async () => {
+    const { user, order } = await paidOrder();
+    await post('/api/order/cancel', { id: order.id }, bearer(user.token));
+    expect(await settledOrder(user.token, order.id)).toMatchObject({ state: 'cancelled' });
+    const flagged = await get('/api/pay/refunds/flagged', {}, admin);
+    expect(flagged.status).toBe(200);
+    expect(flagged.body.refunds.filter((r: { payment_id: number }) => r.payment_id === order.id)).toEqual([]);
+    expect((await get('/api/pay/refunds/flagged', {}, bearer(user.token))).status).toBe(403);
+    const requeue = (body: object, headers = admin) => post('/api/pay/refunds/requeue', body, headers);
+    const refund = { payment_id: order.id, refund_id: `order-${order.id}-close` };
+    expect((await requeue(refund, bearer(user.token))).status).toBe(403);
+    expect(await requeue(refund)).toMatchObject({ status: 409, body: { code: 'REFUND_NOT_FLAGGED' } });
+    expect(await requeue({ ...refund, refund_id: 'no-such-refund' })).toMatchObject({ status: 404, body: { code: 'REFUND_NOT_FOUND' } });
+    expect((await requeue({ ...refund, refund_id: 'Not An Id' })).status).toBe(400);
   });
 });

@@ -39,3 +39,23 @@ describe('sandbox payments', () => {
     expect(stageConfig('prod', { MALL_PAY_SANDBOX: '0' }).paymentSandbox).toBe(false);
   });
 });
+
+// The order service refuses what would need a refund where the payment service cannot make one:
+// it must be told the very provider the payment service refunds through.
+describe('the order functions that would need a refund', () => {
+  it("are told the payment service's provider: none by default, the sandbox with MALL_PAY_SANDBOX=1", () => {
+    for (const [stage, env, provider] of [
+      ['prod', {}, 'none'],
+      ['dev', { MALL_PAY_SANDBOX: '1' }, 'sandbox'],
+    ] as const) {
+      const { merged } = synthStage(stage, env);
+      const providers = Object.entries<any>(merged.Resources)
+        .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && /^Orders(Cancel|RefundApprove)[0-9A-F]{8}$/.test(id))
+        .map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties.Environment.Variables.PAY_PROVIDER]);
+      expect(providers.sort(), stage).toEqual([
+        ['OrdersCancel', provider],
+        ['OrdersRefundApprove', provider],
+      ]);
+    }
+  });
+});

@@ -32,7 +32,7 @@ describe('functions', () => {
     }
     expect(
       methods.filter(([, m]) => byPath.get(`${m.Properties.HttpMethod} ${routePath(m.Properties.ResourceId.Ref)}`) === 'admin'),
-    ).toHaveLength(18); // 11, category create/update/remove, order ship, admin/list, refund/approve and refund/reject (issue 12)
+    ).toHaveLength(20); // 11, category create/update/remove, order ship, admin/list, refund/approve and refund/reject (issue 12), pay refunds/flagged and refunds/requeue
   });
 
   it('grant no role by mobile (MALL_ADMIN_MOBILES is set, and ignored), and give login its backoff settings', () => {

@@ -68,6 +68,7 @@ function deps() {
         return { outcome: 'requested', amount: r.amount };
       },
     },
+    refundsAvailable: true,
     saga: {
       start: async (name, input) => void runs.push({ name, refundAmount: input.refundAmount }),
       status: async () => 'UNKNOWN',
@@ -200,5 +201,23 @@ describe('after-sale', () => {
     expect(runs).toEqual([{ name: `cancel-${id}`, refundAmount: 60 }]);
     const order = (await d.orders.get(id!))!;
     expect(sagaInputOf(order, 'cancel', order.reason)).toMatchObject({ action: 'cancel', reason: 'RETURNED', refundAmount: 60 });
+  });
+
+  it('where refunds cannot be made (PAY_PROVIDER=none), either approval is 409 REFUNDS_UNAVAILABLE and the request stays to be decided', async () => {
+    const [id] = await receivedOrders(16, 1, Date.now() - DAY);
+    const [free] = await receivedOrders(16, 1, Date.now() - DAY, { amount: 0, discount: 100 });
+    const { d, refunds, runs } = deps();
+    const none = { ...d, refundsAvailable: false };
+    await requestRefund(d, WINDOW, buyer(16), { id: id!, reason: 'broken' });
+    for (const goods_returned of [false, true])
+      expect(await codeOf(approveRefund(none, { id: id!, goods_returned }))).toBe('REFUNDS_UNAVAILABLE');
+    expect(await d.orders.get(id!)).toMatchObject({ state: 'after_sale', afterSale: { state: 'requested' } });
+    expect([refunds, runs]).toEqual([[], []]);
+    // Nothing to refund: decided as ever.
+    await requestRefund(d, WINDOW, buyer(16), { id: free!, reason: 'broken' });
+    expect(await approveRefund(none, { id: free!, goods_returned: false })).toMatchObject({
+      state: 'received',
+      after_sale: { state: 'approved' },
+    });
   });
 });

@@ -137,7 +137,8 @@ describe('pay:backfill-refunds', () => {
       },
     };
     const deps = { refunds, payments, provider, busName: 'bus' };
-    expect(await relayRefunds(deps, 60_000, Date.now() + 120_000)).toEqual({ refundsFinished: 3, refundsFailed: 0 });
+    const retry = { maxAttempts: 8, baseDelayMs: 60_000, maxDelayMs: 3_600_000 };
+    expect(await relayRefunds(deps, 60_000, retry, Date.now() + 120_000)).toMatchObject({ refundsFinished: 3, refundsFailed: 0 });
     expect(asked).toContainEqual({ paymentId: 1, amount: 300, refundId: 'late-pay-1' });
     expect(await refunds.get(1, 'late-pay-1')).toMatchObject({ state: 'succeeded', reference: 'ref-late-pay-1' });
     expect((await payments.get(1))?.refunded).toBe(300);
@@ -145,7 +146,7 @@ describe('pay:backfill-refunds', () => {
       expect.objectContaining({ refundId: 'late-pay-1', paymentId: 1, amount: 300, refundedTotal: 300 }),
     );
     expect(await onRefundOutbox()).toEqual([]);
-    expect(await relayRefunds(deps, 60_000, Date.now() + 180_000)).toEqual({ refundsFinished: 0, refundsFailed: 0 });
+    expect(await relayRefunds(deps, 60_000, retry, Date.now() + 180_000)).toMatchObject({ refundsFinished: 0, refundsFailed: 0 });
     expect(asked.filter((r) => r.refundId === 'late-pay-1')).toHaveLength(1);
   });
 });
