@@ -1,6 +1,6 @@
-import { App, type IPolicyValidationPlugin, type Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, App, type IPolicyValidationPlugin, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { StageConfig } from './config';
+import { type StageConfig, StageConfigError } from './config';
 import type { MallApi } from './constructs/mall-api';
 import { CatalogStack } from './stacks/catalog-stack';
 import { DataStack } from './stacks/data-stack';
@@ -39,6 +39,9 @@ export function buildApp(
     cfnValidation?: boolean;
   } = {},
 ): MallApp {
+  // Before any construct: a refused synth should not bundle every function first.
+  const noAlarmEmails = `stage "${config.stage}" has no alarm subscribers: set MALL_ALARM_EMAILS (comma-separated email addresses)`;
+  if (config.alarmEmails.length === 0 && config.alarmEmailsRequired) throw new StageConfigError(noAlarmEmails);
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
     builtinCloudFormationValidation: options.cfnValidation ?? true,
@@ -66,6 +69,7 @@ export function buildApp(
   const ops = new OpsStack(app, name('Ops'), config, { api: users.api, events: data.events }, props);
   // The dashboard and alarms name functions, queues and the saga of every stack.
   ops.addStackDependency(orders, 'the dashboard and alarms watch every stack');
+  if (config.alarmEmails.length === 0) Annotations.of(ops).addWarningV2('mall:no-alarm-emails', `${noAlarmEmails}; alarms reach nobody`);
   // cdk-nag's AwsSolutions pack: synth fails on any finding that is not acknowledged with a reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), ...(options.plugins ?? []));
   return { app, stacks: [data, users, catalog, orders, ops], api: users.api };

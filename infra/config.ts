@@ -95,6 +95,11 @@ export interface StageConfig {
   /** Who gets the alarms by email (MALL_ALARM_EMAILS, comma-separated); each must confirm the subscription. */
   alarmEmails: string[];
   /**
+   * Synth refuses the stage without an alarm email: alarms that reach nobody are found out only
+   * at the outage they were for. Other stages warn and go on.
+   */
+  alarmEmailsRequired: boolean;
+  /**
    * A saga compensation still failing after this many minutes raises an alarm, and GET
    * /api/order/stuck lists its order (MALL_COMPENSATION_ALARM_MINUTES, a multiple of 5). It keeps
    * being retried regardless.
@@ -132,6 +137,11 @@ export type RefundProvider = 'sandbox' | 'none';
 export const refundProviderOf = (config: Pick<StageConfig, 'paymentSandbox'>): RefundProvider =>
   config.paymentSandbox ? 'sandbox' : 'none';
 
+/** A stage setting that cannot be synthesized: `cdk synth` prints its message alone, without a stack trace. */
+export class StageConfigError extends Error {
+  override name = 'StageConfigError';
+}
+
 /** pay/create's wait stays well under its function's 10 s timeout (and API Gateway's 29 s). */
 const MAX_WAIT_MS = 5000;
 
@@ -159,6 +169,7 @@ const base: Omit<StageConfig, 'stage'> = {
   orderLimits: { maxOpenPerUser: 10, maxUnitsPerProduct: 99, maxLines: 20, maxUnits: 200, flashSalePaymentMinutes: 5 },
   eventArchiveDays: 30,
   alarmEmails: [],
+  alarmEmailsRequired: false,
   compensationAlarmMinutes: 15,
   corsOrigins: [],
   corsMaxAgeSeconds: 600,
@@ -171,7 +182,7 @@ const stages: Record<string, Omit<StageConfig, 'stage'>> = {
   localstack: base,
   // A web front end's dev server (Vite's default port) may call a dev stage.
   dev: { ...base, corsOrigins: ['http://localhost:5173'] },
-  prod: { ...base, retainData: true, logRetentionDays: 365, wafRateLimit: 2000 },
+  prod: { ...base, retainData: true, logRetentionDays: 365, wafRateLimit: 2000, alarmEmailsRequired: true },
 };
 
 export function stageConfig(stage = process.env.MALL_STAGE ?? 'dev', env = process.env): StageConfig {

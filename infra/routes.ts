@@ -478,10 +478,11 @@ export const ROUTES: Route[] = [
     'POST /api/pay/notify': {
       handler: 'notify',
       access: 'public',
-      summary: "The provider's notification; header X-Mall-Signature: sha256=<HMAC of the body>",
+      summary:
+        'The provider\'s notification; headers X-Mall-Timestamp: <unix seconds> and X-Mall-Signature: sha256=<HMAC of "<timestamp>.<body>">, within 5 minutes',
       input: pay.callbackRequest,
       response: pay.paymentResponse,
-      publicBecause: 'the payment provider calls it; the body is HMAC-signed',
+      publicBecause: 'the payment provider calls it; the body is HMAC-signed with a timestamp',
     },
     // Refunds the relay gave up on after the retry bound (alarm RefundFlagged): still owed.
     'GET /api/pay/refunds/flagged': {

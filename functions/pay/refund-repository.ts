@@ -76,9 +76,9 @@ export interface RefundablePayment {
 /**
  * The transaction items that ask for a refund of `amount`: the refund record (new: the refund
  * id is the idempotency key) and, on the payment, the sum asked for so far, on condition that it
- * stays within what was paid and that the payment is in `status`. Race-safe: two refunds of one
- * payment at once both write the payment item, so one transaction fails and nothing is
- * refunded twice or beyond the payment. `flag` marks the payment refund_needed as well.
+ * stays within what was paid (the first refund included, whatever the caller clamped) and that
+ * the payment is in `status`. Race-safe: two refunds of one payment at once both write the
+ * payment item, so one transaction fails and nothing is refunded twice or beyond the payment. `flag` marks the payment refund_needed as well.
  */
 export function refundRequestItems(
   table: string,
@@ -87,6 +87,9 @@ export function refundRequestItems(
   status: 'paid' | 'closed',
   flag: boolean,
 ): TransactItem[] {
+  // ADD of a negative amount would lower the sum the cap checks.
+  if (!(Number.isSafeInteger(refund.amount) && refund.amount > 0))
+    throw new Error(`a refund is a positive number of cents, got ${refund.amount}`);
   const now = Date.now();
   const record: RefundRecord = {
     refundId: refund.refundId,
@@ -104,11 +107,16 @@ export function refundRequestItems(
         TableName: table,
         Key: paymentKey(payment.id),
         UpdateExpression: `${flag ? 'SET refundNeeded = :yes, latePaidAt = if_not_exists(latePaidAt, :now) ' : ''}ADD refundRequested :amount`,
-        ConditionExpression: '#status = :status AND (attribute_not_exists(refundRequested) OR refundRequested <= :limit)',
-        ExpressionAttributeNames: { '#status': 'status' },
+        // DynamoDB conditions have no arithmetic, so the cap is a literal from the caller's copy of
+        // the payment; `#amount = :paid` ties it to the stored payment, and the first refund, which
+        // has no sum to compare, is held to the payment's amount on its own.
+        ConditionExpression:
+          '#status = :status AND #amount = :paid AND ((attribute_not_exists(refundRequested) AND #amount >= :amount) OR refundRequested <= :limit)',
+        ExpressionAttributeNames: { '#status': 'status', '#amount': 'amount' },
         ExpressionAttributeValues: {
           ':status': status,
           ':amount': refund.amount,
+          ':paid': payment.amount,
           ':limit': payment.amount - refund.amount,
           ...(flag ? { ':yes': true, ':now': now } : {}),
         },

@@ -86,7 +86,7 @@ export class DataStack extends Stack {
       paymentsScope,
       'CallbackSecret',
       'HMAC key the payment provider signs notifications with',
-      'The key is shared with the payment provider; it is rotated together with the provider, not on a schedule.',
+      'The key is shared with the payment provider; it is rotated together with the provider, not on a schedule: the secret then holds {"current", "previous"} and the notification accepts both (functions/pay/notify-signature.ts).',
     );
   }
 }

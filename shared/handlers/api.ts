@@ -22,15 +22,24 @@ export interface Request<Input> {
 
 type Logic<Input> = (request: Request<Input>) => Promise<object>;
 
+export interface ApiHandlerOptions {
+  /**
+   * Runs on the body as sent, before it is parsed or validated, and refuses by throwing: a signed
+   * route checks its signature here, so that nothing an unsigned sender wrote is parsed first.
+   */
+  verifyRaw?: (request: { headers: Record<string, string | undefined>; rawBody: string }) => Promise<void>;
+}
+
 /**
- * An API route's Lambda (API Gateway proxy integration): the common middleware, then the input
- * validated by `schema` (the JSON body; for GET, the query string, as lebron's `form` fields),
- * then the route's access level (ROUTE_ACCESS, from infra/routes.ts: a user route needs a
+ * An API route's Lambda (API Gateway proxy integration): the common middleware, then
+ * `options.verifyRaw` on the body as sent, if the route has one, then the input validated by
+ * `schema` (the JSON body; for GET, the query string, as lebron's `form` fields), then the
+ * route's access level (ROUTE_ACCESS, from infra/routes.ts: a user route needs a
  * caller, an admin route the admin role), then `logic`, whose result is answered with 200.
  * Errors become `{ code, message }`. Every answer gets its CORS and Cache-Control headers (cors.ts).
  * A public route ignores any token: API Gateway runs no authorizer for it, so `caller` is undefined.
  */
-export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<S>>) {
+export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<S>>, options: ApiHandlerOptions = {}) {
   const access = routeAccess();
   return (
     lambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
@@ -38,8 +47,10 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
       .use(browserHeaders())
       .use(errorResponses())
       .handler(async (event) => {
-        const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(event, schema);
         const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+        const rawBody = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
+        await options.verifyRaw?.({ headers, rawBody });
+        const input = event.httpMethod === 'GET' ? parseQuery(event, schema) : parseBody(rawBody, schema);
         const caller = callerOf(event);
         if (access === 'admin') requireAdmin(caller);
         else if (access === 'user') requireCaller(caller);
@@ -50,7 +61,6 @@ export function apiHandler<S extends z.ZodType>(schema: S, logic: Logic<z.infer<
           logger.appendKeys({ uid: caller.uid });
           tracer.putAnnotation('uid', caller.uid);
         }
-        const rawBody = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
         const result = await logic({ input, caller, headers, rawBody, correlationId });
         // One line per request, never with its body: bodies carry passwords and tokens.
         logger.info('request handled', { method: event.httpMethod, route: event.resource });
@@ -99,10 +109,9 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   };
 }
 
-function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+function parseBody<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
   let raw: unknown = {};
-  const text = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (text !== null && text !== undefined && text.trim() !== '') {
+  if (text.trim() !== '') {
     try {
       raw = JSON.parse(text);
     } catch {

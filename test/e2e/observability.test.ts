@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { signNotification } from '../../functions/pay/notify-signature';
 import { asAdmin, bearer, post, registerAndLogin, settledOrder, uniqueMobile } from './client';
 import { awsEndpoint, eventsSettled, functionLogs, localMetrics, localSecret, orderSpans } from './local-cloud';
 
@@ -104,8 +104,9 @@ describe.skipIf(!awsEndpoint)('observability in the local cloud', () => {
     const order = await settledOrder(token, (await post('/api/order/create', { pid }, bearer(token))).body.id);
     const key = await localSecret('PaymentsCallbackSecret');
     const body = JSON.stringify({ id: order.payment_id, uid: order.uid, oid: order.id, amount: 900, source: 1, status: 1 });
-    const signature = createHmac('sha256', key).update(body).digest('hex');
-    expect((await post('/api/pay/notify', body, { 'x-mall-signature': `sha256=${signature}` })).body.state).toBe('paid');
+    const headers = signNotification(body, key);
+    const signature = headers['x-mall-signature']!.replace('sha256=', '');
+    expect((await post('/api/pay/notify', body, headers)).body.state).toBe('paid');
     await eventsSettled();
     const logs = (await functionLogs()).join('\n');
     expect(logs).toContain('LoginSucceeded'); // the logs are there...

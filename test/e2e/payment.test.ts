@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { signNotification } from '../../functions/pay/notify-signature';
 import { asAdmin, bearer, get, post, registerAndLogin, settledOrder } from './client';
 import {
   archivedEvents,
@@ -86,18 +87,22 @@ describe.skipIf(!awsEndpoint)('payments, events and the unpaid-order timeout', (
     const { user, order, paymentId, callback } = await awaitingOrder();
     const key = await localSecret('PaymentsCallbackSecret');
     const body = JSON.stringify(callback);
-    const sign = (text: string, secret = key) => `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
     for (const headers of [
       {} as Record<string, string>,
       { 'x-mall-signature': 'sha256=00' },
-      { 'x-mall-signature': sign(body, 'not-the-key') },
-      { 'x-mall-signature': sign(body.replace('3000', '3001')) },
+      signNotification(body, 'not-the-key'),
+      signNotification(body.replace('3000', '3001'), key),
+      // The old scheme, the body alone signed: no timestamp.
+      { 'x-mall-signature': `sha256=${createHmac('sha256', key).update(body).digest('hex')}` },
     ]) {
       const reply = await post('/api/pay/notify', body, headers);
       expect(reply, JSON.stringify(headers)).toMatchObject({ status: 401, body: { code: 'BAD_SIGNATURE' } });
     }
     expect(await paymentState(user.token, paymentId)).toBe('awaiting');
-    const signed = await post('/api/pay/notify', body, { 'x-mall-signature': sign(body) });
+    const late = signNotification(body, key, Math.floor(Date.now() / 1000) - 600);
+    expect(await post('/api/pay/notify', body, late)).toMatchObject({ status: 401, body: { code: 'STALE_NOTIFICATION' } });
+    expect(await paymentState(user.token, paymentId)).toBe('awaiting');
+    const signed = await post('/api/pay/notify', body, signNotification(body, key));
     expect(signed.body.state).toBe('paid');
     await eventsSettled();
     expect((await post('/api/order/detail', { id: order.id }, bearer(user.token))).body.state).toBe('paid');

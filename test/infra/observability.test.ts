@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { synthStage } from './synth';
+import { buildApp } from '../../infra/app';
+import { StageConfigError, stageConfig } from '../../infra/config';
+import { PROD_ALARM_EMAIL, synthStage } from './synth';
 
 const template = synthStage('prod').merged;
 const resources = Object.values<any>(template.Resources);
@@ -125,7 +128,7 @@ describe('alarm delivery', () => {
   });
 
   it('emails the addresses the stage configuration lists', () => {
-    expect(ofType('AWS::SNS::Subscription')).toHaveLength(0);
+    expect(ofType('AWS::SNS::Subscription').map((s) => s.Properties.Endpoint)).toEqual([PROD_ALARM_EMAIL]);
     const withEmails = synthStage('prod', { MALL_ALARM_EMAILS: 'ops@example.com, oncall@example.com' }).merged;
     const subscriptions = Object.values<any>(withEmails.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
     expect(subscriptions.map((s) => [s.Properties.Protocol, s.Properties.Endpoint]).sort()).toEqual([
@@ -133,5 +136,21 @@ describe('alarm delivery', () => {
       ['email', 'ops@example.com'],
     ]);
     expect(() => synthStage('prod', { MALL_ALARM_EMAILS: 'not-an-address' })).toThrow(/not an email address/);
+  });
+
+  it('refuses to synthesize prod without an alarm email, before building anything', () => {
+    for (const env of [{}, { MALL_ALARM_EMAILS: ' , ' }]) {
+      expect(() => buildApp(stageConfig('prod', env), { skipBundling: true, cfnValidation: false })).toThrow(
+        new StageConfigError('stage "prod" has no alarm subscribers: set MALL_ALARM_EMAILS (comma-separated email addresses)'),
+      );
+    }
+  });
+
+  it('warns on a dev stage without an alarm email, and synthesizes it', () => {
+    const { stacks } = synthStage('dev');
+    const warnings = stacks.flatMap((s) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('MALL_ALARM_EMAILS')));
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      expect.stringMatching(/^stage "dev" has no alarm subscribers: set MALL_ALARM_EMAILS .*; alarms reach nobody/),
+    ]);
   });
 });

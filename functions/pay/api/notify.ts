@@ -1,29 +1,27 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { requireEnv } from '../../../shared/env';
-import { unauthorized } from '../../../shared/errors';
 import { apiHandler } from '../../../shared/handlers/api';
 import { getSecret } from '../../../shared/secrets';
 import { eventBusName, paymentRepository } from '../dependencies';
+import { notifyKeysOf, verifyNotification } from '../notify-signature';
 import { handleCallback } from '../pay-service';
 import { callbackRequest } from '../schemas';
 
 const repo = paymentRepository();
 const bus = eventBusName();
 const secretArn = requireEnv('PAY_CALLBACK_SECRET_ARN');
+/** A rotated provider key reaches warm containers within this time. */
+const KEY_MAX_AGE_MS = 5 * 60_000;
 
 /**
- * The payment provider's notification: the callback's body, signed. The header
- * `X-Mall-Signature: sha256=<hex HMAC-SHA256 of the raw body>` is checked, in constant time,
- * with the key kept in Secrets Manager, before anything else.
+ * The payment provider's notification: the callback's body, signed with a timestamp
+ * (notify-signature.ts) by the provider key in Secrets Manager, current or previous. The
+ * signature is checked on the body as sent, before it is parsed.
  */
-export const handler = apiHandler(callbackRequest, async ({ input, headers, rawBody, correlationId }) => {
-  const header = headers['x-mall-signature'] ?? '';
-  const sent = Buffer.from(header.replace(/^sha256=/, ''), 'hex');
-  const expected = createHmac('sha256', await getSecret(secretArn))
-    .update(rawBody)
-    .digest();
-  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
-    throw unauthorized('BAD_SIGNATURE', 'the notification is not signed with the provider key');
-  }
-  return handleCallback(repo, bus, input, undefined, correlationId);
-});
+export const handler = apiHandler(
+  callbackRequest,
+  async ({ input, correlationId }) => handleCallback(repo, bus, input, undefined, correlationId),
+  {
+    verifyRaw: async ({ headers, rawBody }) =>
+      verifyNotification(headers, rawBody, notifyKeysOf(await getSecret(secretArn, KEY_MAX_AGE_MS))),
+  },
+);
