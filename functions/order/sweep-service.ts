@@ -6,6 +6,7 @@ import type { OrderRepository } from './order-repository';
 import { type SagaError, type SagaRunner, sagaInputOf } from './order-saga-service';
 import type { OrderRecord } from './order-table';
 import type { OverdueOrderRepository, OverduePages } from './overdue-order-repository';
+import { markPaid } from './payment-event-service';
 
 /** What the sweeper reads and moves. */
 export interface SweepDeps {
@@ -101,13 +102,26 @@ export async function sweepOpenOrders(deps: SweepDeps, limits: SweepLimits, now 
 
 /**
  * Closes orders not paid by their deadline. The payment is closed first, on the payment's own
- * record, which is where a racing callback is decided: if the payment won, the order is left
- * to be marked paid (the payment's outbox relay delivers the event) and looked at again
- * `boundMs` later; otherwise the saga's compensations release stock and coupon.
+ * record, which is where a racing callback is decided: if the payment won, the order is marked
+ * paid here, by the same idempotent transition as the PaymentSucceeded consumer's, since that
+ * event may never come (its consumer kept failing and it was dead-lettered); otherwise the
+ * saga's compensations release stock and coupon. A paid answer without the payment (a pay
+ * function older than this one) leaves the order to the event, looked at again `boundMs` later.
  */
 export async function closeUnpaidOrders(deps: SweepDeps, limits: SweepLimits, now = Date.now(), stopAt = Infinity) {
+  let markedPaid = 0;
   const { acted, skipped, failed } = await sweepShards(deps, deps.overdue.unpaidBefore(now), limits.concurrency, stopAt, async (order) => {
-    if ((await deps.payments.closeForOrder(order.id)) === 'paid') {
+    const close = await deps.payments.closeForOrder(order.id);
+    if (close.outcome === 'paid' && close.payment) {
+      if ((await markPaid(deps.orders, order.id, close.payment.id, close.payment.paidAt)) !== 'paid') return 'moved';
+      markedPaid++;
+      logger.warn('order marked paid by the sweeper: its PaymentSucceeded was not taken', {
+        orderId: order.id,
+        paymentId: close.payment.id,
+      });
+      return 'moved';
+    }
+    if (close.outcome === 'paid') {
       return (await deps.overdue.lookAgainAt(order, now + limits.boundMs)) ? 'skipped' : 'moved';
     }
     const run = `timeout-${order.id}`;
@@ -115,7 +129,7 @@ export async function closeUnpaidOrders(deps: SweepDeps, limits: SweepLimits, no
     await deps.saga.start(run, sagaInputOf(order, 'cancel', 'PAYMENT_TIMEOUT'));
     return 'acted';
   });
-  return { closed: acted, paidAwaitingEvent: skipped, closeFailed: failed };
+  return { closed: acted, markedPaid, paidAwaitingEvent: skipped, closeFailed: failed };
 }
 
 /** How many of the oldest stuck orders are listed with their run's last error (one history read each). */

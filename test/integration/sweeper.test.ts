@@ -62,7 +62,7 @@ describe('the sweeper finds every order that is not final', () => {
         status: async () => 'MISSING',
         lastError: async () => undefined,
       },
-      payments: { closeForOrder: async () => 'closed' },
+      payments: { closeForOrder: async () => ({ outcome: 'closed' }) },
       ...noAfterSale(),
     };
     const limits = { boundMs: 600_000, concurrency: 4 };
@@ -96,7 +96,7 @@ describe('the sweeper closes a backlog of unpaid orders', () => {
       payments: {
         closeForOrder: async (id) => {
           await sleep(REMOTE_MS);
-          return paid.has(id) ? 'paid' : 'closed';
+          return paid.has(id) ? { outcome: 'paid' } : { outcome: 'closed' }; // paid, as an older pay function answers: no payment
         },
       },
       ...noAfterSale(),
