@@ -1,17 +1,17 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AfterSaleRepository } from '../../functions/order/after-sale-repository';
 import { OrderRepository } from '../../functions/order/order-repository';
-import { orderKey } from '../../functions/order/order-table';
+import { type OrderRecord, openKeys, orderKey, visibleKeys } from '../../functions/order/order-table';
 import { OverdueOrderRepository } from '../../functions/order/overdue-order-repository';
 import { markPaid } from '../../functions/order/payment-event-service';
-import { closeUnpaidOrders, type SweepDeps } from '../../functions/order/sweep-service';
+import { closeUnpaidOrders, type SweepDeps, stuckOrders, sweepOpenOrders } from '../../functions/order/sweep-service';
 import { closePaymentForOrder } from '../../functions/pay/pay-service';
 import { PaymentRepository } from '../../functions/pay/payment-repository';
 import { localTables, tableSpec } from './local-tables';
 import { awaitingOrderItem, putItems } from './order-items';
 
-// What the sweeper repairs on its own, against a real DynamoDB engine with
+// What the sweeper repairs on its own, and where it stops, against a real DynamoDB engine with
 // the real order and payment repositories. Only the saga's executions are stubbed.
 let tables: Awaited<ReturnType<typeof localTables>>;
 let db: DynamoDBDocumentClient;
@@ -19,7 +19,7 @@ let payments: PaymentRepository;
 const ORDERS = 'Orders';
 const PAYMENTS = 'Payments';
 const BOUND_MS = 600_000;
-const limits = { boundMs: BOUND_MS, concurrency: 2 };
+const limits = { boundMs: BOUND_MS, concurrency: 2, maxRepairs: 5 };
 
 beforeAll(async () => {
   tables = await localTables(
@@ -76,5 +76,87 @@ describe('a paid payment always reaches its order', () => {
     expect(await closeUnpaidOrders(deps, limits, now + 60_000)).toMatchObject({ closed: 0, markedPaid: 0 });
     // The dead-lettered event redriven later changes nothing.
     expect(await markPaid(deps.orders, id, id, paidAt)).toBe('already-paid');
+  });
+});
+
+/** An order cancelling since long ago under `run`, on ByOpen, as a cancel that stopped leaves it. */
+async function stoppedCancel(id: number, since: number) {
+  const o: OrderRecord = {
+    id,
+    uid: 8,
+    items: [{ pid: 1, name: 'x', price: 100, num: 1 }],
+    total: 100,
+    discount: 0,
+    amount: 100,
+    fromCart: false,
+    state: 'cancelling',
+    reason: 'CANCELLED_BY_USER',
+    run: `cancel-${id}`,
+    createdAt: since,
+    updatedAt: since,
+  };
+  await db.send(new PutCommand({ TableName: ORDERS, Item: { ...orderKey(id), ...o, ...visibleKeys(o), ...openKeys(o, since) } }));
+}
+
+describe('repairs are bounded', () => {
+  it('after maxRepairs failed repair runs the order is parked: no new run, listed by stuck, not blocking others; an operator can make it due again', async () => {
+    const start = Date.now();
+    const stuck = 300_001; // a repair that can never succeed
+    await stoppedCancel(stuck, start - 3_600_000);
+    const started: string[] = [];
+    const deps = sweepDeps({
+      start: async (name) => void started.push(name),
+      status: async () => 'FAILED', // every run fails: a compensation refused for good
+      lastError: async () => ({ error: 'States.TaskFailed', cause: 'refused', time: 1 }),
+    });
+    // One sweep a bound apart (and past the wall clock, which stamps each repair's ByOpen key).
+    const sweepAt = (n: number) => start + (n + 1) * 2 * BOUND_MS;
+    for (let n = 0; n < limits.maxRepairs; n++) {
+      expect(await sweepOpenOrders(deps, limits, sweepAt(n)), `sweep ${n}`).toMatchObject({ repaired: 1, parked: 0 });
+    }
+    expect(started).toEqual(Array.from({ length: limits.maxRepairs }, (_, n) => `repair-${stuck}-${sweepAt(n)}`));
+    expect(await orderOf(stuck)).toMatchObject({ state: 'cancelling', repairs: limits.maxRepairs });
+
+    const behind = 300_002; // stopped later: behind the parked one on ByOpen
+    await stoppedCancel(behind, start - 1_800_000);
+    expect(await sweepOpenOrders(deps, limits, sweepAt(limits.maxRepairs))).toMatchObject({ checked: 2, repaired: 1, parked: 1 });
+    expect(started.slice(limits.maxRepairs)).toEqual([`repair-${behind}-${sweepAt(limits.maxRepairs)}`]);
+    // Parked: never read again by a sweep, so never repaired again.
+    expect(await sweepOpenOrders(deps, limits, sweepAt(limits.maxRepairs + 1))).toMatchObject({ checked: 1, repaired: 1, parked: 0 });
+    expect(started.filter((name) => name.startsWith(`repair-${stuck}-`))).toHaveLength(limits.maxRepairs);
+
+    // Listed for the admin at once, however recent its last change.
+    const listed = (await stuckOrders(deps.overdue, deps.saga, 3_600_000)).orders.find((o) => o.id === stuck);
+    expect(listed).toMatchObject({
+      run: started[limits.maxRepairs - 1],
+      repairs: limits.maxRepairs,
+      parked_at: Math.floor(sweepAt(limits.maxRepairs) / 1000),
+      last_error: { error: 'States.TaskFailed' },
+    });
+
+    // The operator's retry (sweep-service.ts stuckOrders): due again, with a fresh bound.
+    await db.send(
+      new UpdateCommand({
+        TableName: ORDERS,
+        Key: orderKey(stuck),
+        UpdateExpression: 'SET openKey = :zero REMOVE parkedAt, repairs',
+        ConditionExpression: 'attribute_exists(parkedAt)',
+        ExpressionAttributeValues: { ':zero': 0 },
+      }),
+    );
+    const retryAt = sweepAt(limits.maxRepairs + 2);
+    await sweepOpenOrders(deps, limits, retryAt);
+    expect(started).toContain(`repair-${stuck}-${retryAt}`);
+    expect(await orderOf(stuck)).toMatchObject({ state: 'cancelling', repairs: 1 });
+  });
+
+  it('two sweeps that read the order alike start one repair run between them', async () => {
+    const id = 300_101;
+    await stoppedCancel(id, Date.now() - 3_600_000);
+    const overdue = new OverdueOrderRepository(db, ORDERS);
+    const read = (await new OrderRepository(db, ORDERS).get(id))!;
+    expect(await overdue.startRepair(read, `repair-${id}-1`)).toBe(true);
+    expect(await overdue.startRepair(read, `repair-${id}-2`)).toBe(false);
+    expect(await orderOf(id)).toMatchObject({ run: `repair-${id}-1`, repairs: 1 });
   });
 });

@@ -8,6 +8,7 @@ const deps = sweepDeps();
 const limits: SweepLimits = {
   boundMs: requireIntEnv('OPEN_ORDER_BOUND_SECONDS') * 1000,
   concurrency: requireIntEnv('SWEEP_CONCURRENCY'),
+  maxRepairs: 5,
 };
 const fulfilment = fulfilmentLimitsOf(requireIntEnv('AUTO_RECEIVE_DAYS'), requireIntEnv('RETURN_WINDOW_DAYS'), limits.concurrency);
 
