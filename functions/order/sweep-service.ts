@@ -31,6 +31,8 @@ export interface SweepLimits {
    * failing (a compensation refused for good) would otherwise start a run every sweep forever.
    */
   maxRepairs: number;
+  /** The share of each run's remaining time kept for fulfilment, which is swept last. */
+  fulfilmentShare: number;
 }
 
 type Outcome = 'acted' | 'skipped' | 'parked' | 'moved';
@@ -146,6 +148,13 @@ export async function closeUnpaidOrders(deps: SweepDeps, limits: SweepLimits, no
   });
   return { closed: acted, markedPaid, paidAwaitingEvent: skipped, closeFailed: failed };
 }
+
+/**
+ * The time by which the sweeps before fulfilment stop (Unix ms): `share` of what is left until
+ * `stopAt` is kept for fulfilment, so a backlog of unpaid or stuck orders never starves
+ * auto-receipt and completion, which would otherwise never run while that backlog lasts.
+ */
+export const stopBeforeFulfilment = (stopAt: number, share: number, start = Date.now()) => stopAt - Math.max(0, stopAt - start) * share;
 
 /** How many of the oldest stuck orders are listed with their run's last error (one history read each). */
 export const LAST_ERRORS_LISTED = 50;

@@ -19,7 +19,7 @@ let payments: PaymentRepository;
 const ORDERS = 'Orders';
 const PAYMENTS = 'Payments';
 const BOUND_MS = 600_000;
-const limits = { boundMs: BOUND_MS, concurrency: 2, maxRepairs: 5 };
+const limits = { boundMs: BOUND_MS, concurrency: 2, maxRepairs: 5, fulfilmentShare: 0.25 };
 
 beforeAll(async () => {
   tables = await localTables(

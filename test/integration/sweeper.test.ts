@@ -65,7 +65,7 @@ describe('the sweeper finds every order that is not final', () => {
       payments: { closeForOrder: async () => ({ outcome: 'closed' }) },
       ...noAfterSale(),
     };
-    const limits = { boundMs: 600_000, concurrency: 4, maxRepairs: 5 };
+    const limits = { boundMs: 600_000, concurrency: 4, maxRepairs: 5, fulfilmentShare: 0.25 };
     expect(await sweepOpenOrders(deps, limits, now)).toMatchObject({ checked: 0 }); // within the bound
     expect(await sweepOpenOrders(deps, limits, now + 700_000)).toMatchObject({ repaired: 0, repairFailed: 1 });
     // The failed repair left it cancelling and on the index: the next run (after the bound again) starts it.
@@ -101,7 +101,7 @@ describe('the sweeper closes a backlog of unpaid orders', () => {
       },
       ...noAfterSale(),
     };
-    const limits = { boundMs: 600_000, concurrency: 4, maxRepairs: 5 };
+    const limits = { boundMs: 600_000, concurrency: 4, maxRepairs: 5, fulfilmentShare: 0.25 };
     const began = Date.now();
     let runs = 0;
     while (started.length < 5_000 && runs < 5) {
