@@ -51,6 +51,11 @@ export const openKeys = (o: { id: number; createdAt: number }, at = o.createdAt)
   openPk: openShardPk(o.id % OPEN_SHARDS),
   openKey: at,
 });
+/**
+ * ByOpen's sort key of an order parked for an operator: later than any sweep's "before", so it
+ * never blocks the orders behind it, while it stays on ByOpen for the stuck list.
+ */
+export const PARKED_OPEN_KEY = Number.MAX_SAFE_INTEGER;
 /** ByUser's partition: the user's visible orders. */
 export const userPkOf = (uid: number) => `USER#${uid}`;
 /** The user's unpaid orders, counted against a limit. */
@@ -94,6 +99,10 @@ const orderRecord = z.object({
   paidAt: z.number().optional(),
   /** The saga execution now driving the order (pending: order-<id>; cancelling: its cancel run). */
   run: z.string().optional(),
+  /** Repair runs the sweeper started for the order (sweep-service.ts sweepOpenOrders). */
+  repairs: z.number().optional(),
+  /** When the sweeper stopped repairing the order after its bound, for an operator (Unix ms). */
+  parkedAt: z.number().optional(),
   remark: z.string().optional(),
   /** The shipping address as it was when ordered (a copy of the user's address book entry). */
   address: z.object(shippingAddressCopy.shape).optional(),

@@ -1,6 +1,15 @@
 import { type DynamoDBDocumentClient, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionFailed } from '../../shared/conditions';
-import { OPEN_SHARDS, type OrderRecord, openShardPk, orderKey, payDueShardPk, toOrderRecord } from './order-table';
+import {
+  OPEN_SHARDS,
+  type OrderRecord,
+  openKeys,
+  openShardPk,
+  orderKey,
+  PARKED_OPEN_KEY,
+  payDueShardPk,
+  toOrderRecord,
+} from './order-table';
 
 /** One shard's overdue orders, a page at a time. */
 export type OverduePages = (shard: number) => AsyncIterable<OrderRecord[]>;
@@ -36,27 +45,59 @@ export class OverdueOrderRepository {
    */
   async lookAgainAt(order: OrderRecord, at: number): Promise<boolean> {
     const sort = order.state === 'awaiting_payment' ? 'payDue' : 'openKey';
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: orderKey(order.id),
-          UpdateExpression: 'SET #sort = :at',
-          ConditionExpression: '#state = :state AND attribute_exists(#sort)',
-          ExpressionAttributeNames: { '#sort': sort, '#state': 'state' },
-          ExpressionAttributeValues: { ':at': at, ':state': order.state },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    return this.updateIf({
+      Key: orderKey(order.id),
+      UpdateExpression: 'SET #sort = :at',
+      ConditionExpression: '#state = :state AND attribute_exists(#sort)',
+      ExpressionAttributeNames: { '#sort': sort, '#state': 'state' },
+      ExpressionAttributeValues: { ':at': at, ':state': order.state },
+    });
   }
 
   /**
-   * Orders cancelling since before `before` (Unix ms, by their last change): compensations
-   * that keep failing. ByOpen holds only pending and cancelling orders, so this reads few items.
+   * The order, pending or cancelling as read, is cancelling under the repair run `run`, on ByOpen
+   * from now, its repairs counted in the same write. The count read is the condition, so two
+   * sweeps that read the order alike start one run between them. False if it moved meanwhile.
+   */
+  async startRepair(order: OrderRecord, run: string): Promise<boolean> {
+    const now = Date.now();
+    const { openPk, openKey } = openKeys({ id: order.id, createdAt: now });
+    return this.updateIf({
+      Key: orderKey(order.id),
+      UpdateExpression: 'SET #state = :cancelling, #run = :run, repairs = :next, updatedAt = :now, openPk = :openPk, openKey = :openKey',
+      ConditionExpression: '#state = :state AND (attribute_not_exists(repairs) OR repairs = :seen)',
+      ExpressionAttributeNames: { '#state': 'state', '#run': 'run' },
+      ExpressionAttributeValues: {
+        ':cancelling': 'cancelling',
+        ':state': order.state,
+        ':run': run,
+        ':next': (order.repairs ?? 0) + 1,
+        ':seen': order.repairs ?? 0,
+        ':now': now,
+        ':openPk': openPk,
+        ':openKey': openKey,
+      },
+    });
+  }
+
+  /**
+   * The sweeper stops repairing the order: it stays cancelling and on ByOpen (the stuck list
+   * shows it), sorted after every sweep's reach. False if it moved, or was parked, meanwhile.
+   */
+  park(order: OrderRecord, at: number): Promise<boolean> {
+    return this.updateIf({
+      Key: orderKey(order.id),
+      UpdateExpression: 'SET parkedAt = :at, openKey = :parked',
+      ConditionExpression: '#state = :state AND attribute_exists(openKey) AND attribute_not_exists(parkedAt)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':at': at, ':parked': PARKED_OPEN_KEY, ':state': order.state },
+    });
+  }
+
+  /**
+   * Orders cancelling since before `before` (Unix ms, by their last change), and every parked
+   * one however recent: compensations that keep failing. ByOpen holds only pending and
+   * cancelling orders (and after-sale ones being finished), so this reads few items.
    */
   async cancellingSince(before: number): Promise<OrderRecord[]> {
     const found: OrderRecord[] = [];
@@ -67,7 +108,7 @@ export class OverdueOrderRepository {
           TableName: this.table,
           IndexName: 'ByOpen',
           KeyConditionExpression: 'openPk = :p',
-          FilterExpression: '#state = :cancelling AND updatedAt < :before',
+          FilterExpression: '#state = :cancelling AND (updatedAt < :before OR attribute_exists(parkedAt))',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':p': openShardPk(shard), ':cancelling': 'cancelling', ':before': before },
         },
@@ -75,6 +116,16 @@ export class OverdueOrderRepository {
       for await (const page of pages) found.push(...(page.Items ?? []).map(toOrderRecord));
     }
     return found.sort((a, b) => a.updatedAt - b.updatedAt);
+  }
+
+  private async updateIf(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand({ ...update, TableName: this.table }));
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   private async *pages(index: string, partition: string, sort: string, pk: string, before: number): AsyncIterable<OrderRecord[]> {

@@ -1,6 +1,10 @@
 import type { OrderRepository } from './order-repository';
 
-/** PaymentSucceeded: the order is paid. Idempotent; an order still being placed is retried later. */
+/**
+ * PaymentSucceeded: the order is paid. Idempotent; an order still being placed is retried later.
+ * The sweeper makes the same move for an overdue order whose payment is paid, in case the event
+ * never reached the order.
+ */
 export async function markPaid(
   orders: OrderRepository,
   orderId: number,

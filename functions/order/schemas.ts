@@ -213,8 +213,12 @@ export const stuckOrdersResponse = z.strictObject({
       /** The saga execution retrying the compensations (its history has the errors). */
       run: z.string(),
       reason: z.string().optional(),
-      /** Unix seconds: cancelling since. */
+      /** Unix seconds: cancelling since (since the last repair run started, for a repaired one). */
       since: int,
+      /** Repair runs the sweeper started for the order, when any. */
+      repairs: int.optional(),
+      /** Unix seconds: the sweeper stopped repairing the order after its bound; it waits for an operator. */
+      parked_at: int.optional(),
       /** The run's latest failure (listed for the 50 oldest; not for Express runs, whose errors are in the logs). */
       last_error: z
         .strictObject({

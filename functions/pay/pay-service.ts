@@ -8,7 +8,7 @@ import { logger, metrics } from '../../shared/powertools';
 import { pollWhile } from '../../shared/retry';
 import { failure, type SagaInput, type StepOutcome, success } from '../../shared/saga';
 import type { OrderLookup, OrderSummary } from '../order/client';
-import type { CloseOutcome, PaymentRecord, PaymentRepository } from './payment-repository';
+import type { CloseResult, PaymentRecord, PaymentRepository } from './payment-repository';
 import type { RefundRecord, RefundRepository } from './refund-repository';
 import { type RefundDeps, tryFinishRefund } from './refund-service';
 import { type CallbackRequest, PAY_STATUS, type PaymentState, type PaymentView, PROVIDER_PAID, type RefundView } from './schemas';
@@ -165,8 +165,8 @@ export async function publishPaymentSucceeded(repo: PaymentRepository, busName: 
 }
 
 /** Internal, for the order service: closes the order's payment unless it was paid (the order is closed only then). */
-export async function closePaymentForOrder(repo: PaymentRepository, orderId: number): Promise<{ outcome: CloseOutcome }> {
-  return { outcome: await repo.closeForOrder(orderId) };
+export function closePaymentForOrder(repo: PaymentRepository, orderId: number): Promise<CloseResult> {
+  return repo.closeForOrder(orderId);
 }
 
 // ---- the payment service's saga steps ----

@@ -21,6 +21,9 @@ import { refundRequestItems } from './refund-repository';
 
 export type PayOutcome = 'paid' | 'already-paid' | 'refund-needed' | 'amount-mismatch';
 export type CloseOutcome = 'closed' | 'paid' | 'missing';
+/** A paid payment as the order needs it to mark itself paid without its PaymentSucceeded. */
+export type PaidPayment = { id: number; amount: number; paidAt: number };
+export type CloseResult = { outcome: 'closed' | 'missing' } | { outcome: 'paid'; payment: PaidPayment };
 export type RefundKey = { paymentId: number; refundId: string };
 
 const paymentRecord = z.object({
@@ -196,10 +199,13 @@ export class PaymentRepository {
     for await (const page of pages) yield (page.Items ?? []).map((item) => recordOf(paymentRecord, item));
   }
 
-  /** Closes the order's payment unless it was paid: the other half of the pay/close race. */
-  async closeForOrder(oid: number): Promise<CloseOutcome> {
+  /**
+   * Closes the order's payment unless it was paid: the other half of the pay/close race. A paid
+   * one is returned, so an order whose PaymentSucceeded was lost can still be marked paid.
+   */
+  async closeForOrder(oid: number): Promise<CloseResult> {
     const payment = await this.forOrder(oid);
-    if (!payment) return 'missing';
+    if (!payment) return { outcome: 'missing' };
     try {
       await this.db.send(
         new UpdateCommand({
@@ -211,11 +217,14 @@ export class PaymentRepository {
           ExpressionAttributeValues: { ':closed': 'closed', ':awaiting': 'awaiting', ':now': Date.now() },
         }),
       );
-      return 'closed';
+      return { outcome: 'closed' };
     } catch (error) {
       if (!conditionFailed(error)) throw error;
-      return 'paid';
     }
+    // Paid, perhaps since the read above: read again for the time it was paid.
+    const paid = await this.get(payment.id);
+    if (paid?.status !== 'paid' || paid.paidAt === undefined) throw new Error(`payment ${payment.id} is neither closable nor paid`);
+    return { outcome: 'paid', payment: { id: paid.id, amount: paid.amount, paidAt: paid.paidAt } };
   }
 
   async get(id: number): Promise<PaymentRecord | undefined> {

@@ -251,6 +251,21 @@ export class Observability extends Construct {
         alarmDescription: `Events a consumer could not take are waiting in ${queue.name} (consumer ${queue.consumer})`,
       });
     }
+    // Each parked order waits for an operator: the sweeper stopped repairing it after its bound.
+    alarm('OrdersParked', {
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'OrderParked',
+        dimensionsMap: { service: 'order' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      alarmDescription:
+        'The sweeper parked an order whose repair runs kept failing: GET /api/order/stuck lists it (parked_at); fix the cause, then make it due again',
+    });
     for (const table of tables) {
       alarm(`${table.node.scope!.node.id}Throttling`, {
         metric: throttles(table),

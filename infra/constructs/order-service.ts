@@ -195,7 +195,8 @@ export class OrderService extends Construct {
       },
       timeout: Duration.seconds(config.sweep.timeoutSeconds),
     });
-    sweep.grantTable(table, ['Query', 'UpdateItem'], ['ByOpen', 'ByPayDue', 'ByState']);
+    // GetItem: marking an order paid itself reads the order when its transition is refused.
+    sweep.grantTable(table, ['Query', 'GetItem', 'UpdateItem'], ['ByOpen', 'ByPayDue', 'ByState']);
     sweep.grantInvokeOf(paymentCloseForOrder);
     sweep.grantInvokeOf(paymentRefundForOrder); // finishes an after-sale approval that stopped midway
     stateMachine.grantStartExecution(sweep);

@@ -88,6 +88,29 @@ describe('alarms', () => {
     expect(descriptions.filter((d) => d.includes('throttled'))).toHaveLength(ofType('AWS::DynamoDB::Table').length);
   });
 
+  it('every event consumer has a dead-letter queue, and each of those an alarm', () => {
+    const consumers = ofType('AWS::Events::Rule').filter((r) => r.Properties.EventPattern); // not the schedules
+    const targets = consumers.flatMap((r) => r.Properties.Targets ?? []);
+    expect(targets.length).toBeGreaterThanOrEqual(3);
+    for (const target of targets) expect(target.DeadLetterConfig?.Arn, flat(target.Arn)).toBeDefined();
+    const queues = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue');
+    const alarmed = flat(alarms.map((a) => a.Properties.Metrics ?? a.Properties.Dimensions));
+    for (const [, queue] of queues) expect(alarmed, queue.Properties.QueueName).toContain(queue.Properties.QueueName);
+  });
+
+  it('go off when the sweeper parks an order whose repairs keep failing', () => {
+    const parked = alarms.filter((a) => a.Properties.MetricName === 'OrderParked');
+    expect(parked).toHaveLength(1);
+    expect(parked[0].Properties).toMatchObject({
+      Namespace: 'ServerlessMall',
+      Dimensions: [{ Name: 'service', Value: 'order' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(emittedMetricNames()).toContain('OrderParked');
+  });
+
   it('watch every saga compensation that keeps failing: an error in each 5 minutes for the configured 15', () => {
     const failing = alarms.filter((a) => String(a.Properties.AlarmDescription).includes('saga compensation'));
     const stats = failing.map((a) => a.Properties.Metrics[0].MetricStat);

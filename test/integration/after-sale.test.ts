@@ -172,7 +172,7 @@ describe('after-sale', () => {
       payments: { closeForOrder: () => Promise.reject(new Error('no payment is closed here')) },
       saga: { ...d.saga, status: () => Promise.reject(new Error('an order in after-sale has no saga run to ask about')) },
     };
-    const limits = { boundMs: 600_000, concurrency: 2 };
+    const limits = { boundMs: 600_000, concurrency: 2, maxRepairs: 5, fulfilmentShare: 0.25 };
     expect(await sweepOpenOrders(sweep, limits, approvedAt + 1_000)).toMatchObject({ checked: 0 }); // within the bound
     expect(refunds).toEqual([]);
     expect(await sweepOpenOrders(sweep, limits, approvedAt + 700_000)).toMatchObject({ repaired: 1, repairFailed: 0 });

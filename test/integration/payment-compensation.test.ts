@@ -91,7 +91,7 @@ describe('refund records', () => {
 
   it('a success after the payment closed is flagged and its refund asked for, once', async () => {
     await payments.createForOrder({ id: 12, uid: 1, oid: 12, amount: 100, source: 0, status: 'awaiting', createdAt: Date.now() });
-    expect(await payments.closeForOrder(12)).toBe('closed');
+    expect(await payments.closeForOrder(12)).toEqual({ outcome: 'closed' });
     expect(await payments.markPaid(12, 100, 1)).toBe('refund-needed');
     expect(await payments.markPaid(12, 100, 1)).toBe('refund-needed');
     expect(await payments.get(12)).toMatchObject({ status: 'closed', refundNeeded: true, refundRequested: 100 });

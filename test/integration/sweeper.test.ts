@@ -62,10 +62,10 @@ describe('the sweeper finds every order that is not final', () => {
         status: async () => 'MISSING',
         lastError: async () => undefined,
       },
-      payments: { closeForOrder: async () => 'closed' },
+      payments: { closeForOrder: async () => ({ outcome: 'closed' }) },
       ...noAfterSale(),
     };
-    const limits = { boundMs: 600_000, concurrency: 4 };
+    const limits = { boundMs: 600_000, concurrency: 4, maxRepairs: 5, fulfilmentShare: 0.25 };
     expect(await sweepOpenOrders(deps, limits, now)).toMatchObject({ checked: 0 }); // within the bound
     expect(await sweepOpenOrders(deps, limits, now + 700_000)).toMatchObject({ repaired: 0, repairFailed: 1 });
     // The failed repair left it cancelling and on the index: the next run (after the bound again) starts it.
@@ -96,12 +96,12 @@ describe('the sweeper closes a backlog of unpaid orders', () => {
       payments: {
         closeForOrder: async (id) => {
           await sleep(REMOTE_MS);
-          return paid.has(id) ? 'paid' : 'closed';
+          return paid.has(id) ? { outcome: 'paid' } : { outcome: 'closed' }; // paid, as an older pay function answers: no payment
         },
       },
       ...noAfterSale(),
     };
-    const limits = { boundMs: 600_000, concurrency: 4 };
+    const limits = { boundMs: 600_000, concurrency: 4, maxRepairs: 5, fulfilmentShare: 0.25 };
     const began = Date.now();
     let runs = 0;
     while (started.length < 5_000 && runs < 5) {
