@@ -210,7 +210,7 @@ export async function cancelOrder(deps: OrderCancelDeps, caller: Caller, id: num
   // stays with the order instead and the buyer is told, before anything is written.
   if (order.state === 'paid' && !deps.refundsAvailable) throw refundsUnavailable();
   // Unpaid: the payment is closed first, so a success that comes later is refunded. Paid meanwhile: ClosePayment refunds it.
-  if (order.state === 'awaiting_payment' && (await deps.payments.closeForOrder(id)) === 'paid' && !deps.refundsAvailable)
+  if (order.state === 'awaiting_payment' && (await deps.payments.closeForOrder(id)).outcome === 'paid' && !deps.refundsAvailable)
     throw refundsUnavailable();
   if (!(await deps.orders.transition(id, CANCELLABLE, 'cancelling', { run: `cancel-${id}`, reason: 'CANCELLED_BY_USER' }))) {
     const now = await deps.orders.get(id);

@@ -30,7 +30,7 @@ function deps(refundsAvailable: boolean, paymentOutcome: CloseOutcome = 'closed'
     payments: {
       closeForOrder: async (orderId) => {
         closed.push(orderId);
-        return paymentOutcome;
+        return paymentOutcome === 'paid' ? { outcome: 'paid' } : { outcome: paymentOutcome };
       },
     },
     saga: { start: async (name) => void runs.push(name), status: async () => 'UNKNOWN', lastError: async () => undefined },
