@@ -17,6 +17,13 @@ export interface StageConfig {
    */
   loginLockout: { lockAfterFailures: number; backoffBaseSeconds: number; backoffMaxSeconds: number };
   /**
+   * scrypt's cost N for new password hashes. Every AWS stage uses OWASP's 2^17 (128 MiB); the
+   * local cloud, whose users are test and demo accounts, 2^12, as Django's test settings use a
+   * fast hasher. N is stored in each hash, so a hash verifies whatever N makes new ones, and login
+   * rehashes one made at another N.
+   */
+  passwordScryptCost: number;
+  /**
    * A WAF rate-based rule on the API stage: requests per 5 minutes per client IP, or undefined
    * for none (MALL_WAF_RATE_LIMIT: a number, or "off"). The local cloud has no WAF.
    */
@@ -150,6 +157,7 @@ const base: Omit<StageConfig, 'stage'> = {
   authorizerCacheTtlSeconds: 300,
   authorizerFlushIntervalSeconds: 5,
   loginLockout: { lockAfterFailures: 5, backoffBaseSeconds: 30, backoffMaxSeconds: 900 },
+  passwordScryptCost: 2 ** 17,
   wafRateLimit: undefined,
   retainData: false,
   logRetentionDays: 30,
@@ -178,7 +186,7 @@ const base: Omit<StageConfig, 'stage'> = {
 };
 
 const stages: Record<string, Omit<StageConfig, 'stage'>> = {
-  local: base,
+  local: { ...base, passwordScryptCost: 2 ** 12 },
   localstack: base,
   // A web front end's dev server (Vite's default port) may call a dev stage.
   dev: { ...base, corsOrigins: ['http://localhost:5173'] },

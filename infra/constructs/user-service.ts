@@ -31,7 +31,8 @@ export class UserService extends Construct {
     const fn = functionFactory(this, 'user', config, { USER_TABLE: table.tableName });
 
     // scrypt (N=2^17, 128 MiB) is CPU-bound; more memory buys a larger CPU share and a faster hash.
-    const register = fn('api/register', { memorySize: 1024 });
+    const passwordEnv = { PASSWORD_SCRYPT_COST: String(config.passwordScryptCost) };
+    const register = fn('api/register', { environment: passwordEnv, memorySize: 1024 });
     register.grantTable(table, ['UpdateItem', 'PutItem']);
 
     const { lockAfterFailures, backoffBaseSeconds, backoffMaxSeconds } = config.loginLockout;
@@ -41,7 +42,7 @@ export class UserService extends Construct {
       LOGIN_BACKOFF_MAX_SECONDS: String(backoffMaxSeconds),
     };
     // Reads the credential and the role; counts failures, clears them, rehashes old hashes.
-    const login = fn('api/login', { environment: { ...tokenEnv, ...lockoutEnv }, memorySize: 1024 });
+    const login = fn('api/login', { environment: { ...tokenEnv, ...lockoutEnv, ...passwordEnv }, memorySize: 1024 });
     login.grantTable(table, ['GetItem', 'UpdateItem']);
     signingSecret.grantRead(login);
 
@@ -79,7 +80,7 @@ export class UserService extends Construct {
     api.grantFlushAuthorizerCache(profileUpdate);
     // Checks the old password and hashes the new one (scrypt, as login), counts wrong ones, signs the new token.
     const passwordChange = fn('api/password-change', {
-      environment: { ...flushThrottleEnv, ...tokenEnv, ...lockoutEnv },
+      environment: { ...flushThrottleEnv, ...tokenEnv, ...lockoutEnv, ...passwordEnv },
       memorySize: 1024,
       timeout: Duration.seconds(flushInterval + 15),
     });

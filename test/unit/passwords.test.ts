@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../functions/user/passwords';
 
 describe('password hashing', () => {
@@ -28,5 +28,33 @@ describe('password hashing', () => {
 
   it('burns a check for unknown users and never succeeds', async () => {
     expect(await burnPasswordCheck('anything')).toBe(false);
+  });
+});
+
+describe('PASSWORD_SCRYPT_COST', () => {
+  async function withCost<T>(cost: string, use: (passwords: typeof import('../../functions/user/passwords')) => Promise<T>): Promise<T> {
+    vi.resetModules();
+    process.env.PASSWORD_SCRYPT_COST = cost;
+    try {
+      return await use(await import('../../functions/user/passwords'));
+    } finally {
+      delete process.env.PASSWORD_SCRYPT_COST;
+      vi.resetModules();
+    }
+  }
+
+  it('makes new hashes at that cost; they verify, and a production hash is rehashed to it', async () => {
+    const production = await hashPassword('p@ss');
+    await withCost('4096', async (cheap) => {
+      const hash = await cheap.hashPassword('p@ss');
+      expect(hash).toMatch(/^scrypt\$4096\$8\$1\$/);
+      expect(await cheap.verifyPassword('p@ss', hash)).toBe(true);
+      expect(await cheap.verifyPassword('p@ss', production)).toBe(true);
+      expect(cheap.needsRehash(production)).toBe(true);
+    });
+  });
+
+  it.each(['abc', '1000', '512', String(2 ** 21)])('refuses %s', async (cost) => {
+    await expect(withCost(cost, async () => undefined)).rejects.toThrow(/PASSWORD_SCRYPT_COST/);
   });
 });
