@@ -2,9 +2,9 @@ import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:c
 
 // scrypt with a random salt per user, at OWASP's current parameters (N=2^17, r=8, p=1). The
 // parameters travel inside the stored hash, so older hashes still verify, and login rehashes
-// them (needsRehash) once it knows the password. PASSWORD_SCRYPT_COST lowers N where the
+// them (needsRehash) once it knows the password. SCRYPT_COST lowers N where the
 // accounts are only test and demo ones (the local cloud: infra/config.ts passwordScryptCost).
-const COST = scryptCost(process.env.PASSWORD_SCRYPT_COST);
+const COST = scryptCost(process.env.SCRYPT_COST);
 const BLOCK_SIZE = 8;
 const PARALLELISM = 1;
 const KEY_LENGTH = 32;
@@ -16,7 +16,7 @@ function scryptCost(setting: string | undefined): number {
   const n = Number(setting);
   // A power of two from 2^10 (1 MiB) to 2^20 (1 GiB): a typo must not make hashes trivial or unbounded.
   if (!Number.isInteger(n) || n < 2 ** 10 || n > 2 ** 20 || (n & (n - 1)) !== 0)
-    throw new Error(`PASSWORD_SCRYPT_COST must be a power of two from 1024 to 1048576, not "${setting}"`);
+    throw new Error(`SCRYPT_COST must be a power of two from 1024 to 1048576, not "${setting}"`);
   return n;
 }
 

@@ -31,7 +31,7 @@ export class UserService extends Construct {
     const fn = functionFactory(this, 'user', config, { USER_TABLE: table.tableName });
 
     // scrypt (N=2^17, 128 MiB) is CPU-bound; more memory buys a larger CPU share and a faster hash.
-    const passwordEnv = { PASSWORD_SCRYPT_COST: String(config.passwordScryptCost) };
+    const passwordEnv = { SCRYPT_COST: String(config.passwordScryptCost) };
     const register = fn('api/register', { environment: passwordEnv, memorySize: 1024 });
     register.grantTable(table, ['UpdateItem', 'PutItem']);
 

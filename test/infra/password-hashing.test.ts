@@ -8,7 +8,7 @@ function scryptCosts(stage: string): Record<string, string | undefined> {
   for (const resource of Object.values<any>(merged.Resources ?? {})) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
     const name = String(resource.Properties.FunctionName);
-    costs[name.slice(name.lastIndexOf('-user-') + 1)] = resource.Properties.Environment?.Variables?.PASSWORD_SCRYPT_COST;
+    costs[name.slice(name.lastIndexOf('-user-') + 1)] = resource.Properties.Environment?.Variables?.SCRYPT_COST;
   }
   return costs;
 }

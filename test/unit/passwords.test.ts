@@ -31,14 +31,14 @@ describe('password hashing', () => {
   });
 });
 
-describe('PASSWORD_SCRYPT_COST', () => {
+describe('SCRYPT_COST', () => {
   async function withCost<T>(cost: string, use: (passwords: typeof import('../../functions/user/passwords')) => Promise<T>): Promise<T> {
     vi.resetModules();
-    process.env.PASSWORD_SCRYPT_COST = cost;
+    process.env.SCRYPT_COST = cost;
     try {
       return await use(await import('../../functions/user/passwords'));
     } finally {
-      delete process.env.PASSWORD_SCRYPT_COST;
+      delete process.env.SCRYPT_COST;
       vi.resetModules();
     }
   }
@@ -55,6 +55,6 @@ describe('PASSWORD_SCRYPT_COST', () => {
   });
 
   it.each(['abc', '1000', '512', String(2 ** 21)])('refuses %s', async (cost) => {
-    await expect(withCost(cost, async () => undefined)).rejects.toThrow(/PASSWORD_SCRYPT_COST/);
+    await expect(withCost(cost, async () => undefined)).rejects.toThrow(/SCRYPT_COST/);
   });
 });
